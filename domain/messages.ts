@@ -1,0 +1,63 @@
+/**
+ * Every failure a merchant can cause or see has a stable code and a message in Vietnamese (first) and English.
+ * Pure data: no imports.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface MessageDef {
+  vi: string;
+  en: string;
+  severity: Severity;
+  /** HTTP status when the code is returned by the API. */
+  http?: number;
+}
+
+export const MESSAGES = {
+  // ---- API / connection ----
+  VALIDATION_FAILED: { vi: 'Dữ liệu gửi lên không hợp lệ', en: 'The request is invalid', severity: 'error', http: 400 },
+  UNAUTHORIZED: { vi: 'Thiếu hoặc sai mã truy cập (Bearer token)', en: 'Missing or invalid bearer token', severity: 'error', http: 401 },
+  NOT_FOUND: { vi: 'Không tìm thấy', en: 'Not found', severity: 'error', http: 404 },
+  PAYLOAD_TOO_LARGE: { vi: 'Dữ liệu gửi lên quá lớn', en: 'Request body too large', severity: 'error', http: 413 },
+  RATE_LIMITED: { vi: 'Quá nhiều yêu cầu, vui lòng thử lại sau', en: 'Too many requests, try again later', severity: 'error', http: 429 },
+  INTERNAL: { vi: 'Lỗi hệ thống, vui lòng thử lại', en: 'Internal error, please retry', severity: 'error', http: 500 },
+  SERVICE_UNAVAILABLE: { vi: 'Dịch vụ tạm thời không khả dụng', en: 'Service temporarily unavailable', severity: 'error', http: 503 },
+  ALREADY_CONNECTED: { vi: 'Cửa hàng này đã được kết nối với Tiki', en: 'This shop is already connected to Tiki', severity: 'error', http: 409 },
+  TIKI_AUTH_FAILED: { vi: 'Thông tin kết nối Tiki không hợp lệ (API key hoặc client id/secret sai, hoặc kết nối bị tạm ngưng)', en: 'Tiki credentials were rejected (wrong API key or client id/secret, or the connection is paused)', severity: 'error', http: 422 },
+  HARAVAN_AUTH_FAILED: { vi: 'Mã truy cập Haravan không hợp lệ hoặc thiếu quyền', en: 'The Haravan access token was rejected or lacks permissions', severity: 'error', http: 422 },
+  SHOP_MISMATCH: { vi: 'Mã truy cập Haravan thuộc về một cửa hàng khác', en: 'The Haravan access token belongs to a different shop', severity: 'error', http: 422 },
+  CREDENTIALS_UNVERIFIED: { vi: 'Chưa kiểm tra được thông tin kết nối (Haravan/Tiki không phản hồi), vui lòng thử lại', en: 'Could not verify the credentials (Haravan/Tiki did not answer); please retry', severity: 'error', http: 503 },
+  CONNECTION_NOT_ACTIVE: { vi: 'Kết nối không ở trạng thái hoạt động', en: 'The connection is not active', severity: 'error', http: 409 },
+  LINK_RUN_NOT_FOUND: { vi: 'Không tìm thấy lượt đồng bộ sản phẩm', en: 'Link run not found', severity: 'error', http: 404 },
+  ORDER_NOT_FOUND: { vi: 'Không tìm thấy đơn hàng', en: 'Order not found', severity: 'error', http: 404 },
+  PROCESSED_ON_TIKI: { vi: 'Đơn hàng được xử lý trên Tiki (tắt "Xử lý đơn hàng tại Haravan"), không thể thao tác từ Haravan', en: 'Orders are processed on Tiki ("Process orders in Haravan" is off); this action is not available here', severity: 'error', http: 409 },
+  INVALID_ORDER_STATE: { vi: 'Trạng thái đơn hàng hiện tại không cho phép thao tác này', en: 'The order is not in a state that allows this action', severity: 'error', http: 409 },
+  FAILURE_NOT_FOUND: { vi: 'Không tìm thấy mục lỗi', en: 'Failure not found', severity: 'error', http: 404 },
+  WEBHOOK_SIGNATURE_INVALID: { vi: 'Chữ ký webhook không hợp lệ', en: 'Invalid webhook signature', severity: 'error', http: 401 },
+  CONNECTION_ATTENTION_TIKI: { vi: 'Tiki từ chối thông tin kết nối (key bị tạm ngưng/thu hồi hoặc không gia hạn được token). Việc đồng bộ tạm dừng và sẽ tự tiếp tục khi thông tin hợp lệ trở lại.', en: 'Tiki rejected the credentials (key paused/revoked or token cannot be renewed). Sync is paused and resumes by itself once they work again.', severity: 'error' },
+  CONNECTION_ATTENTION_HARAVAN: { vi: 'Haravan từ chối mã truy cập (401/403). Việc đồng bộ tạm dừng và sẽ tự tiếp tục khi mã hợp lệ trở lại.', en: 'Haravan rejected the access token (401/403). Sync is paused and resumes by itself once it works again.', severity: 'error' },
+
+  // ---- product linking (product.md §3) ----
+  MISSING_BARCODE: { vi: 'Phiên bản chưa có barcode nên không thể liên kết với Tiki', en: 'The variant has no barcode, so it cannot be linked to Tiki', severity: 'error' },
+  DUPLICATE_BARCODE_IN_PRODUCT: { vi: 'Nhiều phiên bản trong cùng sản phẩm trùng barcode', en: 'Several variants of the same product share this barcode', severity: 'error' },
+  SUPERSEDED_BY_LATER_PRODUCT: { vi: 'Barcode trùng với một sản phẩm khác được cập nhật sau; Tiki sẽ lấy sản phẩm sau cùng', en: 'Another, more recently updated product has the same barcode; it is the one linked to Tiki', severity: 'warning' },
+  NOT_FOUND_ON_TIKI: { vi: 'Không tìm thấy sản phẩm trên Tiki có mã sản phẩm trùng barcode', en: 'No Tiki product has a product code equal to this barcode', severity: 'error' },
+  PRICE_ABOVE_LIST_PRICE: { vi: 'Giá bên Haravan cao hơn giá niêm yết trên Tiki; giá sẽ không được đồng bộ (tồn kho vẫn đồng bộ)', en: 'The Haravan price is above the Tiki list price; the price will not be pushed (stock still syncs)', severity: 'error' },
+  INVENTORY_NOT_TRACKED: { vi: 'Phiên bản không quản lý tồn kho; đẩy số lượng mặc định sang Tiki', en: 'Inventory is not tracked for this variant; the default quantity is pushed to Tiki', severity: 'info' },
+  OVERSELL_UNLIMITED: { vi: 'Phiên bản cho phép bán khi hết hàng; khi hết hàng sẽ đẩy số lượng lớn sang Tiki', en: 'The variant allows overselling; when out of stock a large quantity is pushed to Tiki', severity: 'info' },
+
+  // ---- stock push ----
+  TIKI_SKU_REJECTED: { vi: 'Tiki từ chối cập nhật SKU', en: 'Tiki rejected the SKU update', severity: 'error' },
+
+  // ---- orders ----
+  ORDER_IMPORT_FAILED: { vi: 'Không tạo được đơn hàng trên Haravan', en: 'The order could not be created in Haravan', severity: 'error' },
+  ORDER_ITEM_NOT_LINKED: { vi: 'Sản phẩm trong đơn chưa được liên kết; đã tạo dòng tùy chỉnh theo SKU Tiki', en: 'An order item is not linked; imported as a custom line with its Tiki SKU', severity: 'warning' },
+  CUSTOMER_PHONE_MISSING: { vi: 'Tiki không cung cấp số điện thoại người mua; đơn được nhập không có email/điện thoại khách hàng', en: 'Tiki did not provide the buyer phone; the order was imported without customer phone/email', severity: 'warning' },
+  ORDER_AT_RISK: { vi: 'Đơn hàng sắp quá hạn xác nhận của Tiki', en: 'The order is close to its Tiki confirmation deadline', severity: 'warning' },
+  ORDER_ACTION_FAILED: { vi: 'Thao tác đơn hàng trên Tiki thất bại', en: 'The order action failed on Tiki', severity: 'error' },
+} as const satisfies Record<string, MessageDef>;
+
+export type MessageCode = keyof typeof MESSAGES;
+
+export function messageFor(code: string): MessageDef {
+  return (MESSAGES as Record<string, MessageDef>)[code] ?? { vi: code, en: code, severity: 'error' };
+}

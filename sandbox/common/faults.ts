@@ -1,0 +1,205 @@
+/**
+ * Fault injection and call log shared by the Haravan and Tiki sandboxes.
+ *
+ * A rule matches requests by method and path (exact route template such as `/com/orders.json`,
+ * a prefix ending in `*`, or a regular expression written `/.../`). When it fires it can
+ *  - delay the request (`latencyMs`),
+ *  - answer a status of its own (`status`, `body`, `retryAfterSeconds` for 429) without running the handler,
+ *  - or let the handler run (the write commits) and then never deliver the response (`timeoutAfterCommit`):
+ *    `mode: 'drop'` destroys the socket, `mode: 'hang'` keeps it open until the client gives up.
+ * `probability` (0..1, default 1) and `times` (how many firings before the rule retires) shape bursts.
+ */
+import type { Request, Response, NextFunction, Router } from 'express';
+import express from 'express';
+
+export interface FaultRule {
+  id: string;
+  method?: string;
+  path: string;
+  probability?: number;
+  times?: number;
+  latencyMs?: number;
+  status?: number;
+  body?: unknown;
+  retryAfterSeconds?: number;
+  timeoutAfterCommit?: boolean;
+  mode?: 'drop' | 'hang';
+  fired: number;
+}
+
+export interface CallRecord {
+  at: string;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  fault?: string;
+}
+
+export class FaultInjector {
+  private rules: FaultRule[] = [];
+  private calls: CallRecord[] = [];
+  private nextId = 1;
+  /** Deterministic PRNG (mulberry32) so a seeded test sees the same fault sequence. */
+  private seed: number;
+  readonly maxCalls: number;
+
+  constructor(opts: { seed?: number; maxCalls?: number } = {}) {
+    this.seed = opts.seed ?? 0x5eed;
+    this.maxCalls = opts.maxCalls ?? 100_000;
+  }
+
+  random(): number {
+    let t = (this.seed += 0x6d2b79f5);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  add(rule: Omit<FaultRule, 'id' | 'fired'> & { id?: string }): FaultRule {
+    const r: FaultRule = { ...rule, id: rule.id ?? `f${this.nextId++}`, fired: 0 };
+    this.rules.push(r);
+    return r;
+  }
+
+  remove(id: string): boolean {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((r) => r.id !== id);
+    return this.rules.length !== before;
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  list(): FaultRule[] {
+    return this.rules.map((r) => ({ ...r }));
+  }
+
+  callLog(): { calls: CallRecord[]; counts: Record<string, number>; total: number } {
+    const counts: Record<string, number> = {};
+    for (const c of this.calls) {
+      const k = `${c.method} ${c.path}`;
+      counts[k] = (counts[k] ?? 0) + 1;
+    }
+    return { calls: this.calls.slice(-1000), counts, total: this.calls.length };
+  }
+
+  clearCalls(): void {
+    this.calls = [];
+  }
+
+  private match(req: Request): FaultRule | undefined {
+    for (const r of this.rules) {
+      if (r.method && r.method.toUpperCase() !== req.method) continue;
+      if (!pathMatches(r.path, req.path)) continue;
+      if (r.times !== undefined && r.fired >= r.times) continue;
+      if (r.probability !== undefined && r.probability < 1 && this.random() >= r.probability) continue;
+      return r;
+    }
+    return undefined;
+  }
+
+  /** Express middleware: put it before the API routes (after `/_sandbox` control routes). */
+  middleware() {
+    return (req: Request, res: Response, next: NextFunction): void => {
+      const started = Date.now();
+      const rule = this.match(req);
+      if (rule) rule.fired++;
+      res.on('finish', () => this.record(req, res.statusCode, started, rule));
+      res.on('close', () => {
+        if (!res.writableFinished) this.record(req, 0, started, rule);
+      });
+      const proceed = () => {
+        if (!rule) return next();
+        if (rule.timeoutAfterCommit) {
+          // Let the handler commit its write, then swallow the response.
+          const mode = rule.mode ?? 'drop';
+          const swallow = () => {
+            if (mode === 'drop') req.socket.destroy();
+            return res;
+          };
+          res.json = swallow as unknown as Response['json'];
+          res.send = swallow as unknown as Response['send'];
+          res.end = swallow as unknown as Response['end'];
+          return next();
+        }
+        if (rule.status) {
+          if (rule.status === 429) res.setHeader('Retry-After', String(rule.retryAfterSeconds ?? 1));
+          res.status(rule.status).json(rule.body ?? defaultFaultBody(req.path, rule.status));
+          return;
+        }
+        return next();
+      };
+      if (rule?.latencyMs) setTimeout(proceed, rule.latencyMs);
+      else proceed();
+    };
+  }
+
+  private record(req: Request, status: number, started: number, rule?: FaultRule): void {
+    if (req.path.startsWith('/_sandbox')) return;
+    if (this.calls.length >= this.maxCalls) this.calls.shift();
+    this.calls.push({
+      at: new Date().toISOString(),
+      method: req.method,
+      path: req.path,
+      status,
+      durationMs: Date.now() - started,
+      fault: rule?.id,
+    });
+  }
+
+  /** Control routes: GET/POST/DELETE /faults, GET/DELETE /calls. Mount under `/_sandbox`. */
+  controlRouter(): Router {
+    const r = express.Router();
+    r.get('/faults', (_req, res) => {
+      res.json({ faults: this.list() });
+    });
+    r.post('/faults', express.json(), (req, res) => {
+      const body = req.body ?? {};
+      const rules = Array.isArray(body.faults) ? body.faults : [body];
+      const added = [];
+      for (const f of rules) {
+        if (typeof f.path !== 'string') {
+          res.status(400).json({ error: 'path is required' });
+          return;
+        }
+        added.push(this.add(f));
+      }
+      res.status(201).json({ faults: added });
+    });
+    r.delete('/faults/:id', (req, res) => {
+      res.status(this.remove(String(req.params.id)) ? 200 : 404).json({});
+    });
+    r.delete('/faults', (_req, res) => {
+      this.clear();
+      res.json({});
+    });
+    r.get('/calls', (_req, res) => {
+      res.json(this.callLog());
+    });
+    r.delete('/calls', (_req, res) => {
+      this.clearCalls();
+      res.json({});
+    });
+    return r;
+  }
+}
+
+export function pathMatches(pattern: string, path: string): boolean {
+  if (pattern.length > 2 && pattern.startsWith('/') && pattern.endsWith('/') && /[\\^$()|[\]+?]/.test(pattern)) {
+    return new RegExp(pattern.slice(1, -1)).test(path);
+  }
+  if (pattern.endsWith('*')) return path.startsWith(pattern.slice(0, -1));
+  if (pattern.includes(':')) {
+    const re = new RegExp('^' + pattern.replace(/[.]/g, '\\.').replace(/:[A-Za-z_]+/g, '[^/]+') + '$');
+    return re.test(path);
+  }
+  return pattern === path;
+}
+
+function defaultFaultBody(path: string, status: number): unknown {
+  // Haravan paths are under /com; Tiki error bodies use an errors array.
+  if (path.startsWith('/com')) return { errors: `Injected fault ${status}` };
+  return { errors: [`Injected fault ${status}`] };
+}
