@@ -1,0 +1,59 @@
+/**
+ * Environment variables the processes read (api.md, Operations). One table, used by the worker, the API,
+ * `npm start` and the docker-compose validation test.
+ */
+import path from 'node:path';
+
+export interface EnvVarSpec {
+  name: string;
+  /** Which processes read it. */
+  usedBy: ('api' | 'worker' | 'dev-stack')[];
+  /** Required in production (docker-compose must set it). */
+  requiredInProduction: boolean;
+  default?: string;
+  description: string;
+}
+
+export const ENV_SPEC: EnvVarSpec[] = [
+  { name: 'API_PORT', usedBy: ['api', 'dev-stack'], requiredInProduction: false, default: '8080', description: 'HTTP port of the API' },
+  { name: 'API_TOKEN', usedBy: ['api', 'dev-stack'], requiredInProduction: true, description: 'Bearer token for /v1 (generated and printed by npm start when unset)' },
+  { name: 'TEMPORAL_ADDRESS', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: true, default: '127.0.0.1:7233', description: 'Temporal frontend host:port' },
+  { name: 'TEMPORAL_NAMESPACE', usedBy: ['api', 'worker'], requiredInProduction: false, default: 'default', description: 'Temporal namespace' },
+  { name: 'TEMPORAL_PORT', usedBy: ['dev-stack'], requiredInProduction: false, default: '7233', description: 'Port of the embedded dev server' },
+  { name: 'TEMPORAL_UI_PORT', usedBy: ['dev-stack'], requiredInProduction: false, default: '8233', description: 'Port of the embedded Web UI' },
+  { name: 'TASK_QUEUE', usedBy: ['api', 'worker'], requiredInProduction: false, default: 'haravan-tiki', description: 'Temporal task queue' },
+  { name: 'DATABASE_URL', usedBy: ['api', 'worker'], requiredInProduction: true, description: 'PostgreSQL URL; unset → PGlite under DATA_DIR' },
+  { name: 'DATA_DIR', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, default: './.data', description: 'Local data directory (PGlite, dev server database)' },
+  { name: 'HARAVAN_WEBHOOK_SECRET', usedBy: ['api'], requiredInProduction: true, description: 'HMAC key for /webhooks/haravan' },
+  { name: 'ENCRYPTION_KEY', usedBy: ['api', 'worker'], requiredInProduction: true, description: '32-byte key (base64 or hex) for credentials at rest and the Temporal payload codec' },
+  { name: 'SANDBOX', usedBy: ['dev-stack'], requiredInProduction: false, default: 'on', description: 'Start the Haravan/Tiki sandboxes (on/off)' },
+  { name: 'LOG_LEVEL', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, default: 'info', description: 'pino log level' },
+];
+
+export interface AppEnv {
+  apiPort: number;
+  apiToken?: string;
+  temporalAddress: string;
+  temporalNamespace: string;
+  taskQueue: string;
+  databaseUrl?: string;
+  dataDir: string;
+  haravanWebhookSecret?: string;
+  encryptionKey?: string;
+  logLevel: string;
+}
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
+  return {
+    apiPort: Number(env.API_PORT ?? 8080),
+    apiToken: env.API_TOKEN || undefined,
+    temporalAddress: env.TEMPORAL_ADDRESS || `127.0.0.1:${env.TEMPORAL_PORT ?? 7233}`,
+    temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    taskQueue: env.TASK_QUEUE || 'haravan-tiki',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.DATA_DIR || './.data'),
+    haravanWebhookSecret: env.HARAVAN_WEBHOOK_SECRET || undefined,
+    encryptionKey: env.ENCRYPTION_KEY || undefined,
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}
