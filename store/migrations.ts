@@ -1,0 +1,180 @@
+import type { Db } from './db';
+
+/** Forward-only migrations. Never edit an applied one; append a new version. */
+export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE TABLE connections (
+  id TEXT PRIMARY KEY,
+  shop_id BIGINT NOT NULL UNIQUE,
+  state TEXT NOT NULL,
+  workflow_id TEXT NOT NULL,
+  config JSONB NOT NULL,
+  attention JSONB,
+  tiki_seller JSONB,
+  counters JSONB NOT NULL DEFAULT '{}'::jsonb,
+  last_stock_push JSONB,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  connected_at TIMESTAMPTZ,
+  disconnected_at TIMESTAMPTZ
+);
+
+CREATE TABLE credentials (
+  connection_id TEXT PRIMARY KEY,
+  key_id TEXT NOT NULL,
+  ciphertext TEXT NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+CREATE TABLE links (
+  connection_id TEXT NOT NULL,
+  haravan_variant_id BIGINT NOT NULL,
+  haravan_product_id BIGINT NOT NULL,
+  barcode TEXT NOT NULL,
+  tiki_sku TEXT NOT NULL,
+  tiki_product_id BIGINT NOT NULL,
+  tiki_market_price BIGINT,
+  price_blocked BOOLEAN NOT NULL DEFAULT false,
+  last_pushed_quantity BIGINT,
+  last_pushed_price BIGINT,
+  last_pushed_at TIMESTAMPTZ,
+  converged BOOLEAN,
+  last_verified_at TIMESTAMPTZ,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (connection_id, haravan_variant_id)
+);
+CREATE INDEX links_by_product ON links (connection_id, haravan_product_id);
+CREATE INDEX links_by_tiki ON links (connection_id, tiki_product_id);
+
+CREATE TABLE sync_errors (
+  connection_id TEXT NOT NULL,
+  haravan_variant_id BIGINT NOT NULL,
+  haravan_product_id BIGINT,
+  code TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  barcode TEXT,
+  message TEXT NOT NULL,
+  message_vi TEXT NOT NULL,
+  at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (connection_id, haravan_variant_id, code)
+);
+CREATE INDEX sync_errors_by_code ON sync_errors (connection_id, code);
+CREATE INDEX sync_errors_by_product ON sync_errors (connection_id, haravan_product_id);
+
+CREATE TABLE link_runs (
+  run_id TEXT PRIMARY KEY,
+  connection_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  dry_run BOOLEAN NOT NULL DEFAULT false,
+  scope JSONB NOT NULL,
+  processed INT NOT NULL DEFAULT 0,
+  total INT NOT NULL DEFAULT 0,
+  linked INT NOT NULL DEFAULT 0,
+  errors INT NOT NULL DEFAULT 0,
+  warnings INT NOT NULL DEFAULT 0,
+  outcomes JSONB,
+  error JSONB,
+  started_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  finished_at TIMESTAMPTZ
+);
+CREATE INDEX link_runs_by_connection ON link_runs (connection_id, started_at DESC);
+
+CREATE TABLE orders (
+  connection_id TEXT NOT NULL,
+  tiki_code TEXT NOT NULL,
+  haravan_order_id BIGINT,
+  status TEXT NOT NULL,
+  tiki_status TEXT NOT NULL,
+  fulfillment_type TEXT,
+  items JSONB NOT NULL DEFAULT '[]'::jsonb,
+  customer JSONB NOT NULL DEFAULT '{}'::jsonb,
+  warnings JSONB NOT NULL DEFAULT '[]'::jsonb,
+  deadline_at TIMESTAMPTZ,
+  at_risk BOOLEAN NOT NULL DEFAULT false,
+  label_url TEXT,
+  tiki_created_at TIMESTAMPTZ,
+  create_attempted_at TIMESTAMPTZ,
+  imported_at TIMESTAMPTZ,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (connection_id, tiki_code)
+);
+CREATE INDEX orders_by_status ON orders (connection_id, status);
+
+CREATE TABLE failures (
+  id TEXT PRIMARY KEY,
+  connection_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  code TEXT NOT NULL,
+  message TEXT NOT NULL,
+  message_vi TEXT NOT NULL,
+  attempts INT NOT NULL DEFAULT 1,
+  first_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  last_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  resolved_at TIMESTAMPTZ,
+  details JSONB
+);
+CREATE UNIQUE INDEX failures_open_unique ON failures (connection_id, kind, ref) WHERE resolved_at IS NULL;
+
+CREATE TABLE cursors (
+  connection_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (connection_id, name)
+);
+
+CREATE TABLE audit_log (
+  id BIGSERIAL PRIMARY KEY,
+  connection_id TEXT NOT NULL,
+  at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  action TEXT NOT NULL,
+  details JSONB
+);
+CREATE INDEX audit_by_connection ON audit_log (connection_id, at);
+`,
+  },
+];
+
+/** Apply pending migrations. Safe to call from several processes at once on PostgreSQL (advisory lock). */
+export async function migrate(db: Db): Promise<number[]> {
+  return db.exclusive(async (conn) => {
+    const applied: number[] = [];
+    if (conn.kind === 'postgres') await conn.query('SELECT pg_advisory_lock(48151623)');
+    try {
+      await applyPending(conn, applied);
+    } finally {
+      if (conn.kind === 'postgres') await conn.query('SELECT pg_advisory_unlock(48151623)');
+    }
+    return applied;
+  });
+}
+
+async function applyPending(db: Db, applied: number[]): Promise<void> {
+  {
+    await db.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+    );
+    const done = new Set((await db.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      // DDL + bookkeeping in one multi-statement transaction block.
+      await execScript(db, `BEGIN;\n${m.sql}\nINSERT INTO schema_migrations (version, name) VALUES (${m.version}, '${m.name.replace(/'/g, "''")}');\nCOMMIT;`);
+      applied.push(m.version);
+    }
+  }
+}
+
+async function execScript(db: Db, sql: string): Promise<void> {
+  const withExec = db as unknown as { exec?: (sql: string) => Promise<void> };
+  if (typeof withExec.exec === 'function') {
+    await withExec.exec(sql);
+    return;
+  }
+  await db.query(sql); // node-postgres runs a parameterless multi-statement string as a simple query
+}

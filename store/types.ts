@@ -1,0 +1,128 @@
+import type { Config } from '../domain/config';
+
+export type ConnectionState = 'connecting' | 'connected' | 'attention' | 'disconnecting' | 'disconnected' | 'failed';
+
+export type TikiCredentials =
+  | { clientId: string; clientSecret: string; baseUrl?: string }
+  | { apiKey: string; baseUrl?: string };
+
+export interface Credentials {
+  haravan: { accessToken: string; baseUrl?: string };
+  tiki: TikiCredentials;
+}
+
+export interface Attention {
+  code: string;
+  message: string;
+  messageVi?: string;
+  since?: string;
+}
+
+export interface LastStockPush {
+  at: string;
+  pushed: number;
+  skipped: number;
+  failed: number;
+}
+
+export interface ConnectionRecord {
+  id: string;
+  shopId: number;
+  state: ConnectionState;
+  workflowId: string;
+  config: Config;
+  attention: Attention | null;
+  tikiSeller: { id?: number; sid?: string; name?: string; warehouseIds?: number[] } | null;
+  counters: Record<string, number>;
+  lastStockPush: LastStockPush | null;
+  createdAt: string;
+  updatedAt: string;
+  connectedAt: string | null;
+  disconnectedAt: string | null;
+}
+
+export interface LinkRecord {
+  haravanProductId: number;
+  haravanVariantId: number;
+  barcode: string;
+  tikiSku: string;
+  tikiProductId: number;
+  tikiMarketPrice?: number | null;
+  priceBlocked?: boolean;
+  lastPushedQuantity?: number | null;
+  lastPushedPrice?: number | null;
+  lastPushedAt?: string | null;
+  converged?: boolean | null;
+  lastVerifiedAt?: string | null;
+}
+
+export interface SyncErrorRecord {
+  code: string;
+  severity: 'error' | 'warning' | 'info';
+  haravanProductId?: number | null;
+  haravanVariantId?: number | null;
+  barcode?: string | null;
+  message: string;
+  messageVi: string;
+  at?: string;
+}
+
+export interface LinkRunRecord {
+  runId: string;
+  connectionId: string;
+  state: 'running' | 'completed' | 'failed';
+  dryRun: boolean;
+  scope: { productIds?: number[]; all?: boolean };
+  processed: number;
+  total: number;
+  linked: number;
+  errors: number;
+  warnings: number;
+  outcomes?: unknown[] | null;
+  error?: unknown;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export interface OrderItemRecord {
+  tikiSku: string;
+  originalSku?: string | null;
+  haravanVariantId?: number | null;
+  quantity: number;
+  price: number;
+  name?: string;
+}
+
+export interface OrderRecord {
+  tikiCode: string;
+  haravanOrderId?: number | null;
+  status: string;
+  tikiStatus: string;
+  fulfillmentType?: string | null;
+  items: OrderItemRecord[];
+  customer: { name?: string | null; phone?: string | null; email?: string | null };
+  warnings: string[];
+  deadlineAt?: string | null;
+  atRisk?: boolean;
+  labelUrl?: string | null;
+  tikiCreatedAt?: string | null;
+  createAttemptedAt?: string | null;
+  importedAt?: string | null;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+export interface FailureRecord {
+  id: string;
+  connectionId: string;
+  kind: string;
+  ref: string;
+  code: string;
+  message: string;
+  messageVi: string;
+  attempts: number;
+  firstAt: string;
+  lastAt: string;
+  resolvedAt?: string | null;
+  details?: unknown;
+}
