@@ -1,0 +1,179 @@
+/**
+ * Client-side model of Haravan's per-shop leaky bucket (bucket 80, leak 4 req/s by default).
+ *
+ * Every request takes one unit before it is sent; units leak continuously. A request waits while
+ * the bucket (minus a safety margin) is full, so a burst never exceeds the server's bucket.
+ * Responses sync the level from `X-Haravan-Api-Call-Limit: used/size` (the level only ever moves
+ * up from a header, since other apps on the same shop share the bucket); a 429 pauses everyone
+ * for Retry-After. High-priority requests are served before queued normal ones.
+ */
+import { createHash } from 'crypto';
+
+export const HARAVAN_BUCKET_SIZE = 80;
+export const HARAVAN_LEAK_PER_SECOND = 4;
+export const CALL_LIMIT_HEADER = 'x-haravan-api-call-limit';
+
+export type RequestPriority = 'high' | 'normal';
+
+export interface RateLimiterOptions {
+  /** Bucket size; the header's size wins when it is smaller. Default 80. */
+  bucketSize?: number;
+  /** Units leaked per second. Default 4. */
+  leakPerSecond?: number;
+  /** Units kept free for other callers and clock skew. Default max(2, 10 % of the bucket). */
+  safetyMargin?: number;
+  /** Clock (ms), injectable for tests. */
+  now?: () => number;
+}
+
+export interface RateLimiterStats {
+  level: number;
+  capacity: number;
+  queued: number;
+  pausedForMs: number;
+}
+
+interface Waiter {
+  resolve: () => void;
+}
+
+export class HaravanRateLimiter {
+  private readonly configuredSize: number;
+  private readonly leakPerMs: number;
+  private readonly marginOption?: number;
+  private readonly now: () => number;
+  private size: number;
+  private level = 0;
+  private levelAt: number;
+  private pausedUntil = 0;
+  private readonly high: Waiter[] = [];
+  private readonly normal: Waiter[] = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(options: RateLimiterOptions = {}) {
+    this.configuredSize = positive(options.bucketSize, HARAVAN_BUCKET_SIZE);
+    this.leakPerMs = positive(options.leakPerSecond, HARAVAN_LEAK_PER_SECOND) / 1000;
+    this.marginOption = options.safetyMargin;
+    this.now = options.now ?? Date.now;
+    this.size = this.configuredSize;
+    this.levelAt = this.now();
+  }
+
+  /** Units a caller may use before waiting. */
+  get capacity(): number {
+    const margin = this.marginOption ?? Math.max(2, Math.ceil(this.size * 0.1));
+    return Math.max(1, this.size - margin);
+  }
+
+  stats(): RateLimiterStats {
+    const now = this.now();
+    return {
+      level: this.currentLevel(now),
+      capacity: this.capacity,
+      queued: this.high.length + this.normal.length,
+      pausedForMs: Math.max(0, this.pausedUntil - now),
+    };
+  }
+
+  /** Resolve when one request may be sent (the unit is taken on resolve). */
+  acquire(priority: RequestPriority = 'normal'): Promise<void> {
+    return new Promise<void>((resolve) => {
+      (priority === 'high' ? this.high : this.normal).push({ resolve });
+      this.pump();
+    });
+  }
+
+  /** Sync with the `X-Haravan-Api-Call-Limit` header of a response (`"12/80"`). */
+  observe(headerValue: string | null | undefined): void {
+    const parsed = parseCallLimit(headerValue);
+    if (!parsed) return;
+    const now = this.now();
+    this.size = Math.min(this.configuredSize, parsed.size);
+    this.setLevel(Math.max(this.currentLevel(now), parsed.used), now);
+  }
+
+  /** The server answered 429: treat the bucket as full and hold every request for `ms`. */
+  pause(ms: number): void {
+    const now = this.now();
+    this.pausedUntil = Math.max(this.pausedUntil, now + Math.max(0, ms));
+    this.setLevel(Math.max(this.currentLevel(now), this.size), now);
+    this.reschedule();
+  }
+
+  private currentLevel(now: number): number {
+    return Math.max(0, this.level - (now - this.levelAt) * this.leakPerMs);
+  }
+
+  private setLevel(level: number, now: number): void {
+    this.level = level;
+    this.levelAt = now;
+  }
+
+  private next(): Waiter | undefined {
+    return this.high.shift() ?? this.normal.shift();
+  }
+
+  private pump(): void {
+    if (this.timer) return;
+    while (this.high.length + this.normal.length > 0) {
+      const now = this.now();
+      const level = this.currentLevel(now);
+      const waitForPause = this.pausedUntil - now;
+      const waitForRoom = (level + 1 - this.capacity) / this.leakPerMs;
+      const waitMs = Math.max(waitForPause, waitForRoom);
+      if (waitMs > 0) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.pump();
+        }, Math.ceil(waitMs));
+        return;
+      }
+      this.setLevel(level + 1, now);
+      this.next()?.resolve();
+    }
+  }
+
+  private reschedule(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.pump();
+  }
+}
+
+export function parseCallLimit(value: string | null | undefined): { used: number; size: number } | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+)\s*$/.exec(value ?? '');
+  if (!m) return undefined;
+  const used = Number(m[1]);
+  const size = Number(m[2]);
+  return size > 0 ? { used, size } : undefined;
+}
+
+function positive(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+const registry = new Map<string, HaravanRateLimiter>();
+
+/** Registry key: base URL + a hash of the token (the token itself is never kept as a key). */
+export function limiterKey(baseUrl: string, accessToken: string): string {
+  const tokenHash = createHash('sha256').update(accessToken).digest('hex').slice(0, 32);
+  return `${baseUrl.replace(/\/+$/, '')}#${tokenHash}`;
+}
+
+/** The process-wide limiter for one shop (first caller's options win). */
+export function sharedRateLimiter(baseUrl: string, accessToken: string, options?: RateLimiterOptions): HaravanRateLimiter {
+  const key = limiterKey(baseUrl, accessToken);
+  let limiter = registry.get(key);
+  if (!limiter) {
+    limiter = new HaravanRateLimiter(options);
+    registry.set(key, limiter);
+  }
+  return limiter;
+}
+
+/** Forget all shared limiters (tests, credential rotation). */
+export function resetSharedRateLimiters(): void {
+  registry.clear();
+}
