@@ -44,6 +44,7 @@ export const MESSAGES = {
   PRICE_ABOVE_LIST_PRICE: { vi: 'Giá bên Haravan cao hơn giá niêm yết trên Tiki; giá sẽ không được đồng bộ (tồn kho vẫn đồng bộ)', en: 'The Haravan price is above the Tiki list price; the price will not be pushed (stock still syncs)', severity: 'error' },
   INVENTORY_NOT_TRACKED: { vi: 'Phiên bản không quản lý tồn kho; đẩy số lượng mặc định sang Tiki', en: 'Inventory is not tracked for this variant; the default quantity is pushed to Tiki', severity: 'info' },
   OVERSELL_UNLIMITED: { vi: 'Phiên bản cho phép bán khi hết hàng; khi hết hàng sẽ đẩy số lượng lớn sang Tiki', en: 'The variant allows overselling; when out of stock a large quantity is pushed to Tiki', severity: 'info' },
+  PRICE_BELOW_TIKI_MINIMUM: { vi: 'Giá bên Haravan không hợp lệ với Tiki (phải lớn hơn 0 và không thấp hơn 10% giá niêm yết); giá sẽ không được đồng bộ (tồn kho vẫn đồng bộ)', en: 'The Haravan price is not accepted by Tiki (it must be above 0 and at least 10% of the list price); the price will not be pushed (stock still syncs)', severity: 'error' },
 
   // ---- stock push ----
   TIKI_SKU_REJECTED: { vi: 'Tiki từ chối cập nhật SKU', en: 'Tiki rejected the SKU update', severity: 'error' },

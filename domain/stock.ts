@@ -1,0 +1,216 @@
+/**
+ * Stock and price push rules (product.md §4).
+ *
+ * `computeTarget` turns one linked variant's Haravan state into the absolute values Tiki should hold.
+ * Quantity (q = variant total `inventory_quantity` when all locations are used, else Σ over the chosen
+ * locations of on hand − committed):
+ *
+ * | tracked | policy   | q      | pushed                       |
+ * |---------|----------|--------|------------------------------|
+ * | yes     | continue | q > 0  | q                            |
+ * | yes     | continue | q ≤ 0  | oversellQuantity             |
+ * | yes     | deny     | q ≥ 0  | q                            |
+ * | yes     | deny     | q < 0  | 0                            |
+ * | no      | —        | —      | untrackedQuantity            |
+ *
+ * Then, only for a tracked variant whose quantity came from real stock (not the oversell / untracked big
+ * numbers): × stockRatioPercent / 100 rounded down, − safetyStock, floored at 0.
+ *
+ * Price: the Haravan price, when price sync is on and Tiki would accept it — not above the Tiki list price
+ * (PRICE_ABOVE_LIST_PRICE, product.md §3/§4) and, per Tiki's validation rules (tiki-open-api.md §2.7), > 0 and
+ * ≥ 10 % of the list price (PRICE_BELOW_TIKI_MINIMUM). A blocked price is simply not sent, so the quantity of
+ * the same SKU still goes through instead of the whole item being rejected by Tiki.
+ */
+import type { Config } from './config';
+import { isPriceAboveListPrice } from './linking';
+import type { InventoryPolicy } from './types';
+
+export type QuantityNote = 'INVENTORY_NOT_TRACKED' | 'OVERSELL_UNLIMITED';
+export type PriceBlockCode = 'PRICE_ABOVE_LIST_PRICE' | 'PRICE_BELOW_TIKI_MINIMUM';
+export type TargetNote = QuantityNote | PriceBlockCode;
+
+export interface LocationStock {
+  locationId: number;
+  /** `qty_onhand`. */
+  onHand: number;
+  /** `qty_commited` (sic in Haravan). */
+  committed: number;
+}
+
+export interface VariantStockState {
+  tracked: boolean;
+  policy: InventoryPolicy;
+  /** Variant total (`inventory_quantity`), used when all locations are the source. */
+  inventoryQuantity: number;
+  price: number;
+  locations: LocationStock[];
+}
+
+export interface TargetInput {
+  variant: VariantStockState;
+  tiki: { marketPrice: number };
+  config: Config;
+}
+
+export interface PushTarget {
+  /** Absolute quantity to hold on Tiki; absent when quantity sync is off. */
+  quantity?: number;
+  /** Absolute price to hold on Tiki; absent when price sync is off or the price is blocked. */
+  price?: number;
+  /** Codes explaining how the values were derived or why one is missing. */
+  notes: TargetNote[];
+  priceBlocked?: PriceBlockCode;
+}
+
+export interface PushValues {
+  quantity?: number;
+  price?: number;
+}
+
+export type PushPriority = 'decrease' | 'increase' | 'price';
+
+export interface PushItem {
+  change: PushValues;
+  lastPushed: PushValues;
+}
+
+export interface WarehouseQuantity {
+  warehouseId: number;
+  qtyAvailable: number;
+}
+
+/** Tiki rejects a price under this share of the list price (tiki-open-api.md §2.7). */
+export const TIKI_MIN_PRICE_RATIO = 0.1;
+
+export function computeTarget(input: TargetInput): PushTarget {
+  const { variant, tiki, config } = input;
+  const notes: TargetNote[] = [];
+  const target: PushTarget = { notes };
+
+  if (config.syncQuantity) {
+    const { quantity, note } = quantityFor(variant, config);
+    target.quantity = quantity;
+    if (note) notes.push(note);
+  }
+
+  if (config.syncPrice) {
+    const blocked = priceBlockFor(variant.price, tiki.marketPrice);
+    if (blocked) {
+      target.priceBlocked = blocked;
+      notes.push(blocked);
+    } else {
+      target.price = Math.round(variant.price);
+    }
+  }
+  return target;
+}
+
+/** Haravan quantity q for the configured source locations ([] = all → the variant total). */
+export function sourceQuantity(variant: Pick<VariantStockState, 'inventoryQuantity' | 'locations'>, inventoryLocationIds: readonly number[]): number {
+  if (inventoryLocationIds.length === 0) return variant.inventoryQuantity;
+  const chosen = new Set(inventoryLocationIds);
+  let sum = 0;
+  for (const row of variant.locations) {
+    if (chosen.has(row.locationId)) sum += row.onHand - row.committed;
+  }
+  return sum;
+}
+
+/** Only the values of `target` that differ from what Tiki last confirmed; null when nothing changed. */
+export function diffPush(target: PushValues, lastPushed: PushValues): PushValues | null {
+  const change: PushValues = {};
+  if (target.quantity !== undefined && target.quantity !== lastPushed.quantity) change.quantity = target.quantity;
+  if (target.price !== undefined && target.price !== lastPushed.price) change.price = target.price;
+  return change.quantity === undefined && change.price === undefined ? null : change;
+}
+
+/**
+ * Which queue a change goes to. A quantity never confirmed before counts as a decrease: we do not know what
+ * Tiki holds, so it may be too high and is as urgent as a real decrease.
+ */
+export function classifyPriority(change: PushValues, lastPushed: PushValues): PushPriority {
+  if (change.quantity === undefined || change.quantity === lastPushed.quantity) return 'price';
+  if (lastPushed.quantity === undefined || change.quantity < lastPushed.quantity) return 'decrease';
+  return 'increase';
+}
+
+/**
+ * Stock decreases first (the overselling risk; among them the lowest new quantity first, so sell-outs go out
+ * before mere reductions), then increases, then price-only changes. Stable otherwise; does not mutate `items`.
+ */
+export function sortByPriority<T extends PushItem>(items: readonly T[]): T[] {
+  const rank: Record<PushPriority, number> = { decrease: 0, increase: 1, price: 2 };
+  return items
+    .map((item, index) => ({ item, index, priority: classifyPriority(item.change, item.lastPushed) }))
+    .sort((a, b) => {
+      if (a.priority !== b.priority) return rank[a.priority] - rank[b.priority];
+      if (a.priority === 'decrease') {
+        const qa = a.item.change.quantity ?? 0;
+        const qb = b.item.change.quantity ?? 0;
+        if (qa !== qb) return qa - qb;
+      }
+      return a.index - b.index;
+    })
+    .map((entry) => entry.item);
+}
+
+/**
+ * The Tiki warehouse(s) to write: the configured ids, else the seller's primary warehouse, else its first.
+ * Returns [] only when the seller has no warehouse at all.
+ */
+export function resolveTargetWarehouses(configured: readonly number[], sellerWarehouses: readonly { id: number; isPrimary?: boolean }[]): number[] {
+  if (configured.length > 0) return unique(configured);
+  const primary = sellerWarehouses.find((w) => w.isPrimary) ?? sellerWarehouses[0];
+  return primary ? [primary.id] : [];
+}
+
+/**
+ * The complete `warehouse_quantities` list for one SKU.
+ *
+ * - The whole target quantity goes to the FIRST target warehouse; every other target warehouse is set to 0.
+ *   Tiki sells the sum over warehouses, so this keeps Tiki's sellable total equal to the target: leaving the
+ *   other configured warehouses at their current values would add to it and oversell, and splitting the quantity
+ *   would need a per-warehouse source the config does not express.
+ * - Every other warehouse the SKU currently has is carried with its current value, because the batch endpoint
+ *   zeroes any warehouse left out and those warehouses are not ours to change.
+ * Output order: target warehouses (config order), then the others in their current order; ids are unique.
+ */
+export function warehouseQuantities(quantity: number, targetWarehouseIds: readonly number[], currentStocks: readonly WarehouseQuantity[]): WarehouseQuantity[] {
+  const targets = unique(targetWarehouseIds);
+  if (targets.length === 0) throw new Error('warehouseQuantities: at least one target Tiki warehouse is required');
+  const qty = Number.isFinite(quantity) ? Math.max(0, Math.floor(quantity)) : 0;
+  const out: WarehouseQuantity[] = targets.map((warehouseId, i) => ({ warehouseId, qtyAvailable: i === 0 ? qty : 0 }));
+  const seen = new Set(targets);
+  for (const stock of currentStocks) {
+    if (seen.has(stock.warehouseId)) continue;
+    seen.add(stock.warehouseId);
+    out.push({ warehouseId: stock.warehouseId, qtyAvailable: stock.qtyAvailable });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function quantityFor(variant: VariantStockState, config: Config): { quantity: number; note?: QuantityNote } {
+  if (!variant.tracked) return { quantity: config.untrackedQuantity, note: 'INVENTORY_NOT_TRACKED' };
+  const q = sourceQuantity(variant, config.inventoryLocationIds);
+  if (variant.policy === 'continue' && q <= 0) return { quantity: config.oversellQuantity, note: 'OVERSELL_UNLIMITED' };
+  return { quantity: allocate(Math.max(0, q), config) };
+}
+
+/** Channel allocation ratio (rounded down), then safety stock (floored at 0). */
+function allocate(q: number, config: Pick<Config, 'stockRatioPercent' | 'safetyStock'>): number {
+  const ratio = Math.max(0, config.stockRatioPercent);
+  const allocated = Math.floor((Math.floor(q) * ratio) / 100);
+  return Math.max(0, allocated - Math.max(0, config.safetyStock));
+}
+
+function priceBlockFor(price: number, marketPrice: number): PriceBlockCode | undefined {
+  if (isPriceAboveListPrice(price, marketPrice, true)) return 'PRICE_ABOVE_LIST_PRICE';
+  if (!(price > 0) || (marketPrice > 0 && price < marketPrice * TIKI_MIN_PRICE_RATIO)) return 'PRICE_BELOW_TIKI_MINIMUM';
+  return undefined;
+}
+
+function unique(ids: readonly number[]): number[] {
+  return [...new Set(ids)];
+}
