@@ -309,7 +309,7 @@ describe('computeLinks — global properties', () => {
     }
     const started = performance.now();
     const out = computeLinks({ products, tikiSkus, config: syncOn });
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(5000); // generous: guards against quadratic behaviour, not a benchmark
     expect(summarizeLinks(out).linkedVariants).toBe(20_000);
   });
 });
