@@ -1,0 +1,98 @@
+/**
+ * Contract-faithful Tiki Seller Open API simulator (see README.md beside this file for every choice made where
+ * Tiki's behaviour is undocumented).
+ *
+ * Order of middleware: control API (`/_sandbox`, no auth, no faults) → fault injection → OAuth token endpoint →
+ * `/integration/**` (auth → per-seller rate limit → routes) → Tiki-shaped error rendering.
+ */
+import express, { Express } from 'express';
+import type { AddressInfo } from 'node:net';
+import { FaultInjector } from '../common/faults';
+import type { SandboxSettings } from './context';
+import { catalogRouter } from './routes/catalog';
+import { controlRouter } from './routes/control';
+import { authenticate, errorHandler, SellerRateLimiter } from './routes/middleware';
+import { oauthRouter } from './routes/oauth';
+import { ordersRouter } from './routes/orders';
+import { queuesRouter } from './routes/queues';
+import { TikiSandboxState } from './state';
+
+export interface TikiSandboxOptions extends Partial<SandboxSettings> {
+  /** Seeds ids, tokens and fault probabilities (default 0x71c1). */
+  seed?: number;
+  /** Clock (tests). */
+  now?: () => number;
+}
+
+export interface TikiSandbox {
+  app: Express;
+  state: TikiSandboxState;
+  faults: FaultInjector;
+}
+
+export function createTikiSandbox(opts: TikiSandboxOptions = {}): TikiSandbox {
+  const { seed = 0x71c1, now, ...settings } = opts;
+  const state = new TikiSandboxState(seed, settings, now);
+  const faults = new FaultInjector({ seed });
+  const limiter = new SellerRateLimiter(() => state.settings.rateLimitPerSecond, now);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(express.json({ limit: '20mb' }));
+  app.use('/_sandbox', faults.controlRouter());
+  app.use(
+    '/_sandbox',
+    controlRouter(state, {
+      onReset: () => {
+        limiter.reset();
+        faults.clear();
+        faults.clearCalls();
+      },
+    }),
+  );
+  app.use(faults.middleware());
+  app.use(oauthRouter(state));
+  const api = express.Router();
+  api.use(authenticate(state));
+  api.use(limiter.middleware());
+  api.use(catalogRouter(state));
+  api.use(ordersRouter(state));
+  api.use(queuesRouter(state));
+  api.use((req, res) => {
+    res.status(404).json({ errors: [`No route ${req.method} /integration${req.path}`] });
+  });
+  app.use('/integration', api);
+  app.use((req, res) => {
+    res.status(404).json({ errors: [`No route ${req.method} ${req.path}`] });
+  });
+  app.use(errorHandler());
+  return { app, state, faults };
+}
+
+export interface RunningTikiSandbox {
+  url: string;
+  sandbox: TikiSandbox;
+  close(): Promise<void>;
+}
+
+/** Listen on `port` (0 = any free port) on 127.0.0.1. */
+export function startTikiSandbox(port = 0, opts: TikiSandboxOptions = {}): Promise<RunningTikiSandbox> {
+  const sandbox = createTikiSandbox(opts);
+  return new Promise((resolve, reject) => {
+    const server = sandbox.app.listen(port, '127.0.0.1');
+    server.once('error', reject);
+    server.once('listening', () => {
+      const { port: actual } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${actual}`,
+        sandbox,
+        close: () =>
+          new Promise<void>((done, fail) => {
+            server.closeAllConnections();
+            server.close((err) => (err ? fail(err) : done()));
+          }),
+      });
+    });
+  });
+}
