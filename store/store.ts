@@ -289,6 +289,13 @@ export class Store {
     return rows.map(toLink);
   }
 
+  /** Links matching Tiki SKUs or barcodes (= original_sku), for mapping order items. */
+  async getLinksByTikiKeys(connectionId: string, keys: string[]): Promise<LinkRecord[]> {
+    if (keys.length === 0) return [];
+    const rows = await this.db.query('SELECT * FROM links WHERE connection_id = $1 AND (tiki_sku = ANY($2::text[]) OR barcode = ANY($2::text[]))', [connectionId, keys]);
+    return rows.map(toLink);
+  }
+
   async getLinkedVariantIdsPage(connectionId: string, afterVariantId: number, limit: number): Promise<number[]> {
     const rows = await this.db.query<{ v: number }>(
       'SELECT haravan_variant_id AS v FROM links WHERE connection_id = $1 AND haravan_variant_id > $2 ORDER BY haravan_variant_id LIMIT $3',

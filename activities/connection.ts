@@ -1,0 +1,138 @@
+/** Activities of the connection workflow: credential checks and connection bookkeeping. */
+import { ConnectorError } from '../connectors/errors';
+import type { Config } from '../domain/config';
+import { messageFor } from '../domain/messages';
+import type { ConnectionState, LinkRunRequest, VerificationResult } from '../workflows/definitions';
+import { orderWorkflowId, shopIdFromConnectionId } from '../workflows/ids';
+import { stopSignal } from '../workflows/definitions';
+import type { Attention } from '../store/types';
+import { ActivityDeps, ClientFactory, pendingCredentialsId } from './context';
+import { toFailure } from './errors';
+
+const TERMINAL_ORDER_STATUSES = ['completed', 'cancelled', 'returned'];
+
+export function createConnectionActivities(deps: ActivityDeps) {
+  const { store, logger } = deps;
+
+  function rejected(code: 'HARAVAN_AUTH_FAILED' | 'TIKI_AUTH_FAILED' | 'SHOP_MISMATCH', detail: string): VerificationResult {
+    const m = messageFor(code);
+    return { ok: false, state: 'failed', code, message: `${m.en}: ${detail}`, messageVi: m.vi };
+  }
+
+  const isCredentialRejection = (e: unknown) =>
+    e instanceof ConnectorError && ['AUTH_FAILED', 'FORBIDDEN', 'CONNECTION_PAUSED', 'NOT_FOUND'].includes(e.code);
+
+  return {
+    /**
+     * Check both credentials against the real APIs. Rejections are answers (ok: false); only transient
+     * failures (network, 5xx, 429) throw, so the workflow's bounded retry covers them.
+     * With `pending`, the candidate credentials (PATCH /credentials) are checked and promoted on success.
+     */
+    async verifyCredentials(connectionId: string, shopId: number, opts: { pending: boolean }): Promise<VerificationResult> {
+      const sourceId = opts.pending ? pendingCredentialsId(connectionId) : connectionId;
+      const creds = await store.loadCredentials(sourceId);
+      if (!creds) return rejected('HARAVAN_AUTH_FAILED', 'no credentials stored');
+      const { haravan, tiki } = ClientFactory.build(creds);
+      const discardPending = async () => {
+        if (opts.pending) await store.deleteCredentials(sourceId);
+      };
+      try {
+        let shop;
+        try {
+          shop = await haravan.getShop();
+        } catch (e) {
+          if (isCredentialRejection(e)) {
+            await discardPending();
+            return rejected('HARAVAN_AUTH_FAILED', (e as Error).message);
+          }
+          throw e;
+        }
+        if (Number(shop.id) !== shopId) {
+          await discardPending();
+          return rejected('SHOP_MISMATCH', `token belongs to shop ${shop.id}, not ${shopId}`);
+        }
+        let seller;
+        let warehouses;
+        try {
+          seller = await tiki.getSeller();
+          warehouses = await tiki.listWarehouses();
+        } catch (e) {
+          if (isCredentialRejection(e)) {
+            await discardPending();
+            return rejected('TIKI_AUTH_FAILED', (e as Error).message);
+          }
+          throw e;
+        }
+        await store.setTikiSeller(connectionId, {
+          id: seller.id ?? undefined,
+          sid: seller.sid ?? undefined,
+          name: seller.name ?? undefined,
+          warehouseIds: warehouses.map((w) => Number(w.id)),
+        });
+        if (opts.pending) {
+          await store.saveCredentials(connectionId, creds);
+          await store.deleteCredentials(sourceId);
+          deps.clients.forget(connectionId);
+          await store.audit(connectionId, 'credentials-replaced');
+        }
+        return { ok: true, state: 'connected' };
+      } catch (e) {
+        throw toFailure(e);
+      }
+    },
+
+    async setConnectionState(connectionId: string, state: ConnectionState, attention: Attention | null): Promise<void> {
+      await store.setConnectionState(connectionId, state, attention);
+      await store.audit(connectionId, `state:${state}`, attention ?? undefined);
+      logger.info({ connectionId, state, attention: attention?.code }, 'connection state');
+    },
+
+    /** A failed connect leaves no usable record: credentials are deleted, the state says why. */
+    async markConnectionFailed(connectionId: string, failure: { code: string; message: string; messageVi: string }): Promise<void> {
+      await store.deleteCredentials(connectionId);
+      await store.setConnectionState(connectionId, 'failed', { code: failure.code, message: failure.message, messageVi: failure.messageVi });
+      await store.audit(connectionId, 'connect-failed', { code: failure.code });
+    },
+
+    async saveConfig(connectionId: string, config: Config): Promise<void> {
+      await store.setConnectionConfig(connectionId, config);
+      await store.audit(connectionId, 'config-changed', config);
+    },
+
+    async createLinkRun(connectionId: string, runId: string, req: LinkRunRequest): Promise<void> {
+      await store.createLinkRun({ runId, connectionId, dryRun: !!req.dryRun, scope: { productIds: req.productIds, all: req.all } });
+    },
+
+    /** Ask every open order workflow of the connection to finish its current step and stop. */
+    async stopOrderWorkflows(connectionId: string): Promise<number> {
+      const shopId = shopIdFromConnectionId(connectionId);
+      let stopped = 0;
+      for (let page = 1; ; page++) {
+        const { items } = await store.listOrders(connectionId, { page, limit: 250 });
+        if (items.length === 0) break;
+        for (const o of items) {
+          if (TERMINAL_ORDER_STATUSES.includes(o.status)) continue;
+          try {
+            await deps.temporal.workflow.getHandle(orderWorkflowId(shopId, o.tikiCode)).signal(stopSignal);
+            stopped++;
+          } catch {
+            // already closed
+          }
+        }
+      }
+      return stopped;
+    },
+
+    /** Links and current errors go, credentials are destroyed; orders already imported and the audit log stay. */
+    async finalizeDisconnect(connectionId: string): Promise<void> {
+      await store.purgeConnectionData(connectionId);
+      await store.deleteCredentials(connectionId);
+      await store.deleteCredentials(pendingCredentialsId(connectionId));
+      deps.clients.forget(connectionId);
+      await store.setConnectionState(connectionId, 'disconnected');
+      await store.audit(connectionId, 'disconnected');
+    },
+  };
+}
+
+export type ConnectionActivities = ReturnType<typeof createConnectionActivities>;

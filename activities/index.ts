@@ -1,0 +1,17 @@
+import type { ActivityDeps } from './context';
+import { createConnectionActivities } from './connection';
+import { createLinkingActivities } from './linking';
+import { createOrderActivities } from './orders';
+import { createStockActivities } from './stock';
+
+/** All activities, bound to their dependencies (the worker registers this object). */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createConnectionActivities(deps),
+    ...createLinkingActivities(deps),
+    ...createStockActivities(deps),
+    ...createOrderActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,489 @@
+/**
+ * Order activities: intake (Tiki event queue + order listing safety net + completeness check) hands each
+ * Tiki order to its own lifecycle workflow with signal-with-start; the lifecycle workflow imports it into
+ * Haravan exactly once, mirrors status changes and runs merchant actions on Tiki.
+ *
+ * Exactly-once import: the store mapping is checked first; the create attempt is recorded *before* the
+ * Haravan call; any later attempt first looks the order up on Haravan by its Tiki reference (note
+ * attribute / tag), so a create that timed out after Haravan committed it is found, not repeated.
+ */
+import { heartbeat, sleep as activitySleep, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { ConnectorError } from '../connectors/errors';
+import { toTikiDateTime } from '../connectors/tiki/datetime';
+import type { TikiOrder } from '../connectors/tiki/schemas';
+import { messageFor } from '../domain/messages';
+import {
+  TIKI_PRE_ACCEPTANCE_STATUSES,
+  allowedAction,
+  buildOrderLinkIndex,
+  confirmationDeadline,
+  isAtRisk,
+  isImportable,
+  isTerminal,
+  mapTikiOrderToHaravan,
+  mirrorActions,
+  ourStatus,
+  parseTikiDateTime,
+  type OurOrderStatus,
+  type TikiCall,
+} from '../domain/orders';
+import type { TikiOrderInput } from '../domain/types';
+import type { OrderRecord } from '../store/types';
+import type { OrderAction, OrderActionResult } from '../workflows/definitions';
+import { tikiOrderEventSignal } from '../workflows/definitions';
+import { orderWorkflowId, shopIdFromConnectionId } from '../workflows/ids';
+import { SA_SHOP_ID, SA_TIKI_ORDER_CODE } from '../workflows/search-attributes';
+import type { ActivityDeps, ConnectionClients } from './context';
+import { toFailure } from './errors';
+import { orderIntakeHistogram, ordersImportedCounter } from './metrics';
+
+export interface ImportResult {
+  state: 'imported' | 'not-accepted' | 'skipped-old';
+  haravanOrderId?: number;
+  status: string;
+  tikiStatus: string;
+  terminal: boolean;
+  deadlineAt?: string | null;
+}
+
+export interface StatusResult {
+  status: string;
+  tikiStatus: string;
+  terminal: boolean;
+  deadlineAt?: string | null;
+  atRisk: boolean;
+}
+
+const QUEUE_EVENT_TYPES = ['ORDER_CREATED_SUCCESSFULLY', 'ORDER_STATUS_UPDATED'];
+const LOOKUP_SLACK_MS = 10 * 60_000;
+const SWEEP_OVERLAP_MS = 5 * 60_000;
+
+const itemStatuses = (o: TikiOrder) => o.items.map((i) => i.confirmation?.status ?? null);
+const asInput = (o: TikiOrder) => o as unknown as TikiOrderInput;
+
+export function createOrderActivities(deps: ActivityDeps) {
+  const { store, clients, logger, temporal, taskQueue } = deps;
+
+  const since = async (connectionId: string): Promise<Date> => {
+    const c = await store.getConnection(connectionId);
+    const s = c?.config.importOrdersSince ?? c?.connectedAt ?? c?.createdAt;
+    return s ? new Date(s) : new Date(0);
+  };
+
+  /** Hand one Tiki order to its lifecycle workflow (started if missing; a duplicate start is impossible). */
+  async function dispatch(connectionId: string, tikiCode: string, reason: string, status?: string, eventId?: string): Promise<'started-or-signalled' | 'closed'> {
+    const shopId = shopIdFromConnectionId(connectionId);
+    try {
+      await temporal.workflow.signalWithStart('orderWorkflow', {
+        taskQueue,
+        workflowId: orderWorkflowId(shopId, tikiCode),
+        args: [{ connectionId, shopId, tikiCode }],
+        signal: tikiOrderEventSignal,
+        signalArgs: [{ reason, status, eventId }],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: SA_SHOP_ID, value: String(shopId) },
+          { key: SA_TIKI_ORDER_CODE, value: tikiCode },
+        ],
+        staticSummary: `Tiki order ${tikiCode} (shop ${shopId})`,
+      } as never);
+      return 'started-or-signalled';
+    } catch (err) {
+      // The order's workflow already finished (terminal state): nothing more to do for it.
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return 'closed';
+      throw err;
+    }
+  }
+
+  async function orderLocation(connectionId: string): Promise<number | undefined> {
+    const c = await store.getConnection(connectionId);
+    return c?.config.orderLocationId ?? undefined;
+  }
+
+  async function findOrCreateCustomer(c: ConnectionClients, phone: string | null, email: string | null, body: Record<string, unknown>): Promise<number | undefined> {
+    for (const q of [phone, email]) {
+      if (!q) continue;
+      const found = await c.haravan.searchCustomers(q);
+      const hit = found.find((x) => (phone && normalizeDigits(x.phone) === normalizeDigits(phone)) || (email && x.email?.toLowerCase() === email.toLowerCase()));
+      if (hit) return Number(hit.id);
+    }
+    if (!phone && !email) return undefined;
+    try {
+      const created = await c.haravan.createCustomer(body as never);
+      return Number(created.id);
+    } catch (err) {
+      // A concurrent import created it first (unique phone/email): look it up again.
+      if (err instanceof ConnectorError && err.code === 'VALIDATION') {
+        for (const q of [phone, email]) {
+          if (!q) continue;
+          const found = await c.haravan.searchCustomers(q);
+          if (found[0]) return Number(found[0].id);
+        }
+      }
+      throw err;
+    }
+  }
+
+  function toRecord(o: TikiOrder, mapped: ReturnType<typeof mapTikiOrderToHaravan> | null, prev: OrderRecord | null, hoursBefore: number): OrderRecord {
+    const status = ourStatus(o.status, itemStatuses(o));
+    const deadline = confirmationDeadline(asInput(o));
+    return {
+      tikiCode: String(o.code),
+      haravanOrderId: prev?.haravanOrderId ?? null,
+      status,
+      tikiStatus: o.status,
+      fulfillmentType: o.fulfillment_type ?? null,
+      items:
+        mapped?.items.map((i) => ({ tikiSku: i.tikiSku, originalSku: i.sellerProductCode, haravanVariantId: i.haravanVariantId ?? null, quantity: i.quantity, price: i.price, name: i.name })) ??
+        prev?.items ??
+        [],
+      customer: mapped ? { name: mapped.customer.fullName, phone: mapped.customer.phone, email: mapped.customer.email } : (prev?.customer ?? {}),
+      warnings: mapped ? [...mapped.warnings] : (prev?.warnings ?? []),
+      deadlineAt: deadline ? deadline.toISOString() : null,
+      atRisk: isAtRisk(deadline, new Date(), hoursBefore) && !isTerminal(status),
+      tikiCreatedAt: parseTikiDateTime(o.created_at)?.toISOString() ?? null,
+    };
+  }
+
+  async function applyMirror(connectionId: string, c: ConnectionClients, rec: OrderRecord, prevTikiStatus: string | null, next: TikiOrder, handledInHaravan: boolean, restock: boolean) {
+    if (!rec.haravanOrderId) return;
+    const actions = mirrorActions(prevTikiStatus, next.status, { processOrdersInHaravan: handledInHaravan, restockOnCancel: restock });
+    if (actions.length === 0) return;
+    const current = await c.haravan.getOrder(rec.haravanOrderId);
+    const cancelled = current.cancelled_status === 'cancelled' || !!current.cancelled_at;
+    for (const a of actions) {
+      if (a === 'confirm' && current.confirmed_status !== 'confirmed' && !cancelled) await c.haravan.confirmOrder(rec.haravanOrderId);
+      if (a === 'fulfill' && !cancelled && current.fulfillment_status !== 'fulfilled') {
+        await c.haravan.createFulfillment(rec.haravanOrderId, { locationId: current.location_id ?? (await orderLocation(connectionId)) });
+      }
+      if (a === 'close' && !cancelled && current.closed_status !== 'closed') await c.haravan.closeOrder(rec.haravanOrderId);
+      if ((a === 'cancel' || a === 'restock-cancel') && !cancelled) {
+        await c.haravan.cancelOrder(rec.haravanOrderId, { reason: 'customer', restock: a === 'restock-cancel', note: `Tiki: ${next.cancel_info?.reason_text ?? next.status}` });
+      }
+      if (a === 'note') {
+        const attrs = (current.note_attributes ?? []).filter((x) => x.name !== 'tiki_status').map((x) => ({ name: String(x.name), value: String(x.value ?? '') }));
+        await c.haravan.updateOrder(rec.haravanOrderId, { note_attributes: [...attrs, { name: 'tiki_status', value: next.status }] });
+      }
+    }
+    await store.audit(connectionId, 'order-mirrored', { tikiCode: rec.tikiCode, from: prevTikiStatus, to: next.status, actions });
+  }
+
+  return {
+    /** Create the connection's Tiki event queue and subscriptions once; the queue code is kept in the store. */
+    async ensureTikiQueue(connectionId: string): Promise<string> {
+      try {
+        const existing = await store.getCursor(connectionId, 'tiki-queue');
+        if (existing) return existing;
+        const { tiki } = await clients.forConnection(connectionId);
+        const name = `haravan-sync-${shopIdFromConnectionId(connectionId)}`;
+        const queues = await tiki.listQueues();
+        const queue = queues.find((q) => q.name === name) ?? (await tiki.createQueue(name));
+        const subs = await tiki.listSubscriptions(queue.code).catch(() => []);
+        for (const type of QUEUE_EVENT_TYPES) {
+          if (!subs.some((s) => s.event_type === type)) await tiki.subscribe(queue.code, type);
+        }
+        await store.setCursor(connectionId, 'tiki-queue', queue.code);
+        return queue.code;
+      } catch (err) {
+        throw toFailure(err);
+      }
+    },
+
+    /**
+     * Pull the Tiki event queue until `durationMs` passes. Events are handed to their order workflows
+     * first; only then is the batch's ack id stored, so the next pull acknowledges them. A crash in between
+     * re-delivers the batch — harmless, the hand-off is idempotent.
+     */
+    async pollTikiEvents(connectionId: string, opts: { durationMs: number; intervalMs: number }): Promise<{ events: number; dispatched: number }> {
+      const deadline = Date.now() + opts.durationMs;
+      let events = 0;
+      let dispatched = 0;
+      try {
+        const queue = await store.getCursor(connectionId, 'tiki-queue');
+        if (!queue) return { events, dispatched };
+        while (Date.now() < deadline) {
+          const { tiki } = await clients.forConnection(connectionId);
+          const ack = await store.getCursor(connectionId, 'tiki-ack');
+          const res = await tiki.pullEvents(queue, ack || null);
+          events += res.events.length;
+          const latest = new Map<string, { status?: string; id: string }>();
+          for (const e of res.events) {
+            const payload = (e.payload ?? {}) as { order_code?: string; orderCode?: string; status?: string };
+            const code = payload.order_code ?? payload.orderCode;
+            if (!code || !QUEUE_EVENT_TYPES.includes(e.type)) continue;
+            latest.set(String(code), { status: payload.status, id: String(e.id) });
+          }
+          for (const [code, ev] of latest) {
+            await dispatch(connectionId, code, 'tiki-event', ev.status, ev.id);
+            dispatched++;
+          }
+          if (res.ackId) await store.setCursor(connectionId, 'tiki-ack', res.ackId);
+          heartbeat({ events });
+          if (res.events.length === 0) {
+            const wait = Math.min(opts.intervalMs, deadline - Date.now());
+            if (wait > 0) await activitySleep(wait);
+          }
+        }
+        return { events, dispatched };
+      } catch (err) {
+        if (Context.current().cancellationSignal.aborted) return { events, dispatched };
+        throw toFailure(err);
+      }
+    },
+
+    /** Safety net: list Tiki orders updated since the last sweep and hand on any that are new or changed. */
+    async sweepOrders(connectionId: string): Promise<{ seen: number; dispatched: number }> {
+      try {
+        const { tiki } = await clients.forConnection(connectionId);
+        const from = Math.max((await since(connectionId)).getTime(), Date.parse((await store.getCursor(connectionId, 'tiki-sweep')) ?? '') - SWEEP_OVERLAP_MS || 0);
+        const started = new Date();
+        let seen = 0;
+        let dispatched = 0;
+        for await (const page of tiki.listAllOrders({ updatedFrom: new Date(from), status: { nin: [...TIKI_PRE_ACCEPTANCE_STATUSES] }, orderBy: 'updated_at|asc' })) {
+          for (const o of page.items) {
+            seen++;
+            const rec = await store.getOrder(connectionId, String(o.code));
+            if (rec?.haravanOrderId && rec.tikiStatus === o.status) continue;
+            if (rec && isTerminal(rec.status as OurOrderStatus)) continue;
+            await dispatch(connectionId, String(o.code), 'sweep', o.status);
+            dispatched++;
+          }
+          heartbeat({ seen });
+        }
+        await store.setCursor(connectionId, 'tiki-sweep', started.toISOString());
+        return { seen, dispatched };
+      } catch (err) {
+        throw toFailure(err);
+      }
+    },
+
+    /** Completeness: compare Tiki's orders of a window with what was imported and repair the gaps. */
+    async checkCompleteness(connectionId: string, windowMs: number): Promise<{ seen: number; imported: number; missing: number }> {
+      try {
+        const { tiki } = await clients.forConnection(connectionId);
+        const from = new Date(Math.max(Date.now() - windowMs, (await since(connectionId)).getTime()));
+        const codes: string[] = [];
+        for await (const page of tiki.listAllOrders({ createdFrom: from, status: { nin: [...TIKI_PRE_ACCEPTANCE_STATUSES] } })) {
+          for (const o of page.items) codes.push(String(o.code));
+          heartbeat({ seen: codes.length });
+        }
+        const known = await store.knownOrderCodes(connectionId, codes);
+        const missing = codes.filter((c) => !known.has(c));
+        for (const code of missing) await dispatch(connectionId, code, 'completeness');
+        const figures = { seen: codes.length, imported: known.size, missing: missing.length };
+        await store.setCounters(connectionId, {
+          completenessCheckedAt: new Date().toISOString(),
+          completenessSeen: figures.seen,
+          completenessImported: figures.imported,
+          completenessMissing: figures.missing,
+        });
+        if (missing.length > 0) await store.bumpCounters(connectionId, { completenessRepairedTotal: missing.length });
+        logger.info({ connectionId, ...figures }, 'order completeness');
+        return figures;
+      } catch (err) {
+        throw toFailure(err);
+      }
+    },
+
+    /** Import one Tiki order into Haravan exactly once (see the module comment). */
+    async importOrder(connectionId: string, tikiCode: string): Promise<ImportResult> {
+      try {
+        const conn = await store.getConnection(connectionId);
+        if (!conn) throw ApplicationFailure.nonRetryable(`unknown connection ${connectionId}`, 'CONNECTION_NOT_ACTIVE');
+        const c = await clients.forConnection(connectionId);
+        const o = await c.tiki.getOrder(tikiCode);
+        const prev = await store.getOrder(connectionId, tikiCode);
+        const status = ourStatus(o.status, itemStatuses(o));
+        if ((TIKI_PRE_ACCEPTANCE_STATUSES as readonly string[]).includes(o.status)) {
+          return { state: 'not-accepted', status, tikiStatus: o.status, terminal: false };
+        }
+        if (!prev && !isImportable(asInput(o), await since(connectionId))) {
+          return { state: 'skipped-old', status, tikiStatus: o.status, terminal: true };
+        }
+        if (prev?.haravanOrderId) {
+          return { state: 'imported', haravanOrderId: prev.haravanOrderId, status: prev.status, tikiStatus: prev.tikiStatus, terminal: isTerminal(prev.status as OurOrderStatus), deadlineAt: prev.deadlineAt };
+        }
+
+        const links = await store.getLinksByTikiKeys(connectionId, o.items.flatMap((i) => [String(i.product.sku ?? ''), String(i.product.seller_product_code ?? '')]).filter(Boolean));
+        const index = buildOrderLinkIndex(links);
+        const locationId = conn.config.orderLocationId ?? undefined;
+        const draft = mapTikiOrderToHaravan({ order: asInput(o), links: index, locationId, connectionId });
+        const customerId = await findOrCreateCustomer(c, draft.customer.phone, draft.customer.email, {
+          first_name: draft.customer.firstName,
+          last_name: draft.customer.lastName,
+          phone: draft.customer.phone ?? undefined,
+          email: draft.customer.email ?? undefined,
+          addresses: [draft.customer.address],
+          tags: 'Tiki',
+        });
+        const mapped = customerId ? mapTikiOrderToHaravan({ order: asInput(o), links: index, locationId, customerId, connectionId }) : draft;
+
+        // Record the attempt *before* calling Haravan: a retry then knows to look for a committed order.
+        const attemptAt = prev?.createAttemptedAt ?? new Date().toISOString();
+        await store.upsertOrder(connectionId, { ...toRecord(o, mapped, prev, conn.config.atRiskHoursBeforeDeadline), createAttemptedAt: attemptAt });
+
+        let haravanOrder = prev?.createAttemptedAt
+          ? await c.haravan.findOrderByReference({ tikiCode, createdAtMin: new Date(Date.parse(prev.createAttemptedAt) - LOOKUP_SLACK_MS).toISOString() })
+          : null;
+        if (!haravanOrder) haravanOrder = await c.haravan.createOrder(mapped.body as never);
+
+        await store.patchOrder(connectionId, tikiCode, { haravanOrderId: Number(haravanOrder.id), importedAt: new Date().toISOString() });
+        await store.resolveFailures(connectionId, 'order-import', tikiCode);
+        await store.audit(connectionId, 'order-imported', { tikiCode, haravanOrderId: haravanOrder.id, warnings: mapped.warnings });
+        ordersImportedCounter.inc();
+        const placedAt = parseTikiDateTime(o.created_at);
+        if (placedAt) orderIntakeHistogram.observe(Math.max(0, Date.now() - placedAt.getTime()) / 1000);
+
+        // The order may have moved on Tiki before it reached Haravan (e.g. already cancelled): mirror it now.
+        const rec = (await store.getOrder(connectionId, tikiCode))!;
+        await applyMirror(connectionId, c, rec, null, o, conn.config.processOrdersInHaravan, conn.config.restockOnCancel);
+        return { state: 'imported', haravanOrderId: Number(haravanOrder.id), status, tikiStatus: o.status, terminal: isTerminal(status), deadlineAt: rec.deadlineAt };
+      } catch (err) {
+        const failure = toFailure(err);
+        if (failure instanceof ApplicationFailure && failure.nonRetryable) {
+          const m = messageFor('ORDER_IMPORT_FAILED');
+          await store.recordFailure({
+            connectionId,
+            kind: 'order-import',
+            ref: tikiCode,
+            code: failure.type ?? 'ORDER_IMPORT_FAILED',
+            message: `${m.en}: ${failure.message}`,
+            messageVi: `${m.vi}: ${failure.message}`,
+            details: { tikiCode },
+          });
+        }
+        throw failure;
+      }
+    },
+
+    /** Re-read the Tiki order, mirror its change into Haravan, update the read model. */
+    async syncOrderStatus(connectionId: string, tikiCode: string): Promise<StatusResult> {
+      try {
+        const conn = await store.getConnection(connectionId);
+        const c = await clients.forConnection(connectionId);
+        const o = await c.tiki.getOrder(tikiCode);
+        const prev = await store.getOrder(connectionId, tikiCode);
+        const hours = conn?.config.atRiskHoursBeforeDeadline ?? 2;
+        const rec = await store.upsertOrder(connectionId, { ...toRecord(o, null, prev, hours), haravanOrderId: prev?.haravanOrderId ?? null });
+        if (prev && prev.tikiStatus !== o.status) {
+          await applyMirror(connectionId, c, rec, prev.tikiStatus, o, conn?.config.processOrdersInHaravan ?? true, conn?.config.restockOnCancel ?? true);
+        }
+        return { status: rec.status, tikiStatus: rec.tikiStatus, terminal: isTerminal(rec.status as OurOrderStatus), deadlineAt: rec.deadlineAt, atRisk: !!rec.atRisk };
+      } catch (err) {
+        throw toFailure(err);
+      }
+    },
+
+    async markAtRisk(connectionId: string, tikiCode: string, atRisk: boolean): Promise<void> {
+      await store.patchOrder(connectionId, tikiCode, { atRisk });
+      if (atRisk) await store.audit(connectionId, 'order-at-risk', { tikiCode });
+    },
+
+    /**
+     * A merchant action (print label, ready to ship, cancel): the Tiki call(s), then the Haravan order, so
+     * both agree. Retry-safe: a state transition that already landed on Tiki (the previous attempt timed
+     * out after Tiki applied it) is detected by re-reading the order and not repeated.
+     */
+    async runOrderAction(connectionId: string, tikiCode: string, action: OrderAction, reason?: string): Promise<OrderActionResult> {
+      try {
+        const conn = await store.getConnection(connectionId);
+        if (!conn) throw ApplicationFailure.nonRetryable('unknown connection', 'CONNECTION_NOT_ACTIVE');
+        if (!conn.config.processOrdersInHaravan) {
+          throw ApplicationFailure.nonRetryable(messageFor('PROCESSED_ON_TIKI').en, 'PROCESSED_ON_TIKI');
+        }
+        const c = await clients.forConnection(connectionId);
+        let o = await c.tiki.getOrder(tikiCode);
+        const attempt = Context.current().info.attempt;
+        const decision = allowedAction(action, { fulfillmentType: o.fulfillment_type ?? '', status: o.status, itemConfirmationStatuses: itemStatuses(o) });
+        let labelUrl: string | undefined;
+        if (!decision.ok) {
+          if (!(attempt > 1 && alreadyApplied(action, o))) {
+            throw ApplicationFailure.create({ message: messageFor('INVALID_ORDER_STATE').en + ` (Tiki status ${o.status})`, type: 'INVALID_ORDER_STATE', nonRetryable: true });
+          }
+        } else {
+          for (const call of decision.calls) {
+            const url = await performTikiCall(c, o, call);
+            if (url) labelUrl = url;
+            if (call !== 'label') o = await c.tiki.getOrder(tikiCode);
+          }
+        }
+        o = await c.tiki.getOrder(tikiCode);
+        const prev = await store.getOrder(connectionId, tikiCode);
+        const rec = await store.upsertOrder(connectionId, { ...toRecord(o, null, prev, conn.config.atRiskHoursBeforeDeadline), labelUrl: labelUrl ?? prev?.labelUrl ?? null });
+
+        // Then Haravan, so both sides agree.
+        if (rec.haravanOrderId) {
+          const h = await c.haravan.getOrder(rec.haravanOrderId);
+          if (action === 'ready-to-ship' && h.confirmed_status !== 'confirmed') await c.haravan.confirmOrder(rec.haravanOrderId);
+          if (action === 'print-label') {
+            if (h.confirmed_status !== 'confirmed') await c.haravan.confirmOrder(rec.haravanOrderId);
+            const attrs = (h.note_attributes ?? []).filter((x) => x.name !== 'tiki_label_url').map((x) => ({ name: String(x.name), value: String(x.value ?? '') }));
+            if (labelUrl) await c.haravan.updateOrder(rec.haravanOrderId, { note_attributes: [...attrs, { name: 'tiki_label_url', value: labelUrl }] });
+          }
+          if (action === 'cancel' && h.cancelled_status !== 'cancelled') {
+            await c.haravan.cancelOrder(rec.haravanOrderId, { reason: 'other', restock: conn.config.restockOnCancel, note: reason ? `Hủy trên Tiki: ${reason}` : 'Hủy trên Tiki' });
+          }
+        }
+        await store.audit(connectionId, 'order-action', { tikiCode, action, reason, tikiStatus: o.status });
+        return { action, tikiStatus: o.status, status: rec.status, labelUrl: labelUrl ?? rec.labelUrl ?? undefined };
+      } catch (err) {
+        throw toFailure(err);
+      }
+    },
+  };
+
+  async function performTikiCall(c: ConnectionClients, o: TikiOrder, call: TikiCall): Promise<string | undefined> {
+    const code = String(o.code);
+    const sellerInventoryId = async () => {
+      const wh = o.tiki_warehouse?.code;
+      if (wh) {
+        const inv = await c.tiki.getSellerInventories([wh]);
+        const id = inv.seller_inventories?.[0]?.id;
+        if (id) return Number(id);
+      }
+      const warehouses = await c.tiki.listWarehouses();
+      if (!warehouses[0]) throw ApplicationFailure.nonRetryable('the Tiki seller has no warehouse', 'INVALID_ORDER_STATE');
+      return Number(warehouses[0].id);
+    };
+    const waitingItemIds = o.items.filter((i) => (i.confirmation?.status ?? 'waiting') !== 'seller_canceled').map((i) => Number(i.id));
+    switch (call) {
+      case 'confirm-available':
+        await c.tiki.confirmAvailable(code, { availableItemIds: waitingItemIds, sellerInventoryId: await sellerInventoryId() });
+        return undefined;
+      case 'dropship-confirm': {
+        const slots = await c.tiki.getPickupSlots();
+        const slot = slots.pickup_slots?.[0]?.expected_pickup_time ?? toTikiDateTime(new Date(Date.now() + 24 * 3600_000));
+        await c.tiki.dropshipConfirmAvailable(code, { confirmationStatus: 'seller_confirmed', sellerInventoryId: await sellerInventoryId(), expectedPickupTime: slot });
+        return undefined;
+      }
+      case 'label':
+        return (await c.tiki.getLabel(code, o.fulfillment_type ?? 'tiki_delivery')).url;
+      case 'decline-all':
+        if (o.fulfillment_type === 'dropship') {
+          await c.tiki.dropshipConfirmAvailable(code, { confirmationStatus: 'seller_canceled', sellerInventoryId: await sellerInventoryId(), expectedPickupTime: toTikiDateTime(new Date()) });
+        } else {
+          await c.tiki.confirmAvailable(code, { availableItemIds: [], sellerInventoryId: await sellerInventoryId() });
+        }
+        return undefined;
+      case 'failed-delivery':
+        await c.tiki.updateSellerDelivery(code, { status: 'failed_delivery', failureCause: 'out_of_stock' });
+        return undefined;
+    }
+  }
+}
+
+/** After a timed-out attempt, did the action's effect already land on Tiki? */
+function alreadyApplied(action: OrderAction, o: TikiOrder): boolean {
+  const statuses = itemStatuses(o);
+  if (action === 'cancel') return o.status === 'canceled' || statuses.every((s) => s === 'seller_canceled');
+  if (action === 'ready-to-ship') return statuses.some((s) => s === 'seller_confirmed' || s === 'ready_to_pick' || s === 'confirmed');
+  return false;
+}
+
+function normalizeDigits(v: unknown): string {
+  return String(v ?? '').replace(/\D/g, '').replace(/^84/, '0');
+}
+
+export type OrderActivities = ReturnType<typeof createOrderActivities>;

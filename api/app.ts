@@ -1,0 +1,52 @@
+/** The express app: security headers, body limits, rate limiting, bearer auth on /v1, routes, error shape. */
+import express from 'express';
+import helmet from 'helmet';
+import { rateLimit } from 'express-rate-limit';
+import client from 'prom-client';
+import type { ApiDeps } from './context';
+import { ApiError, errorHandler } from './errors';
+import { requireBearer } from './security';
+import { connectionRoutes } from './routes/connections';
+import { orderRoutes } from './routes/orders';
+import { systemRoutes } from './routes/system';
+import { webhookRoutes } from './routes/webhooks';
+
+const httpHistogram =
+  (client.register.getSingleMetric('api_request_duration_seconds') as client.Histogram<string> | undefined) ??
+  new client.Histogram({ name: 'api_request_duration_seconds', help: 'API request duration', labelNames: ['method', 'route', 'status'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30] });
+
+export function createApp(deps: ApiDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: false }));
+  app.use((req, res, next) => {
+    const end = httpHistogram.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? 'unmatched' : req.baseUrl || req.path), status: String(res.statusCode) }));
+    next();
+  });
+
+  // Webhooks read the raw body themselves (HMAC first).
+  app.use(webhookRoutes(deps));
+  app.use(systemRoutes(deps));
+
+  const v1 = express.Router();
+  v1.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: deps.rateLimitPerMinute ?? 600,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      handler: (_req, _res, next) => next(new ApiError(429, 'RATE_LIMITED')),
+    }),
+  );
+  v1.use(requireBearer(deps.apiToken));
+  v1.use(express.json({ limit: '256kb' }));
+  v1.use(connectionRoutes(deps));
+  v1.use(orderRoutes(deps));
+  app.use('/v1', v1);
+
+  app.use((_req, _res, next) => next(new ApiError(404, 'NOT_FOUND')));
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,27 @@
+import type { Client } from '@temporalio/client';
+import type { Request } from 'express';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Store } from '../store/store';
+import type { AesGcmCodec } from '../worker/codec';
+
+export interface ApiDeps {
+  client: Client;
+  store: Store;
+  logger: Logger;
+  taskQueue: string;
+  apiToken: string;
+  webhookSecret?: string;
+  codec?: AesGcmCodec;
+  /** Origins allowed to call the codec endpoint (the Temporal Web UI). */
+  codecCorsOrigins?: string[];
+  /** Requests per minute per client on /v1 (default 600). */
+  rateLimitPerMinute?: number;
+}
+
+/** Validate a request part with zod (throws ZodError → 400 VALIDATION_FAILED). */
+export function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
+  return schema.parse(value ?? {});
+}
+
+export const body = (req: Request) => req.body ?? {};

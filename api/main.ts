@@ -1,0 +1,41 @@
+/** `npm run api`: the HTTP API process (production: one or more replicas behind a load balancer). */
+import http from 'node:http';
+import { readEnv } from '../worker/env';
+import { createLogger } from '../worker/logger';
+import { openStore } from '../worker/bootstrap';
+import { connectClient } from '../worker/temporal';
+import { codecFromEnv } from '../worker/codec';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  const env = readEnv();
+  const logger = createLogger('api', env.logLevel);
+  if (!env.apiToken) throw new Error('API_TOKEN is required');
+  if (!env.encryptionKey) throw new Error('ENCRYPTION_KEY is required');
+  const store = await openStore(env);
+  const client = await connectClient({ address: env.temporalAddress, namespace: env.temporalNamespace, encryptionKey: env.encryptionKey });
+  const app = createApp({
+    client,
+    store,
+    logger,
+    taskQueue: env.taskQueue,
+    apiToken: env.apiToken,
+    webhookSecret: env.haravanWebhookSecret,
+    codec: codecFromEnv(env.encryptionKey),
+    codecCorsOrigins: (process.env.CODEC_CORS_ORIGINS ?? '').split(',').filter(Boolean),
+  });
+  const server = http.createServer(app);
+  server.listen(env.apiPort, () => logger.info({ port: env.apiPort }, 'api listening'));
+  const stop = () => {
+    server.close(() => {
+      void store.close().then(() => client.connection.close()).finally(() => process.exit(0));
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,232 @@
+/** /v1/connections: connect, status, config, disconnect, credentials, link runs, links, sync errors, pushes, failures. */
+import { Router } from 'express';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { DEFAULT_CONFIG, mergeConfig } from '../../domain/config';
+import { messageFor } from '../../domain/messages';
+import type { Credentials } from '../../store/types';
+import { pendingCredentialsId } from '../../activities/context';
+import {
+  credentialsReplacedUpdate,
+  disconnectUpdate,
+  productsChangedSignal,
+  pushNowUpdate,
+  startLinkRunUpdate,
+  statusQuery,
+  updateConfigUpdate,
+  waitForVerificationUpdate,
+  type ConnectionStatus,
+} from '../../workflows/definitions';
+import { connectionIdForShop, connectionWorkflowId, orderWorkflowId, stockSyncWorkflowId } from '../../workflows/ids';
+import { SA_CONNECTION_STATE, SA_SHOP_ID } from '../../workflows/search-attributes';
+import { retryImportSignal } from '../../workflows/order';
+import { ApiError, apiError } from '../errors';
+import { ApiDeps, parse } from '../context';
+import { presentConnection, presentFailure, presentLink, presentLinkRun, presentSyncError } from '../presenters';
+import {
+  ConfigPatchSchema,
+  ConnectionIdParams,
+  CreateConnectionSchema,
+  EmptyBody,
+  FailureParams,
+  LinkRunRequestSchema,
+  PageQuery,
+  ReplaceCredentialsSchema,
+  RunParams,
+  SyncErrorsQuery,
+} from '../schemas';
+
+const DRY_RUN_WAIT_MS = 20_000;
+
+export function connectionRoutes(deps: ApiDeps): Router {
+  const { client, store, taskQueue, logger } = deps;
+  const r = Router();
+
+  const handleFor = (shopId: number) => client.workflow.getHandle(connectionWorkflowId(shopId));
+
+  async function liveStatus(shopId: number, state: string): Promise<ConnectionStatus | null> {
+    if (state === 'disconnected' || state === 'failed') return null;
+    try {
+      return await handleFor(shopId).query(statusQuery);
+    } catch {
+      return null; // worker busy or workflow closed: the store's copy answers
+    }
+  }
+
+  async function load(id: string) {
+    const c = await store.getConnection(id);
+    if (!c) throw apiError('NOT_FOUND', `connection ${id} not found`);
+    return c;
+  }
+
+  async function render(id: string) {
+    const c = await load(id);
+    const [counts, live] = await Promise.all([store.counts(id), liveStatus(c.shopId, c.state)]);
+    return presentConnection(c, counts, live);
+  }
+
+  // ------------------------------------------------------------------ connect
+  r.post('/connections', async (req, res) => {
+    const input = parse(CreateConnectionSchema, req.body);
+    const id = connectionIdForShop(input.shopId);
+    const workflowId = connectionWorkflowId(input.shopId);
+    const config = mergeConfig(DEFAULT_CONFIG, input.config ?? {});
+    const claimed = await store.claimConnection({ id, shopId: input.shopId, workflowId, config });
+    if (!claimed) throw apiError('ALREADY_CONNECTED');
+    await store.saveCredentials(id, { haravan: input.haravan, tiki: input.tiki } as Credentials);
+    await store.audit(id, 'connect-requested', { shopId: input.shopId });
+    let handle;
+    try {
+      handle = await client.workflow.start('connectionWorkflow', {
+        taskQueue,
+        workflowId,
+        args: [{ connectionId: id, shopId: input.shopId, config }],
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        typedSearchAttributes: [
+          { key: SA_SHOP_ID, value: String(input.shopId) },
+          { key: SA_CONNECTION_STATE, value: 'connecting' },
+        ],
+        staticSummary: `Haravan shop ${input.shopId} ⇄ Tiki`,
+      } as never);
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) throw apiError('ALREADY_CONNECTED');
+      await store.setConnectionState(id, 'failed', { code: 'INTERNAL', message: String(err) });
+      await store.deleteCredentials(id);
+      throw err;
+    }
+    const result = await handle.executeUpdate(waitForVerificationUpdate);
+    if (!result.ok) {
+      const code = result.code ?? 'CREDENTIALS_UNVERIFIED';
+      const status = code === 'CREDENTIALS_UNVERIFIED' ? 503 : 422;
+      throw new ApiError(status, code, result.message);
+    }
+    res.status(201).json(await render(id));
+  });
+
+  r.get('/connections', async (_req, res) => {
+    const all = await store.listConnections();
+    const items = await Promise.all(all.map(async (c) => presentConnection(c, await store.counts(c.id), await liveStatus(c.shopId, c.state))));
+    res.json({ items });
+  });
+
+  r.get('/connections/:id', async (req, res) => {
+    const { id } = parse(ConnectionIdParams, req.params);
+    res.json(await render(id));
+  });
+
+  r.patch('/connections/:id/config', async (req, res) => {
+    const { id } = parse(ConnectionIdParams, req.params);
+    const patch = parse(ConfigPatchSchema, req.body);
+    const c = await load(id);
+    await updateActive(c.state, () => handleFor(c.shopId).executeUpdate(updateConfigUpdate, { args: [patch] }));
+    res.json(await render(id));
+  });
+
+  r.delete('/connections/:id', async (req, res) => {
+    const { id } = parse(ConnectionIdParams, req.params);
+    const c = await load(id);
+    await updateActive(c.state, () => handleFor(c.shopId).executeUpdate(disconnectUpdate));
+    res.status(202).json({ ...(await render(id)), state: 'disconnecting' });
+  });
+
+  r.patch('/connections/:id/credentials', async (req, res) => {
+    const { id } = parse(ConnectionIdParams, req.params);
+    const input = parse(ReplaceCredentialsSchema, req.body);
+    const c = await load(id);
+    const current = await store.loadCredentials(id);
+    if (!current) throw apiError('CONNECTION_NOT_ACTIVE');
+    await store.saveCredentials(pendingCredentialsId(id), { haravan: input.haravan ?? current.haravan, tiki: (input.tiki ?? current.tiki) as Credentials['tiki'] });
+    const result = await updateActive(c.state, () => handleFor(c.shopId).executeUpdate(credentialsReplacedUpdate));
+    if (!result.ok) throw new ApiError(422, result.code ?? 'CREDENTIALS_UNVERIFIED', result.message);
+    res.json(await render(id));
+  });
+
+  // ------------------------------------------------------------------ link runs
+  r.post('/connections/:id/link-runs', async (req, res) => {
+    const { id } = parse(ConnectionIdParams, req.params);
+    const input = parse(LinkRunRequestSchema, req.body);
+    const c = await load(id);
+    const started = await updateActive(c.state, () => handleFor(c.shopId).executeUpdate(startLinkRunUpdate, { args: [input] }));
+    let run = await store.getLinkRun(id, started.runId);
+    if (input.dryRun && !started.alreadyRunning) {
+      // A dry run is a preview: answer with the outcomes when they are ready within a short wait.
+      const until = Date.now() + DRY_RUN_WAIT_MS;
+      while (run && run.state === 'running' && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        run = await store.getLinkRun(id, started.runId);
+      }
+    }
+    if (!run) throw apiError('LINK_RUN_NOT_FOUND');
+    res.status(202).json({ ...presentLinkRun(run), alreadyRunning: started.alreadyRunning });
+  });
+
+  r.get('/connections/:id/link-runs/:runId', async (req, res) => {
+    const { id, runId } = parse(RunParams, req.params);
+    const run = await store.getLinkRun(id, runId);
+    if (!run) throw apiError('LINK_RUN_NOT_FOUND');
+    res.json(presentLinkRun(run));
+  });
+
+  r.get('/connections/:id/links', async (req, res) => {
+    const { id } = parse(ConnectionIdParams, req.params);
+    const page = parse(PageQuery.strict(), req.query);
+    await load(id);
+    const { items, total } = await store.listLinks(id, page);
+    res.json({ items: items.map(presentLink), total, page: page.page, limit: page.limit });
+  });
+
+  r.get('/connections/:id/sync-errors', async (req, res) => {
+    const { id } = parse(ConnectionIdParams, req.params);
+    const q = parse(SyncErrorsQuery, req.query);
+    await load(id);
+    const { items, total } = await store.listSyncErrors(id, q);
+    res.json({ items: items.map(presentSyncError), total, page: q.page, limit: q.limit });
+  });
+
+  r.post('/connections/:id/stock-pushes', async (req, res) => {
+    const { id } = parse(ConnectionIdParams, req.params);
+    parse(EmptyBody, req.body);
+    const c = await load(id);
+    const { pushId } = await updateActive(c.state, () => handleFor(c.shopId).executeUpdate(pushNowUpdate));
+    res.status(202).json({ pushId });
+  });
+
+  // ------------------------------------------------------------------ failures inbox
+  r.get('/connections/:id/failures', async (req, res) => {
+    const { id } = parse(ConnectionIdParams, req.params);
+    const page = parse(PageQuery.strict(), req.query);
+    await load(id);
+    const { items, total } = await store.listFailures(id, page);
+    res.json({ items: items.map(presentFailure), total, page: page.page, limit: page.limit });
+  });
+
+  r.post('/connections/:id/failures/:failureId/retry', async (req, res) => {
+    const { id, failureId } = parse(FailureParams, req.params);
+    const c = await load(id);
+    const f = await store.getFailure(id, failureId);
+    if (!f || f.resolvedAt) throw apiError('FAILURE_NOT_FOUND');
+    if (f.kind === 'order-import') {
+      await client.workflow.getHandle(orderWorkflowId(c.shopId, f.ref)).signal(retryImportSignal);
+    } else if (f.kind === 'sku-write') {
+      const links = (await store.getLinks(id)).filter((l) => String(l.tikiProductId) === f.ref);
+      await client.workflow.getHandle(stockSyncWorkflowId(c.shopId)).signal(productsChangedSignal, { productIds: [...new Set(links.map((l) => l.haravanProductId))], reason: `retry:${f.id}` });
+    }
+    await store.audit(id, 'failure-retry', { failureId, kind: f.kind, ref: f.ref });
+    res.status(202).json({ id: f.id, retrying: true });
+  });
+
+  async function updateActive<T>(state: string, fn: () => Promise<T>): Promise<T> {
+    if (state === 'disconnected' || state === 'failed' || state === 'disconnecting') {
+      throw new ApiError(409, 'CONNECTION_NOT_ACTIVE', `${messageFor('CONNECTION_NOT_ACTIVE').en} (${state})`);
+    }
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new ApiError(409, 'CONNECTION_NOT_ACTIVE', 'the connection workflow is not running');
+      logger.debug({ err }, 'update failed');
+      throw err;
+    }
+  }
+
+  return r;
+}

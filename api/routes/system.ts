@@ -1,0 +1,119 @@
+/** /healthz, /metrics, /openapi.json, the API reference page and the Temporal remote codec endpoints. */
+import express, { Router } from 'express';
+import client from 'prom-client';
+import type { Payload } from '@temporalio/common';
+import { ApiError } from '../errors';
+import type { ApiDeps } from '../context';
+import { buildOpenApi } from '../schemas';
+import { checkToken } from '../security';
+
+export function systemRoutes(deps: ApiDeps): Router {
+  const r = Router();
+  let openapi: object | undefined;
+
+  r.get('/healthz', async (_req, res) => {
+    const checks: Record<string, string> = {};
+    await Promise.all([
+      deps.store.ping().then(
+        () => (checks.database = 'ok'),
+        (e) => (checks.database = `down: ${(e as Error).message}`),
+      ),
+      deps.client.connection.workflowService.getSystemInfo({}).then(
+        () => (checks.temporal = 'ok'),
+        (e) => (checks.temporal = `down: ${(e as Error).message}`),
+      ),
+    ]);
+    const ok = Object.values(checks).every((v) => v === 'ok');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', checks });
+  });
+
+  r.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', client.register.contentType);
+    res.send(await client.register.metrics());
+  });
+
+  r.get('/openapi.json', (_req, res) => {
+    openapi ??= buildOpenApi();
+    res.json(openapi);
+  });
+
+  r.get('/docs', (_req, res) => {
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.send(renderReference((openapi ??= buildOpenApi()) as OpenApiDoc));
+  });
+
+  // Temporal remote codec protocol: POST /codec/encode and /codec/decode with {payloads}, for the Web UI.
+  const origins = new Set(deps.codecCorsOrigins ?? []);
+  r.use('/codec', (req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin && origins.has(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
+      res.setHeader('Access-Control-Allow-Headers', 'content-type, x-namespace, authorization');
+      res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+    }
+    if (req.method === 'OPTIONS') {
+      res.sendStatus(204);
+      return;
+    }
+    next();
+  });
+  for (const op of ['encode', 'decode'] as const) {
+    r.post(`/codec/${op}`, express.json({ limit: '4mb' }), async (req, res) => {
+      if (!checkToken(req.headers.authorization, deps.apiToken) && !isLocalUi(req.headers.origin, origins)) throw new ApiError(401, 'UNAUTHORIZED');
+      if (!deps.codec) {
+        res.json({ payloads: req.body?.payloads ?? [] });
+        return;
+      }
+      const payloads = ((req.body?.payloads ?? []) as JsonPayload[]).map(fromJson);
+      const out = op === 'encode' ? await deps.codec.encode(payloads) : await deps.codec.decode(payloads);
+      res.json({ payloads: out.map(toJson) });
+    });
+  }
+  return r;
+}
+
+/** The dev server's UI sends no credentials; it is trusted only from the configured local origin. */
+function isLocalUi(origin: string | undefined, origins: Set<string>): boolean {
+  return !!origin && origins.has(origin) && /^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(origin);
+}
+
+interface JsonPayload {
+  metadata?: Record<string, string>;
+  data?: string;
+}
+
+function fromJson(p: JsonPayload): Payload {
+  const metadata: Record<string, Uint8Array> = {};
+  for (const [k, v] of Object.entries(p.metadata ?? {})) metadata[k] = new Uint8Array(Buffer.from(v, 'base64'));
+  return { metadata, data: p.data ? new Uint8Array(Buffer.from(p.data, 'base64')) : undefined };
+}
+
+function toJson(p: Payload): JsonPayload {
+  const metadata: Record<string, string> = {};
+  for (const [k, v] of Object.entries(p.metadata ?? {})) metadata[k] = Buffer.from(v as Uint8Array).toString('base64');
+  return { metadata, data: p.data ? Buffer.from(p.data).toString('base64') : undefined };
+}
+
+interface OpenApiDoc {
+  info: { title: string; description?: string };
+  paths: Record<string, Record<string, { summary?: string; responses?: Record<string, { description?: string }> }>>;
+}
+
+function renderReference(doc: OpenApiDoc): string {
+  const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  const rows = Object.entries(doc.paths)
+    .flatMap(([path, ops]) =>
+      Object.entries(ops).map(
+        ([method, op]) =>
+          `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${esc(path)}</code></td><td>${esc(op.summary ?? '')}</td><td>${Object.entries(op.responses ?? {})
+            .map(([code, r]) => `<b>${code}</b> ${esc(r.description ?? '')}`)
+            .join('<br>')}</td></tr>`,
+      ),
+    )
+    .join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(doc.info.title)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:1100px}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:.4rem;vertical-align:top;text-align:left}code{font-size:.9em}</style></head>
+<body><h1>${esc(doc.info.title)}</h1><p>${esc(doc.info.description ?? '')}</p><p>Machine-readable: <a href="/openapi.json">/openapi.json</a>. All <code>/v1</code> routes need <code>Authorization: Bearer &lt;API_TOKEN&gt;</code>.</p>
+<table><thead><tr><th>Method</th><th>Path</th><th>What it does</th><th>Responses</th></tr></thead><tbody>${rows}</tbody></table></body></html>`;
+}

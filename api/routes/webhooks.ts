@@ -1,0 +1,54 @@
+/**
+ * POST /webhooks/haravan: the raw body's HMAC is verified before anything is parsed; a bad or missing
+ * signature is a 401 and nothing happens. Product and order events nudge the connection's stock engine
+ * (an order commits stock; a product update may change price, barcode or tracking).
+ */
+import express, { Router } from 'express';
+import { haravanWebhookMeta, verifyHaravanWebhook } from '../../connectors/haravan/webhook';
+import { haravanWebhookSignal } from '../../workflows/definitions';
+import { connectionIdForShop, connectionWorkflowId } from '../../workflows/ids';
+import { ApiError } from '../errors';
+import type { ApiDeps } from '../context';
+
+export function webhookRoutes(deps: ApiDeps): Router {
+  const r = Router();
+  r.post('/webhooks/haravan', express.raw({ type: () => true, limit: '2mb' }), async (req, res) => {
+    const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!deps.webhookSecret || !verifyHaravanWebhook(raw, req.headers as Record<string, string>, deps.webhookSecret)) {
+      throw new ApiError(401, 'WEBHOOK_SIGNATURE_INVALID');
+    }
+    const meta = haravanWebhookMeta(req.headers as Record<string, string>);
+    let payload: Record<string, unknown>;
+    try {
+      payload = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new ApiError(400, 'VALIDATION_FAILED', 'webhook body is not JSON');
+    }
+    const orgId = Number(meta.orgId ?? payload.org_id ?? payload.orgid);
+    if (!meta.test && Number.isInteger(orgId) && orgId > 0) {
+      const conn = await deps.store.getConnection(connectionIdForShop(orgId));
+      const productIds = productIdsOf(meta.topic ?? '', payload);
+      if (conn && (conn.state === 'connected' || conn.state === 'attention') && productIds.length > 0) {
+        await deps.client.workflow
+          .getHandle(connectionWorkflowId(orgId))
+          .signal(haravanWebhookSignal, { topic: meta.topic ?? 'unknown', productIds })
+          .catch((err) => deps.logger.warn({ err, orgId }, 'webhook signal failed'));
+      }
+    }
+    // Acknowledge everything verified (Haravan re-sends on non-2xx).
+    res.status(200).json({ ok: true });
+  });
+  return r;
+}
+
+function productIdsOf(topic: string, payload: Record<string, unknown>): number[] {
+  if (topic.startsWith('products/')) {
+    const id = Number(payload.id);
+    return Number.isInteger(id) && id > 0 ? [id] : [];
+  }
+  if (topic.startsWith('orders/')) {
+    const items = Array.isArray(payload.line_items) ? (payload.line_items as { product_id?: unknown }[]) : [];
+    return [...new Set(items.map((i) => Number(i.product_id)).filter((n) => Number.isInteger(n) && n > 0))];
+  }
+  return [];
+}

@@ -1,0 +1,23 @@
+/** Structured JSON logs (pino) with secrets redacted wherever they might appear. */
+import pino, { Logger } from 'pino';
+
+export const REDACT_PATHS = [
+  '*.accessToken',
+  '*.clientSecret',
+  '*.apiKey',
+  '*.authorization',
+  '*.Authorization',
+  'req.headers.authorization',
+  'req.headers["x-haravan-hmac-sha256"]',
+  'headers.authorization',
+  'haravan.accessToken',
+  'tiki.clientSecret',
+  'tiki.apiKey',
+  'body.haravan.accessToken',
+  'body.tiki.clientSecret',
+  'body.tiki.apiKey',
+];
+
+export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {
+  return pino({ name, level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: name } }, destination);
+}

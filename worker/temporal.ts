@@ -1,0 +1,66 @@
+/** Temporal connection, client and worker construction shared by `npm run worker`, `npm start` and the tests. */
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Runtime, Worker, WorkflowBundleWithSourceMap, makeTelemetryFilterString } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createActivities } from '../activities';
+import { ActivityDeps, ClientFactory } from '../activities/context';
+import type { Store } from '../store/store';
+import { dataConverterFor } from './codec';
+
+let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The workflow bundle, built once per process (pre-bundled code = what was tested is what runs). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundlePromise ??= bundleWorkflowCode({
+    workflowsPath: path.resolve(__dirname, '../workflows/index.ts'),
+    logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: (m) => console.warn(m), error: (m) => console.error(m) },
+  });
+  return bundlePromise;
+}
+
+export async function connectClient(opts: { address: string; namespace: string; encryptionKey?: string }): Promise<Client> {
+  const connection = await Connection.connect({ address: opts.address });
+  return new Client({ connection, namespace: opts.namespace, dataConverter: dataConverterFor(opts.encryptionKey) });
+}
+
+let runtimeInstalled = false;
+/** Quiet core logs; Prometheus metrics of the SDK on the given port when asked. */
+export function installRuntime(opts: { metricsPort?: number } = {}): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      metrics: opts.metricsPort ? { prometheus: { bindAddress: `0.0.0.0:${opts.metricsPort}` } } : undefined,
+    },
+  });
+}
+
+export interface AppWorkerOptions {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  store: Store;
+  client: Client;
+  logger: Logger;
+  encryptionKey?: string;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxCachedWorkflows?: number;
+}
+
+export async function createAppWorker(opts: AppWorkerOptions): Promise<Worker> {
+  const connection = await NativeConnection.connect({ address: opts.address });
+  const deps: ActivityDeps = { store: opts.store, temporal: opts.client, logger: opts.logger, taskQueue: opts.taskQueue, clients: new ClientFactory(opts.store) };
+  return Worker.create({
+    connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities(deps),
+    dataConverter: dataConverterFor(opts.encryptionKey),
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 200,
+    maxCachedWorkflows: opts.maxCachedWorkflows,
+    shutdownGraceTime: '10 seconds',
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * Messages of every workflow: the API and other workflows import these, never the workflow bodies.
+ * Signals for fire-and-forget nudges, updates (with validators) when the caller needs the answer,
+ * queries for live status.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Config } from '../domain/config';
+
+export type ConnectionState = 'connecting' | 'connected' | 'attention' | 'disconnecting' | 'disconnected' | 'failed';
+
+export interface ConnectionStatus {
+  connectionId: string;
+  shopId: number;
+  state: ConnectionState;
+  config: Config;
+  attention?: { code: string; message: string; messageVi: string; since: string };
+  activeLinkRunId?: string;
+  failure?: { code: string; message: string; messageVi: string };
+  runsSinceStart: number;
+}
+
+export interface VerificationResult {
+  ok: boolean;
+  state: ConnectionState;
+  code?: string;
+  message?: string;
+  messageVi?: string;
+}
+
+export interface LinkRunRequest {
+  productIds?: number[];
+  all?: boolean;
+  dryRun?: boolean;
+}
+
+export interface LinkRunStarted {
+  runId: string;
+  workflowId: string;
+  alreadyRunning: boolean;
+}
+
+export type OrderAction = 'print-label' | 'ready-to-ship' | 'cancel';
+
+export interface OrderActionRequest {
+  action: OrderAction;
+  reason?: string;
+}
+
+export interface OrderActionResult {
+  action: OrderAction;
+  tikiStatus: string;
+  status: string;
+  labelUrl?: string;
+  detail?: string;
+}
+
+// ---- connection workflow
+export const waitForVerificationUpdate = defineUpdate<VerificationResult>('waitForVerification');
+export const updateConfigUpdate = defineUpdate<Config, [Partial<Config>]>('updateConfig');
+export const startLinkRunUpdate = defineUpdate<LinkRunStarted, [LinkRunRequest]>('startLinkRun');
+export const disconnectUpdate = defineUpdate<ConnectionState>('disconnect');
+export const pushNowUpdate = defineUpdate<{ pushId: string }>('pushNow');
+export const credentialsReplacedUpdate = defineUpdate<VerificationResult>('credentialsReplaced');
+export const statusQuery = defineQuery<ConnectionStatus>('status');
+/** From children: Haravan or Tiki rejected the credentials while working. */
+export const credentialsRejectedSignal = defineSignal<[{ system: 'haravan' | 'tiki'; code: string; message: string }]>('credentialsRejected');
+/** From children when they stop after a disconnect. */
+export const childStoppedSignal = defineSignal<[{ workflowId: string }]>('childStopped');
+export const haravanWebhookSignal = defineSignal<[{ topic: string; productIds: number[] }]>('haravanWebhook');
+export const linkRunFinishedSignal = defineSignal<[{ runId: string }]>('linkRunFinished');
+
+// ---- children: stock sync and order intake
+export const stopSignal = defineSignal('stop');
+export const pauseSignal = defineSignal<[{ paused: boolean }]>('pause');
+export const configChangedSignal = defineSignal<[{ config: Config; stockAffecting: boolean }]>('configChanged');
+export const productsChangedSignal = defineSignal<[{ productIds: number[] | 'all'; reason: string; pushId?: string }]>('productsChanged');
+
+// ---- link run
+export interface LinkRunProgress {
+  runId: string;
+  state: 'running' | 'completed' | 'failed';
+  processed: number;
+  total: number;
+  linked: number;
+  errors: number;
+  warnings: number;
+}
+export const linkRunProgressQuery = defineQuery<LinkRunProgress>('progress');
+
+// ---- order lifecycle
+export const tikiOrderEventSignal = defineSignal<[{ eventId?: string; status?: string; reason: string }]>('tikiOrderEvent');
+export const orderActionUpdate = defineUpdate<OrderActionResult, [OrderActionRequest]>('orderAction');
+export const orderStatusQuery = defineQuery<{ tikiCode: string; status: string; tikiStatus: string; haravanOrderId?: number; atRisk: boolean }>('orderStatus');

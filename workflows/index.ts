@@ -1,0 +1,6 @@
+/** Every workflow the worker runs (bundled from this file). */
+export { connectionWorkflow } from './connection';
+export { linkRunWorkflow } from './link-run';
+export { stockSyncWorkflow } from './stock-sync';
+export { orderIntakeWorkflow } from './order-intake';
+export { orderWorkflow } from './order';

@@ -1,0 +1,160 @@
+/**
+ * The shape shared by the connection's long-lived children (stock sync, order intake):
+ *
+ *  - a background poll activity (heartbeating, bounded duration) that is restarted when it ends,
+ *  - periodic jobs on durable timers (reconcile, sweeps),
+ *  - on-demand jobs queued by signals (push now, webhooks, config changes),
+ *  - pause/resume by the parent (credentials rejected → attention), stop on disconnect,
+ *  - credentials rejected by Haravan/Tiki are reported to the parent, and the child pauses itself,
+ *  - continue-as-new when Temporal suggests it, after in-flight work and handlers finished.
+ *
+ * Jobs run one at a time besides the poll, so the history grows by a handful of events per job.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  isCancellation,
+  log,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { childStoppedSignal, credentialsRejectedSignal, pauseSignal, stopSignal } from './definitions';
+
+const CREDENTIAL_FAILURE_TYPES = ['TIKI_AUTH_FAILED', 'TIKI_FORBIDDEN', 'TIKI_CONNECTION_PAUSED', 'HARAVAN_AUTH_FAILED', 'HARAVAN_FORBIDDEN'];
+
+export interface PeriodicJob {
+  name: string;
+  intervalMs: () => number;
+  /** Epoch ms of the next run (carried across continue-as-new). */
+  nextAt: number;
+  run: () => Promise<unknown>;
+}
+
+export interface SupervisorOptions {
+  parentWorkflowId: string;
+  /** Restarted whenever it returns; cancelled on pause, stop and continue-as-new. */
+  poll?: () => Promise<unknown>;
+  periodic: PeriodicJob[];
+  /** Next on-demand job, or undefined when there is none (called after every wake-up). */
+  nextJob: () => (() => Promise<unknown>) | undefined;
+  hasJob: () => boolean;
+  paused: boolean;
+  /** Called when the parent resumes the child after a pause (e.g. queue a catch-up job). */
+  onResume?: () => void;
+  /** Builds the continue-as-new call with the carried state. */
+  continueAsNew: (state: { paused: boolean; nextAt: Record<string, number> }) => Promise<never>;
+}
+
+export async function supervise(opts: SupervisorOptions): Promise<void> {
+  let paused = opts.paused;
+  let stopping = false;
+  setHandler(stopSignal, () => {
+    stopping = true;
+  });
+  setHandler(pauseSignal, ({ paused: p }) => {
+    if (paused && !p) opts.onResume?.();
+    paused = p;
+  });
+
+  let pollScope: CancellationScope | undefined;
+  let pollRunning = false;
+  let pollDone = false;
+  const startPoll = () => {
+    if (!opts.poll || pollRunning) return;
+    pollRunning = true;
+    pollDone = false;
+    pollScope = new CancellationScope();
+    pollScope
+      .run(() => opts.poll!())
+      .catch(async (err) => {
+        if (!isCancellation(err)) await reportIfCredentials(err);
+      })
+      .finally(() => {
+        pollRunning = false;
+        pollDone = true;
+      });
+  };
+  const stopPoll = async () => {
+    if (pollRunning) {
+      pollScope?.cancel();
+      await condition(() => !pollRunning);
+    }
+  };
+
+  const reportIfCredentials = async (err: unknown): Promise<boolean> => {
+    const failure = credentialFailure(err);
+    if (!failure) {
+      log.warn('job failed', { error: String(err) });
+      return false;
+    }
+    paused = true;
+    await getExternalWorkflowHandle(opts.parentWorkflowId)
+      .signal(credentialsRejectedSignal, failure)
+      .catch(() => undefined);
+    return true;
+  };
+
+  const runJob = async (job: () => Promise<unknown>) => {
+    try {
+      await job();
+    } catch (err) {
+      await reportIfCredentials(err);
+    }
+  };
+
+  for (;;) {
+    if (stopping) break;
+    if (paused) {
+      await stopPoll();
+      await condition(() => !paused || stopping);
+      continue;
+    }
+    startPoll();
+    const now = Date.now();
+    const nextPeriodic = Math.min(...opts.periodic.map((p) => p.nextAt), now + 86_400_000);
+    await condition(
+      () => stopping || paused || opts.hasJob() || pollDone || workflowInfo().continueAsNewSuggested || Date.now() >= nextPeriodic,
+      Math.max(1, nextPeriodic - now),
+    );
+    if (stopping || paused) continue;
+
+    const job = opts.nextJob();
+    if (job) await runJob(job);
+
+    for (const p of opts.periodic) {
+      if (Date.now() >= p.nextAt && !stopping && !paused) {
+        await runJob(p.run);
+        p.nextAt = Date.now() + p.intervalMs();
+      }
+    }
+
+    if (workflowInfo().continueAsNewSuggested && !opts.hasJob()) {
+      await stopPoll();
+      await condition(allHandlersFinished);
+      await opts.continueAsNew({ paused, nextAt: Object.fromEntries(opts.periodic.map((p) => [p.name, p.nextAt])) });
+    }
+  }
+
+  // Stop: let the poll finish its current step (cancellation reaches it at its next heartbeat), then report.
+  await stopPoll();
+  await getExternalWorkflowHandle(opts.parentWorkflowId)
+    .signal(childStoppedSignal, { workflowId: workflowInfo().workflowId })
+    .catch(() => undefined);
+  await condition(allHandlersFinished);
+}
+
+function credentialFailure(err: unknown): { system: 'haravan' | 'tiki'; code: string; message: string } | null {
+  let e: unknown = err;
+  for (let i = 0; i < 4 && e; i++) {
+    if (e instanceof ApplicationFailure && e.type && CREDENTIAL_FAILURE_TYPES.includes(e.type)) {
+      const [system, ...rest] = e.type.split('_');
+      return { system: system.toLowerCase() as 'haravan' | 'tiki', code: rest.join('_'), message: e.message };
+    }
+    e = e instanceof ActivityFailure ? e.cause : (e as { cause?: unknown }).cause;
+  }
+  return null;
+}

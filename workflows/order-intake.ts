@@ -1,0 +1,70 @@
+/**
+ * Order intake for one connection (long-lived child `order-intake-<shopId>`): the Tiki event queue pulled
+ * in a heartbeating activity for speed, an order-listing sweep every few minutes as a safety net, and a
+ * daily completeness check. All three hand orders to the same idempotent per-order workflow.
+ */
+import { continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { OrderActivities } from '../activities/orders';
+import type { Config } from '../domain/config';
+import { configChangedSignal } from './definitions';
+import { supervise } from './long-lived';
+
+export interface OrderIntakeInput {
+  connectionId: string;
+  shopId: number;
+  config: Config;
+  parentWorkflowId: string;
+  carried?: { paused: boolean; nextAt: Record<string, number>; queueReady: boolean };
+}
+
+const POLL_DURATION_MS = 60_000;
+const COMPLETENESS_WINDOW_MS = 3 * 86_400_000;
+
+const poller = proxyActivities<OrderActivities>({
+  startToCloseTimeout: '3 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+const jobs = proxyActivities<OrderActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
+});
+
+export async function orderIntakeWorkflow(input: OrderIntakeInput): Promise<void> {
+  const { connectionId } = input;
+  let config = input.config;
+  let queueReady = input.carried?.queueReady ?? false;
+  setHandler(configChangedSignal, ({ config: next }) => {
+    config = next;
+  });
+
+  await supervise({
+    parentWorkflowId: input.parentWorkflowId,
+    paused: input.carried?.paused ?? false,
+    poll: async () => {
+      if (!queueReady) {
+        await jobs.ensureTikiQueue(connectionId);
+        queueReady = true;
+      }
+      await poller.pollTikiEvents(connectionId, { durationMs: POLL_DURATION_MS, intervalMs: config.orderPollIntervalSeconds * 1000 });
+    },
+    periodic: [
+      {
+        name: 'sweep',
+        intervalMs: () => config.orderSweepIntervalSeconds * 1000,
+        nextAt: input.carried?.nextAt.sweep ?? Date.now(),
+        run: () => jobs.sweepOrders(connectionId),
+      },
+      {
+        name: 'completeness',
+        intervalMs: () => config.orderCompletenessIntervalSeconds * 1000,
+        nextAt: input.carried?.nextAt.completeness ?? Date.now() + config.orderCompletenessIntervalSeconds * 1000,
+        run: () => jobs.checkCompleteness(connectionId, COMPLETENESS_WINDOW_MS),
+      },
+    ],
+    hasJob: () => false,
+    nextJob: () => undefined,
+    continueAsNew: (state) => continueAsNew<typeof orderIntakeWorkflow>({ ...input, config, carried: { ...state, queueReady } }),
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * Stock and price push for one connection (long-lived child `stock-sync-<shopId>`):
+ * delta polling of Haravan in a heartbeating activity, on-demand pushes (webhooks, push now, config
+ * changes, finished link runs) coalesced into one job, and periodic full reconciliation against Tiki's
+ * actual values.
+ */
+import { continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { StockActivities } from '../activities/stock';
+import type { Config } from '../domain/config';
+import { configChangedSignal, productsChangedSignal } from './definitions';
+import { supervise } from './long-lived';
+
+export interface StockSyncInput {
+  connectionId: string;
+  shopId: number;
+  config: Config;
+  parentWorkflowId: string;
+  carried?: { paused: boolean; nextAt: Record<string, number>; pending: number[] | 'all' | null };
+}
+
+const POLL_DURATION_MS = 60_000;
+
+const poller = proxyActivities<StockActivities>({
+  startToCloseTimeout: '3 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+const pusher = proxyActivities<StockActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
+});
+const reconciler = proxyActivities<StockActivities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
+});
+
+export async function stockSyncWorkflow(input: StockSyncInput): Promise<void> {
+  const { connectionId } = input;
+  let config = input.config;
+  let pending: Set<number> | 'all' | null = null;
+  const carriedPending = input.carried?.pending;
+  if (carriedPending) pending = carriedPending === 'all' ? 'all' : new Set(carriedPending);
+
+  const addPending = (ids: number[] | 'all') => {
+    if (ids === 'all' || pending === 'all') pending = 'all';
+    else {
+      pending = pending ?? new Set<number>();
+      for (const id of ids) pending.add(id);
+    }
+  };
+
+  setHandler(productsChangedSignal, ({ productIds }) => addPending(productIds));
+  setHandler(configChangedSignal, ({ config: next, stockAffecting }) => {
+    config = next;
+    if (stockAffecting) addPending('all');
+  });
+
+  await supervise({
+    parentWorkflowId: input.parentWorkflowId,
+    paused: input.carried?.paused ?? false,
+    poll: () => poller.pollHaravanChanges(connectionId, { durationMs: POLL_DURATION_MS, intervalMs: config.pollIntervalSeconds * 1000 }),
+    periodic: [
+      {
+        name: 'reconcile',
+        intervalMs: () => config.reconcileIntervalSeconds * 1000,
+        nextAt: input.carried?.nextAt.reconcile ?? Date.now() + config.reconcileIntervalSeconds * 1000,
+        run: () => reconciler.reconcile(connectionId),
+      },
+    ],
+    hasJob: () => pending !== null,
+    nextJob: () => {
+      if (pending === null) return undefined;
+      const ids: number[] | 'all' = pending === 'all' ? 'all' : [...pending];
+      pending = null;
+      return () => pusher.pushProducts(connectionId, ids);
+    },
+    onResume: () => addPending('all'),
+    continueAsNew: (state) =>
+      continueAsNew<typeof stockSyncWorkflow>({
+        ...input,
+        config,
+        carried: { ...state, pending: pending === null ? null : pending === 'all' ? 'all' : [...pending] },
+      }),
+  });
+}
