@@ -16,25 +16,25 @@ export const INVENTORY_MAX_IDS = 50;
 export function catalogRoutes(ctx: SandboxContext): Router {
   const r = express.Router();
 
-  r.get('/shop.json', (_req, res) => {
+  r.get('/com/shop.json', (_req, res) => {
     res.json({ shop: shopOf(res).shop });
   });
 
-  r.get('/locations.json', (_req, res) => {
+  r.get('/com/locations.json', (_req, res) => {
     res.json({ locations: shopOf(res).locations });
   });
 
-  r.get('/locations/:id.json', (req, res) => {
+  r.get('/com/locations/:id.json', (req, res) => {
     const location = shopOf(res).locations.find((l) => l.id === pathId(req));
     if (!location) throw notFound();
     res.json({ location });
   });
 
-  r.get('/products/count.json', (req, res) => {
+  r.get('/com/products/count.json', (req, res) => {
     res.json({ count: filterProducts(shopOf(res), req).length });
   });
 
-  r.get('/products.json', (req, res) => {
+  r.get('/com/products.json', (req, res) => {
     const shop = shopOf(res);
     const { page, limit } = paging(req, { limit: 50, max: PRODUCT_PAGE_CAP });
     const sinceId = intParam(req, 'since_id');
@@ -47,14 +47,14 @@ export function catalogRoutes(ctx: SandboxContext): Router {
     res.json({ products: products.map((p) => renderProduct(shop, p, fields)) });
   });
 
-  r.get('/products/:id.json', (req, res) => {
+  r.get('/com/products/:id.json', (req, res) => {
     const shop = shopOf(res);
     const product = shop.products.find((p) => p.id === pathId(req));
     if (!product) throw notFound();
     res.json({ product: renderProduct(shop, product, fieldsParam(req)) });
   });
 
-  r.get('/variants/:id.json', (req, res) => {
+  r.get('/com/variants/:id.json', (req, res) => {
     const shop = shopOf(res);
     const id = pathId(req);
     const variant = shop.products.flatMap((p) => p.variants).find((v) => v.id === id);
@@ -62,7 +62,7 @@ export function catalogRoutes(ctx: SandboxContext): Router {
     res.json({ variant: renderVariant(shop, variant) });
   });
 
-  r.get('/inventory_locations.json', (req, res) => {
+  r.get('/com/inventory_locations.json', (req, res) => {
     const shop = shopOf(res);
     const locationIds = idListParam(req, 'location_ids', INVENTORY_MAX_IDS);
     const variantIds = idListParam(req, 'variant_ids', INVENTORY_MAX_IDS);
@@ -84,7 +84,7 @@ export function catalogRoutes(ctx: SandboxContext): Router {
     res.json({ inventory_locations: rows.map(renderRow) });
   });
 
-  r.post('/inventories/adjustorset.json', (req, res) => {
+  r.post('/com/inventories/adjustorset.json', (req, res) => {
     const shop = shopOf(res);
     const outcome = adjustOrSet(shop, ctx.state, req.body);
     res.status(outcome.status).json({ variants: outcome.changedVariants.map((v) => renderVariant(shop, v)) });

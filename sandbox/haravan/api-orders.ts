@@ -28,29 +28,29 @@ export function orderRoutes(ctx: SandboxContext): Router {
     for (const topic of topics) ctx.webhooks.emit(shop, topic, payload);
   };
 
-  r.get('/orders/count.json', (req, res) => {
+  r.get('/com/orders/count.json', (req, res) => {
     res.json({ count: filterOrders(shopOf(res), req).length });
   });
 
-  r.get('/orders.json', (req, res) => {
+  r.get('/com/orders.json', (req, res) => {
     const { page, limit } = paging(req, { limit: 50, max: ORDER_PAGE_CAP });
     const fields = fieldsParam(req);
     const orders = filterOrders(shopOf(res), req).slice((page - 1) * limit, page * limit);
     res.json({ orders: orders.map((o) => renderOrder(o, fields)) });
   });
 
-  r.post('/orders.json', (req, res) => {
+  r.post('/com/orders.json', (req, res) => {
     const shop = shopOf(res);
     const stored = createOrder(shop, ctx.state, req.body, rules());
     notify(shop, stored, 'orders/create');
     res.status(201).json({ order: renderOrder(stored) });
   });
 
-  r.get('/orders/:id.json', (req, res) => {
+  r.get('/com/orders/:id.json', (req, res) => {
     res.json({ order: renderOrder(findOrder(shopOf(res), pathId(req)), fieldsParam(req)) });
   });
 
-  r.put('/orders/:id.json', (req, res) => {
+  r.put('/com/orders/:id.json', (req, res) => {
     const shop = shopOf(res);
     const stored = findOrder(shop, pathId(req));
     updateOrder(ctx.state, stored, req.body);
@@ -58,7 +58,7 @@ export function orderRoutes(ctx: SandboxContext): Router {
     res.json({ order: renderOrder(stored) });
   });
 
-  r.post('/orders/:id/confirm.json', (req, res) => {
+  r.post('/com/orders/:id/confirm.json', (req, res) => {
     const shop = shopOf(res);
     const stored = findOrder(shop, pathId(req));
     confirmOrder(ctx.state, stored);
@@ -67,7 +67,7 @@ export function orderRoutes(ctx: SandboxContext): Router {
   });
 
   for (const action of ['close', 'open'] as const) {
-    r.post(`/orders/:id/${action}.json`, (req, res) => {
+    r.post(`/com/orders/:id/${action}.json`, (req, res) => {
       const shop = shopOf(res);
       const stored = findOrder(shop, pathId(req));
       setClosed(ctx.state, stored, action === 'close');
@@ -76,7 +76,7 @@ export function orderRoutes(ctx: SandboxContext): Router {
     });
   }
 
-  r.post('/orders/:id/cancel.json', (req, res) => {
+  r.post('/com/orders/:id/cancel.json', (req, res) => {
     const shop = shopOf(res);
     const stored = findOrder(shop, pathId(req));
     cancelOrder(shop, ctx.state, stored, req.body);
@@ -84,11 +84,11 @@ export function orderRoutes(ctx: SandboxContext): Router {
     res.json({ order: renderOrder(stored) });
   });
 
-  r.get('/orders/:id/fulfillments.json', (req, res) => {
+  r.get('/com/orders/:id/fulfillments.json', (req, res) => {
     res.json({ fulfillments: findOrder(shopOf(res), pathId(req)).order.fulfillments });
   });
 
-  r.post('/orders/:id/fulfillments.json', (req, res) => {
+  r.post('/com/orders/:id/fulfillments.json', (req, res) => {
     const shop = shopOf(res);
     const stored = findOrder(shop, pathId(req));
     const fulfillment = createFulfillment(shop, ctx.state, stored, req.body);
@@ -96,11 +96,11 @@ export function orderRoutes(ctx: SandboxContext): Router {
     res.status(201).json({ fulfillment });
   });
 
-  r.get('/orders/:id/transactions.json', (req, res) => {
+  r.get('/com/orders/:id/transactions.json', (req, res) => {
     res.json({ transactions: findOrder(shopOf(res), pathId(req)).order.transactions });
   });
 
-  r.post('/orders/:id/transactions.json', (req, res) => {
+  r.post('/com/orders/:id/transactions.json', (req, res) => {
     const shop = shopOf(res);
     const stored = findOrder(shop, pathId(req));
     const wasPaid = stored.order.financial_status === 'paid';
@@ -109,20 +109,20 @@ export function orderRoutes(ctx: SandboxContext): Router {
     res.status(201).json({ transaction });
   });
 
-  r.get('/customers/search.json', (req, res) => {
+  r.get('/com/customers/search.json', (req, res) => {
     const { page, limit } = paging(req, { limit: 50, max: CUSTOMER_PAGE_CAP });
     const found = searchCustomers(shopOf(res), stringParam(req, 'query') ?? '');
     res.json({ customers: found.slice((page - 1) * limit, page * limit) });
   });
 
-  r.post('/customers.json', (req, res) => {
+  r.post('/com/customers.json', (req, res) => {
     const input = (req.body as { customer?: unknown } | undefined)?.customer;
     if (!input || typeof input !== 'object' || Array.isArray(input)) throw unprocessable('customer is required');
     const customer = createCustomer(shopOf(res), ctx.state, customerInput(input as Record<string, unknown>));
     res.status(201).json({ customer });
   });
 
-  r.get('/customers/:id.json', (req, res) => {
+  r.get('/com/customers/:id.json', (req, res) => {
     const id = pathId(req);
     const customer = shopOf(res).customers.find((c) => c.id === id);
     if (!customer) throw notFound();

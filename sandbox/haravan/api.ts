@@ -11,8 +11,13 @@ import { ApiError } from './errors';
 
 export const CALL_LIMIT_HEADER = 'X-Haravan-Api-Call-Limit';
 
+/**
+ * Mounted without a path prefix: Express rewrites `req.url` inside prefixed routers, and the
+ * shared fault injector reads `req.path` when a response finishes (its call log must see `/com/...`).
+ */
 export function apiRouter(ctx: SandboxContext): Router {
   const router = express.Router();
+  router.use((req, _res, next) => next(req.path.startsWith('/com/') ? undefined : 'router'));
   router.use(authenticate(ctx));
   router.use(throttle(ctx));
   router.use(requireScope);
@@ -54,7 +59,8 @@ function throttle(ctx: SandboxContext) {
 }
 
 /** Scope needed by a path: `com.read_<group>` for GET, `com.write_<group>` otherwise (write implies read). */
-function scopeGroups(path: string): string[] {
+function scopeGroups(fullPath: string): string[] {
+  const path = fullPath.replace(/^\/com/, '');
   if (path.startsWith('/shop')) return ['shop'];
   if (path.startsWith('/locations')) return ['shop', 'inventories'];
   if (path.startsWith('/products') || path.startsWith('/variants')) return ['products'];

@@ -69,7 +69,7 @@ export function createHaravanSandbox(opts: HaravanSandboxOptions = {}): HaravanS
     }),
   );
   app.use(faults.middleware());
-  app.use('/com', apiRouter(context));
+  app.use(apiRouter(context));
   app.use((_req, res) => {
     res.status(404).json({ errors: 'Not Found' });
   });

@@ -15,9 +15,9 @@ export class SandboxState {
     this.data = emptyData(this.firstId);
   }
 
-  /** ISO-8601 UTC timestamp, strictly increasing so `updated_at_min` polling sees every change. */
+  /** ISO-8601 UTC timestamp; never moves backwards (inclusive `updated_at_min` polling relies on it). */
   now(): string {
-    const ms = Math.max(Date.now(), this.lastTimestamp + 1);
+    const ms = Math.max(Date.now(), this.lastTimestamp);
     this.lastTimestamp = ms;
     return new Date(ms).toISOString();
   }
