@@ -53,16 +53,11 @@ export function createTikiSandbox(opts: TikiSandboxOptions = {}): TikiSandbox {
   );
   app.use(faults.middleware());
   app.use(oauthRouter(state));
-  const api = express.Router();
-  api.use(authenticate(state));
-  api.use(limiter.middleware());
-  api.use(catalogRouter(state));
-  api.use(ordersRouter(state));
-  api.use(queuesRouter(state));
-  api.use((req, res) => {
-    res.status(404).json({ errors: [`No route ${req.method} /integration${req.path}`] });
-  });
-  app.use('/integration', api);
+  // Routers carry full paths (not mounted under a prefix) so the call log records real paths.
+  app.use('/integration', authenticate(state), limiter.middleware());
+  app.use(catalogRouter(state));
+  app.use(ordersRouter(state));
+  app.use(queuesRouter(state));
   app.use((req, res) => {
     res.status(404).json({ errors: [`No route ${req.method} ${req.path}`] });
   });

@@ -10,11 +10,11 @@ export function catalogRouter(state: TikiSandboxState): Router {
   const r = express.Router();
   const { catalog } = state;
 
-  r.get('/v2/sellers/me', (_req, res) => {
+  r.get('/integration/v2/sellers/me', (_req, res) => {
     res.json(catalog.sellerView(identityOf(res).seller));
   });
 
-  r.get('/v2/sellers/me/warehouses', (req, res) => {
+  r.get('/integration/v2/sellers/me/warehouses', (req, res) => {
     const seller = identityOf(res).seller;
     const status = intParam(req.query, 'status', { min: 0, max: 1 });
     const type = intParam(req.query, 'type', { min: 0, max: 1 });
@@ -24,7 +24,7 @@ export function catalogRouter(state: TikiSandboxState): Router {
     res.json(paginate(rows, { page, limit }));
   });
 
-  r.get('/v2/seller-inventories', (req, res) => {
+  r.get('/integration/v2/seller-inventories', (req, res) => {
     const codes = listParam(req.query, 'tiki_warehouse_codes');
     if (!codes?.length) throw tikiError(400, 'tiki_warehouse_codes is required');
     res.json(catalog.sellerInventories(identityOf(res).seller, codes));
@@ -60,10 +60,10 @@ export function catalogRouter(state: TikiSandboxState): Router {
       v2 ? catalog.productViewV2(p, include.has('inventory')) : catalog.productView(p, include.has('inventory'));
     res.json({ data: data.map(view), paging });
   };
-  r.get('/v2.1/products', listProducts(false));
-  r.get('/v2/products', listProducts(true));
+  r.get('/integration/v2.1/products', listProducts(false));
+  r.get('/integration/v2/products', listProducts(true));
 
-  r.get('/v2/products/findBy', (req, res) => {
+  r.get('/integration/v2/products/findBy', (req, res) => {
     const seller = identityOf(res).seller;
     const originalSku = stringParam(req.query, 'original_sku');
     if (originalSku === undefined) throw tikiError(400, 'original_sku is required');
@@ -72,7 +72,7 @@ export function catalogRouter(state: TikiSandboxState): Router {
     res.json(paginate(rows, { page: 1, limit: Math.max(1, rows.length), zeroBasedFrom: true }));
   });
 
-  r.get('/v2.1/products/:productId', (req, res) => {
+  r.get('/integration/v2.1/products/:productId', (req, res) => {
     const seller = identityOf(res).seller;
     const id = Number(req.params.productId);
     const product = Number.isInteger(id) ? catalog.product(seller, id) : undefined;
@@ -82,10 +82,10 @@ export function catalogRouter(state: TikiSandboxState): Router {
     res.json(catalog.productView(product, include.has('inventory')));
   });
 
-  r.put(['/v2/products/updateSku', '/v2.1/products/updateSku'], (req, res) => {
+  r.put(['/integration/v2/products/updateSku', '/integration/v2.1/products/updateSku'], (req, res) => {
     res.json(catalog.updateSku(identityOf(res).seller, req.body));
   });
-  r.put('/v2.1/products/updateSkus', (req, res) => {
+  r.put('/integration/v2.1/products/updateSkus', (req, res) => {
     res.json(catalog.updateSkus(identityOf(res).seller, req.body));
   });
   return r;

@@ -10,7 +10,7 @@ export function ordersRouter(state: TikiSandboxState): Router {
   const r = express.Router();
   const { orders } = state;
 
-  r.get('/v2/orders', (req, res) => {
+  r.get('/integration/v2/orders', (req, res) => {
     const seller = identityOf(res).seller;
     const { matches, compare, page, limit } = orderListFilter(req.query, state.ctx.now());
     const include = parseInclude(req.query);
@@ -20,32 +20,32 @@ export function ordersRouter(state: TikiSandboxState): Router {
   });
 
   // Before `/:code` so that "dropship" is not taken for an order code.
-  r.get('/v2/orders/dropship/expected-pickup-slots', (_req, res) => {
+  r.get('/integration/v2/orders/dropship/expected-pickup-slots', (_req, res) => {
     res.json(orders.pickupSlots(identityOf(res).seller));
   });
 
-  r.get('/v2/orders/:code', (req, res) => {
+  r.get('/integration/v2/orders/:code', (req, res) => {
     const seller = identityOf(res).seller;
     res.json(orderView(orders.sellerOrder(seller, req.params.code), seller, parseInclude(req.query)));
   });
 
-  r.post('/v2/orders/:code/confirm-available', (req, res) => {
+  r.post('/integration/v2/orders/:code/confirm-available', (req, res) => {
     orders.confirmAvailable(identityOf(res).seller, req.params.code, req.body);
     res.json({ code: 200, data: [] });
   });
 
-  r.post('/v2/orders/:code/dropship/confirm-available', (req, res) => {
+  r.post('/integration/v2/orders/:code/dropship/confirm-available', (req, res) => {
     orders.dropshipConfirm(identityOf(res).seller, req.params.code, req.body);
     res.json({ code: 200, data: [] });
   });
 
-  r.get('/v2/orders/:code/:segment/labels', (req, res) => {
+  r.get('/integration/v2/orders/:code/:segment/labels', (req, res) => {
     const origin = `${req.protocol}://${req.get('host')}`;
     const format = stringParam(req.query, 'format');
     res.json(orders.label(identityOf(res).seller, req.params.code, req.params.segment, format, origin));
   });
 
-  r.post('/v2/orders/:code/seller-delivery/update-delivery', (req, res) => {
+  r.post('/integration/v2/orders/:code/seller-delivery/update-delivery', (req, res) => {
     orders.updateSellerDelivery(identityOf(res).seller, req.params.code, req.body);
     res.json({ code: 200, data: [] });
   });
