@@ -47,10 +47,12 @@ export interface AppWorkerOptions {
   encryptionKey?: string;
   maxConcurrentActivityTaskExecutions?: number;
   maxCachedWorkflows?: number;
+  /** Reuse an existing connection (tests); otherwise one is opened to `address`. */
+  connection?: NativeConnection;
 }
 
 export async function createAppWorker(opts: AppWorkerOptions): Promise<Worker> {
-  const connection = await NativeConnection.connect({ address: opts.address });
+  const connection = opts.connection ?? (await NativeConnection.connect({ address: opts.address }));
   const deps: ActivityDeps = { store: opts.store, temporal: opts.client, logger: opts.logger, taskQueue: opts.taskQueue, clients: new ClientFactory(opts.store) };
   return Worker.create({
     connection,
