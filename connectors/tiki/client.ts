@@ -215,7 +215,7 @@ export class TikiClient {
   }
 
   /** `GET /integration/v2/seller-inventories?tiki_warehouse_codes=…` — valid `seller_inventory_id`s per Tiki warehouse. */
-  getSellerInventories(tikiWarehouseCodes: string[]): Promise<TikiSellerInventories> {
+  async getSellerInventories(tikiWarehouseCodes: string[]): Promise<TikiSellerInventories> {
     const path = '/integration/v2/seller-inventories';
     if (!tikiWarehouseCodes.length) throw clientValidationError(`GET ${path}`, 'at least one Tiki warehouse code is required');
     return this.http.call({

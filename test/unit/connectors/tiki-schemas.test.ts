@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { mergeWarehouseQuantities, parseTikiDateTime, toTikiDateTime } from '../../../connectors/tiki/client';
@@ -68,9 +68,7 @@ const SCHEMA_OF: Record<string, z.ZodTypeAny> = {
 
 describe('reference samples parse with the client schemas', () => {
   it('has a schema for every fixture', () => {
-    const files = require('node:fs')
-      .readdirSync(FIXTURES)
-      .filter((f: string) => f.endsWith('.json'));
+    const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
     expect(files.sort()).toEqual(Object.keys(SCHEMA_OF).sort());
   });
 

@@ -1,0 +1,187 @@
+import { ConnectorError } from '../../../connectors/errors';
+import { HaravanClient } from '../../../connectors/haravan/client';
+import {
+  HaravanRateLimiter,
+  limiterKey,
+  parseCallLimit,
+  resetSharedRateLimiters,
+  sharedRateLimiter,
+} from '../../../connectors/haravan/rate-limiter';
+import { RunningHaravanSandbox } from '../../../sandbox/haravan/app';
+import { clientFor, control, seedShop, startSandbox } from '../../fixtures/haravan/sandbox-helpers';
+
+/** A manual clock: timers are real (short) but the limiter reads `now` from here. */
+function fakeClock(start = 1_000_000) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => (t += ms) };
+}
+
+async function settled(promises: Promise<unknown>[]): Promise<boolean[]> {
+  const state = promises.map(() => false);
+  promises.forEach((p, i) => p.then(() => (state[i] = true)));
+  await new Promise((r) => setImmediate(r));
+  return state;
+}
+
+describe('HaravanRateLimiter (unit)', () => {
+  afterEach(() => resetSharedRateLimiters());
+
+  it('lets a burst through up to the bucket minus the safety margin, then paces by the leak rate', async () => {
+    const limiter = new HaravanRateLimiter({ bucketSize: 10, leakPerSecond: 1000, safetyMargin: 2 });
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 8 }, () => limiter.acquire()));
+    expect(Date.now() - started).toBeLessThan(50);
+    expect(limiter.stats().level).toBeGreaterThan(7);
+    await Promise.all(Array.from({ length: 20 }, () => limiter.acquire()));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(15);
+  });
+
+  it('defaults to Haravan figures: bucket 80 with a margin of 8', () => {
+    expect(new HaravanRateLimiter().capacity).toBe(72);
+    expect(new HaravanRateLimiter({ bucketSize: 20 }).capacity).toBe(18);
+  });
+
+  it('holds requests while the level synced from the header is high', async () => {
+    const clock = fakeClock();
+    const limiter = new HaravanRateLimiter({ bucketSize: 80, leakPerSecond: 4, now: clock.now });
+    limiter.observe('72/80');
+    const [waiting] = await settled([limiter.acquire()]);
+    expect(waiting).toBe(false);
+    expect(limiter.stats()).toMatchObject({ level: 72, queued: 1 });
+    clock.advance(250);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(limiter.stats().queued).toBe(0);
+  });
+
+  it('only raises its level from headers and adopts a smaller bucket size', () => {
+    const clock = fakeClock();
+    const limiter = new HaravanRateLimiter({ now: clock.now });
+    limiter.observe('30/80');
+    limiter.observe('10/80');
+    expect(limiter.stats().level).toBe(30);
+    limiter.observe('3/40');
+    expect(limiter.stats().capacity).toBe(36);
+    limiter.observe('garbage');
+    limiter.observe(null);
+    expect(limiter.stats()).toMatchObject({ level: 30, capacity: 36 });
+  });
+
+  it('pauses everyone on a 429 for Retry-After', async () => {
+    const limiter = new HaravanRateLimiter({ bucketSize: 80, leakPerSecond: 1000 });
+    limiter.pause(120);
+    const started = Date.now();
+    await limiter.acquire();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(110);
+  });
+
+  it('serves high-priority waiters first', async () => {
+    const clock = fakeClock();
+    const limiter = new HaravanRateLimiter({ bucketSize: 10, leakPerSecond: 10, safetyMargin: 0, now: clock.now });
+    limiter.observe('10/10');
+    const order: string[] = [];
+    const normal = limiter.acquire('normal').then(() => order.push('normal'));
+    const high = limiter.acquire('high').then(() => order.push('high'));
+    clock.advance(100);
+    await new Promise((r) => setTimeout(r, 150));
+    clock.advance(100);
+    await Promise.all([normal, high]);
+    expect(order).toEqual(['high', 'normal']);
+  });
+
+  it('parses the call-limit header', () => {
+    expect(parseCallLimit('39/80')).toEqual({ used: 39, size: 80 });
+    expect(parseCallLimit(' 80 / 80 ')).toEqual({ used: 80, size: 80 });
+    expect(parseCallLimit('1/0')).toBeUndefined();
+    expect(parseCallLimit(undefined)).toBeUndefined();
+  });
+
+  it('shares one limiter per base URL and token, keyed by a token hash', () => {
+    const a = sharedRateLimiter('https://apis.haravan.com/', 'secret-token');
+    expect(sharedRateLimiter('https://apis.haravan.com', 'secret-token')).toBe(a);
+    expect(sharedRateLimiter('https://apis.haravan.com', 'other-token')).not.toBe(a);
+    expect(limiterKey('https://apis.haravan.com', 'secret-token')).not.toContain('secret-token');
+    const c1 = new HaravanClient({ baseUrl: 'http://x.test', accessToken: 'tok' });
+    const c2 = new HaravanClient({ baseUrl: 'http://x.test', accessToken: 'tok' });
+    expect(c1.limiter).toBe(c2.limiter);
+    expect(c1.withPriority('high').limiter).toBe(c1.limiter);
+  });
+});
+
+describe('rate limiting against the sandbox', () => {
+  let sb: RunningHaravanSandbox;
+
+  beforeAll(async () => {
+    sb = await startSandbox({ bucketSize: 20, leakPerSecond: 40 });
+  });
+
+  afterAll(async () => {
+    await sb.close();
+  });
+
+  afterEach(() => {
+    sb.sandbox.faults.clear();
+  });
+
+  it('a burst of 200 concurrent calls never overflows the bucket (20, leak 40/s): zero 429s', async () => {
+    const shop = await seedShop(sb.url);
+    const client = clientFor(sb.url, shop.token, { limiter: new HaravanRateLimiter({ bucketSize: 20, leakPerSecond: 40 }) });
+    sb.sandbox.faults.clearCalls();
+    const started = Date.now();
+    const shops = await Promise.all(Array.from({ length: 200 }, () => client.getShop()));
+    expect(shops).toHaveLength(200);
+    const calls = sb.sandbox.faults.callLog().calls.filter((c) => c.path === '/com/shop.json');
+    expect(calls).toHaveLength(200);
+    expect(calls.filter((c) => c.status === 429)).toHaveLength(0);
+    const { body: bucket } = await control(sb.url, 'GET', `/shops/${shop.shopId}/rate-limit`);
+    expect(bucket).toMatchObject({ bucketSize: 20, throttled: 0, accepted: 200 });
+    expect(bucket.maxLevel).toBeLessThanOrEqual(20);
+    // 18 go at once, the other 182 at 40/s.
+    expect(Date.now() - started).toBeGreaterThan(3500);
+  }, 20_000);
+
+  it('recovers from real 429s when the limiter does not know the bucket, and learns its size', async () => {
+    const shop = await seedShop(sb.url, { rateLimit: { bucketSize: 6, leakPerSecond: 30 } });
+    const limiter = new HaravanRateLimiter();
+    const client = clientFor(sb.url, shop.token, { limiter });
+    sb.sandbox.faults.clearCalls();
+    const results = await Promise.all(Array.from({ length: 30 }, () => client.getShop()));
+    expect(results).toHaveLength(30);
+    const { body: bucket } = await control(sb.url, 'GET', `/shops/${shop.shopId}/rate-limit`);
+    expect(bucket.throttled).toBeGreaterThan(0);
+    expect(bucket.accepted).toBe(30);
+    expect(limiter.capacity).toBeLessThanOrEqual(6);
+  }, 20_000);
+
+  it('retries a 429 honouring Retry-After, then succeeds', async () => {
+    const shop = await seedShop(sb.url);
+    const client = clientFor(sb.url, shop.token);
+    sb.sandbox.faults.clearCalls();
+    sb.sandbox.faults.add({ path: '/com/shop.json', status: 429, retryAfterSeconds: 0.2, times: 2 });
+    const started = Date.now();
+    await expect(client.getShop()).resolves.toMatchObject({ id: shop.shopId });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(380);
+    expect(sb.sandbox.faults.callLog().counts['GET /com/shop.json']).toBe(3);
+  });
+
+  it('gives up after 3 retries with RATE_LIMITED carrying retryAfterMs', async () => {
+    const shop = await seedShop(sb.url);
+    const client = clientFor(sb.url, shop.token);
+    sb.sandbox.faults.clearCalls();
+    sb.sandbox.faults.add({ path: '/com/locations.json', status: 429, retryAfterSeconds: 0.1, times: 10 });
+    const err = await client.listLocations().catch((e: ConnectorError) => e);
+    expect(err).toBeInstanceOf(ConnectorError);
+    expect(err).toMatchObject({ code: 'RATE_LIMITED', status: 429, retryable: true, retryAfterMs: 100 });
+    expect(sb.sandbox.faults.callLog().counts['GET /com/locations.json']).toBe(4);
+  });
+
+  it('caps each honoured Retry-After', async () => {
+    const shop = await seedShop(sb.url);
+    const client = clientFor(sb.url, shop.token, { maxRetryAfterMs: 150 });
+    sb.sandbox.faults.add({ path: '/com/shop.json', status: 429, retryAfterSeconds: 30, times: 1 });
+    const started = Date.now();
+    await client.getShop();
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(140);
+    expect(elapsed).toBeLessThan(2000);
+  });
+});
