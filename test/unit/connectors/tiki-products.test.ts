@@ -103,6 +103,7 @@ describe('TikiClient — seller, warehouses, products', () => {
   });
 
   it('filters by updated_from_date in Tiki local time', async () => {
+    for (const p of h.running.sandbox.state.world.products.values()) p.updatedAt -= 3_600_000;
     const before = new Date(Date.now() - 1000);
     await client.updateSku({ productId: aoId, price: 101_000 });
     const page = await client.listProducts({ updatedFrom: before });
