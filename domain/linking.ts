@@ -23,7 +23,8 @@
  * Several Tiki SKUs with the same original_sku: the link goes to the first of them ordered by active first,
  * then lowest `productId` (stable across runs, and prefers the SKU that can actually sell).
  *
- * Invariant: a Tiki SKU is linked to at most one Haravan variant.
+ * Invariant: a Tiki SKU is linked to at most one Haravan variant. A product id listed twice is evaluated once
+ * (its most recently updated copy).
  */
 import type { Config } from './config';
 import { MESSAGES, type Severity } from './messages';
@@ -116,7 +117,8 @@ export function indexTikiSkus(tikiSkus: readonly TikiSkuInput[]): Map<string, Ti
 }
 
 export function computeLinks(input: LinkInput): LinkOutcome[] {
-  const { products, tikiSkus, config } = input;
+  const { tikiSkus, config } = input;
+  const products = uniqueProducts(input.products);
   const tikiByCode = indexTikiSkus(tikiSkus);
 
   // Per product: barcode → number of its variants carrying it.
@@ -205,6 +207,19 @@ function statusOf(issues: readonly LinkIssue[]): LinkStatus {
   if (issues.some((i) => i.severity === 'error')) return 'error';
   if (issues.some((i) => i.severity === 'warning')) return 'warning';
   return 'linked';
+}
+
+/**
+ * A product listed twice (page-based listings can repeat a row when the catalogue shifts between pages) is
+ * evaluated once, from its most recent copy, at the position of its first occurrence.
+ */
+function uniqueProducts(products: readonly HaravanProductInput[]): HaravanProductInput[] {
+  const byId = new Map<number, HaravanProductInput>();
+  for (const product of products) {
+    const seen = byId.get(product.id);
+    if (seen === undefined || timestampOf(product.updatedAt) >= timestampOf(seen.updatedAt)) byId.set(product.id, product);
+  }
+  return [...byId.values()];
 }
 
 function preferTikiSku(a: TikiSkuInput, b: TikiSkuInput): boolean {

@@ -334,7 +334,8 @@ export interface MirrorOptions {
   restockOnCancel?: boolean;
 }
 
-const PROGRESS_RANK: Partial<Record<Stage, number>> = {
+/** Forward progress of an order; cancelled and returned are handled separately. */
+const PROGRESS_RANK = {
   open: 0,
   awaiting_confirmation: 0,
   confirmed: 1,
@@ -342,7 +343,11 @@ const PROGRESS_RANK: Partial<Record<Stage, number>> = {
   shipping: 3,
   delivered: 4,
   completed: 5,
-};
+} as const satisfies Partial<Record<Stage, number>>;
+
+function progressOf(stage: Stage): number {
+  return stage in PROGRESS_RANK ? PROGRESS_RANK[stage as keyof typeof PROGRESS_RANK] : 0;
+}
 
 /**
  * What to do on the Haravan order when Tiki's status moves from `prev` (null = just imported, as `queueing`)
@@ -367,13 +372,13 @@ export function mirrorActions(prevTikiStatus: string | null | undefined, nextTik
   }
   if (fromEnded || options.processOrdersInHaravan) return ['note'];
 
-  const a = PROGRESS_RANK[from] ?? 0;
-  const b = PROGRESS_RANK[to] ?? 0;
+  const a = progressOf(from);
+  const b = progressOf(to);
   const actions: MirrorAction[] = [];
-  const crosses = (threshold: number) => a < threshold && b >= threshold;
-  if (crosses(PROGRESS_RANK.confirmed as number)) actions.push('confirm');
-  if (crosses(PROGRESS_RANK.shipping as number)) actions.push('fulfill');
-  if (crosses(PROGRESS_RANK.completed as number)) actions.push('close');
+  const crosses = (stage: 'confirmed' | 'shipping' | 'completed') => a < PROGRESS_RANK[stage] && b >= PROGRESS_RANK[stage];
+  if (crosses('confirmed')) actions.push('confirm');
+  if (crosses('shipping')) actions.push('fulfill');
+  if (crosses('completed')) actions.push('close');
   actions.push('note');
   return actions;
 }

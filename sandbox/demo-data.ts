@@ -567,7 +567,7 @@ export function generateDemoShop(options: DemoShopOptions): DemoShop {
   const shopName = gen.pick(SHOP_NAMES);
   return {
     haravan: {
-      shop: { id: shopId, name: shopName, email: `demo-${shopId}@example.com` },
+      shop: { id: shopId, name: shopName, email: `demo-${shopId}@example.com`, domain: `demo-${shopId}.myharavan.com` },
       accessToken,
       locations,
       products: drafts.map((d) => d.haravan),

@@ -360,3 +360,23 @@ describe('helpers', () => {
     expect([...index.keys()]).toEqual(['X']);
   });
 });
+
+describe('computeLinks — a product listed twice', () => {
+  it('is evaluated once, from its most recently updated copy', () => {
+    const old = product(1, T1, [variant('R1')]);
+    const fresh = product(1, T2, [variant('R2')]);
+    const out = computeLinks({ products: [old, product(2, T1, [variant('R3')]), fresh], tikiSkus: [tiki('R1'), tiki('R2'), tiki('R3')], config: syncOn });
+    expect(out.map((o) => [o.haravanProductId, o.barcode])).toEqual([
+      [1, 'R2'],
+      [2, 'R3'],
+    ]);
+    expect(out.every((o) => o.status === 'linked')).toBe(true);
+  });
+
+  it('an identical duplicate row does not link one Tiki SKU twice', () => {
+    const p = product(1, T1, [variant('R1')]);
+    const out = computeLinks({ products: [p, { ...p }], tikiSkus: [tiki('R1')], config: syncOn });
+    expect(out).toHaveLength(1);
+    expect(out[0].status).toBe('linked');
+  });
+});
