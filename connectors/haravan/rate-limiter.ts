@@ -1,11 +1,12 @@
 /**
  * Client-side model of Haravan's per-shop leaky bucket (bucket 80, leak 4 req/s by default).
  *
- * Every request takes one unit before it is sent; units leak continuously. A request waits while
- * the bucket (minus a safety margin) is full, so a burst never exceeds the server's bucket.
- * Responses sync the level from `X-Haravan-Api-Call-Limit: used/size` (the level only ever moves
- * up from a header, since other apps on the same shop share the bucket); a 429 pauses everyone
- * for Retry-After. High-priority requests are served before queued normal ones.
+ * A request holds a full unit while it is in flight and its unit starts leaking only once the
+ * answer is back — the server counted it somewhere in between, so the model never under-counts,
+ * even when a burst of requests reaches the server bunched together. A request waits while
+ * in-flight + level would pass the bucket minus a safety margin. Responses sync the level from
+ * `X-Haravan-Api-Call-Limit: used/size` (only upwards: other apps share the shop's bucket);
+ * a 429 pauses everyone for Retry-After. High-priority requests are served first.
  */
 import { createHash } from 'crypto';
 
@@ -28,13 +29,17 @@ export interface RateLimiterOptions {
 
 export interface RateLimiterStats {
   level: number;
+  inFlight: number;
   capacity: number;
   queued: number;
   pausedForMs: number;
 }
 
+/** Call once the request has finished (answered or failed); its unit then starts to leak. */
+export type ReleaseUnit = () => void;
+
 interface Waiter {
-  resolve: () => void;
+  resolve: (release: ReleaseUnit) => void;
 }
 
 export class HaravanRateLimiter {
@@ -45,6 +50,7 @@ export class HaravanRateLimiter {
   private size: number;
   private level = 0;
   private levelAt: number;
+  private inFlight = 0;
   private pausedUntil = 0;
   private readonly high: Waiter[] = [];
   private readonly normal: Waiter[] = [];
@@ -69,15 +75,16 @@ export class HaravanRateLimiter {
     const now = this.now();
     return {
       level: this.currentLevel(now),
+      inFlight: this.inFlight,
       capacity: this.capacity,
       queued: this.high.length + this.normal.length,
       pausedForMs: Math.max(0, this.pausedUntil - now),
     };
   }
 
-  /** Resolve when one request may be sent (the unit is taken on resolve). */
-  acquire(priority: RequestPriority = 'normal'): Promise<void> {
-    return new Promise<void>((resolve) => {
+  /** Resolve when one request may be sent; call the returned release when it has finished. */
+  acquire(priority: RequestPriority = 'normal'): Promise<ReleaseUnit> {
+    return new Promise<ReleaseUnit>((resolve) => {
       (priority === 'high' ? this.high : this.normal).push({ resolve });
       this.pump();
     });
@@ -92,11 +99,17 @@ export class HaravanRateLimiter {
     this.setLevel(Math.max(this.currentLevel(now), parsed.used), now);
   }
 
-  /** The server answered 429: treat the bucket as full and hold every request for `ms`. */
-  pause(ms: number): void {
+  /**
+   * The server answered 429: hold every request for `ms`, after which one may go and the rest
+   * follow at the leak rate. The 429's own header (always "full") only contributes its size.
+   */
+  pause(ms: number, callLimitHeader?: string | null): void {
     const now = this.now();
-    this.pausedUntil = Math.max(this.pausedUntil, now + Math.max(0, ms));
-    this.setLevel(Math.max(this.currentLevel(now), this.size), now);
+    const parsed = parseCallLimit(callLimitHeader);
+    if (parsed) this.size = Math.min(this.configuredSize, parsed.size);
+    const wait = Math.max(0, ms);
+    this.pausedUntil = Math.max(this.pausedUntil, now + wait);
+    this.setLevel(Math.max(this.currentLevel(now), this.capacity - 1 + wait * this.leakPerMs), now);
     this.reschedule();
   }
 
@@ -119,8 +132,10 @@ export class HaravanRateLimiter {
       const now = this.now();
       const level = this.currentLevel(now);
       const waitForPause = this.pausedUntil - now;
-      const waitForRoom = (level + 1 - this.capacity) / this.leakPerMs;
+      const waitForRoom = (level + this.inFlight + 1 - this.capacity) / this.leakPerMs;
       const waitMs = Math.max(waitForPause, waitForRoom);
+      // Only in-flight requests block: the next release pumps again.
+      if (waitForPause <= 0 && this.inFlight + 1 > this.capacity) return;
       if (waitMs > 0) {
         this.timer = setTimeout(() => {
           this.timer = undefined;
@@ -128,9 +143,21 @@ export class HaravanRateLimiter {
         }, Math.ceil(waitMs));
         return;
       }
-      this.setLevel(level + 1, now);
-      this.next()?.resolve();
+      this.inFlight++;
+      this.next()?.resolve(this.releaser());
     }
+  }
+
+  private releaser(): ReleaseUnit {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const now = this.now();
+      this.inFlight--;
+      this.setLevel(this.currentLevel(now) + 1, now);
+      this.reschedule();
+    };
   }
 
   private reschedule(): void {

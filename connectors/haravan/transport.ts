@@ -65,19 +65,26 @@ export class HaravanTransport {
     const routeLabel = `${req.method} ${req.route}`;
     const url = this.baseUrl + req.path + encodeQuery(req.query);
     for (let attempt = 0; ; attempt++) {
-      await this.limiter.acquire(req.priority);
-      const res = await sendHttp('haravan', routeLabel, {
-        method: req.method,
-        url,
-        headers: { Authorization: `Bearer ${this.accessToken}` },
-        body: req.body,
-        timeoutMs: this.timeoutMs,
-      });
-      this.limiter.observe(res.headers.get(CALL_LIMIT_HEADER));
+      const release = await this.limiter.acquire(req.priority);
+      let res: HttpResponse;
+      try {
+        res = await sendHttp('haravan', routeLabel, {
+          method: req.method,
+          url,
+          headers: { Authorization: `Bearer ${this.accessToken}` },
+          body: req.body,
+          timeoutMs: this.timeoutMs,
+        });
+      } finally {
+        release();
+      }
+      const callLimit = res.headers.get(CALL_LIMIT_HEADER);
       if (res.status === 429) {
         const retryAfterMs = parseRetryAfterMs(res.headers.get('retry-after')) ?? this.defaultRetryAfterMs;
-        this.limiter.pause(Math.min(retryAfterMs, this.maxRetryAfterMs));
+        this.limiter.pause(Math.min(retryAfterMs, this.maxRetryAfterMs), callLimit);
         if (attempt < this.maxRateLimitRetries) continue;
+      } else {
+        this.limiter.observe(callLimit);
       }
       if (res.status < 200 || res.status >= 300) throw haravanError(routeLabel, res);
       return { status: res.status, data: parseBody(routeLabel, req.schema, res) };
