@@ -47,6 +47,11 @@ export class TokenBucket {
     if (wait > 0) await sleep(Math.ceil(wait));
   }
 
+  /** How long callers are still held back after a 429 (0 when not paused). */
+  pauseRemainingMs(): number {
+    return Math.max(0, this.pausedUntil - this.now());
+  }
+
   /** Hold every caller back for `ms` (after a 429 with Retry-After). */
   pauseFor(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);

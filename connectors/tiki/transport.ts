@@ -7,7 +7,8 @@
  *    carries `msg` / `integration_status` is CONNECTION_PAUSED (checked on every call).
  *  - 429: RATE_LIMITED; retried here up to `maxRateLimitRetries` times, waiting Retry-After (or an exponential
  *    backoff when absent). A Retry-After longer than 10 s is not slept on: the error goes to the caller (the
- *    activity's retry policy honours `retryAfterMs`).
+ *    activity's retry policy honours `retryAfterMs`), and until it has passed every call for that seller
+ *    credential in this process fails fast with RATE_LIMITED without being sent.
  *  - 5xx → SERVER_ERROR, 400/422 → VALIDATION, 404 → NOT_FOUND, network/timeout → NETWORK/TIMEOUT: thrown
  *    as is (no in-client retry; writes are re-read by the caller before a retry).
  */
@@ -83,6 +84,17 @@ export class TikiTransport {
     let refreshedAfter401 = false;
     let rateLimitRetries = 0;
     for (;;) {
+      const paused = this.bucket.pauseRemainingMs();
+      if (paused > RETRY_AFTER_CAP_MS) {
+        // Tiki asked this seller's callers to wait longer than we sleep in-process: fail fast, unsent.
+        throw new ConnectorError({
+          system: 'tiki',
+          code: 'RATE_LIMITED',
+          route: spec.route,
+          retryAfterMs: paused,
+          message: `${spec.route} not sent: Tiki rate limit in force for another ${paused} ms`,
+        });
+      }
       await this.bucket.acquire();
       const { headers, bearer } = await this.authHeaders();
       const res = await sendHttp('tiki', spec.route, {
