@@ -5,6 +5,7 @@
  *   processing / waiting_payment ─▶ queueing ─(items confirmed)─▶ packaging / ready_to_ship / picking
  *     ─▶ handover_to_partner ─▶ shipping ─▶ successful_delivery ─▶ (delivered) ─▶ complete ─▶ closed
  *   canceled: from any state before delivery; returned: after delivery.
+ * A seller_delivery order may go from queueing straight to shipping (the seller carries it).
  */
 export const ORDER_STATUSES = [
   'processing',
@@ -30,7 +31,7 @@ export const PRE_ACCEPTANCE: readonly string[] = ['processing', 'waiting_payment
 const NEXT: Record<OrderStatus, OrderStatus[]> = {
   processing: ['waiting_payment', 'queueing', 'canceled'],
   waiting_payment: ['queueing', 'canceled'],
-  queueing: ['packaging', 'ready_to_ship', 'picking', 'shipping', 'canceled'],
+  queueing: ['picking', 'ready_to_ship', 'packaging', 'canceled'],
   packaging: ['finished_packing', 'ready_to_ship', 'picking', 'handover_to_partner', 'canceled'],
   finished_packing: ['ready_to_ship', 'picking', 'handover_to_partner', 'canceled'],
   ready_to_ship: ['picking', 'handover_to_partner', 'shipping', 'canceled'],
@@ -52,19 +53,19 @@ export function isOrderStatus(s: unknown): s is OrderStatus {
   return typeof s === 'string' && (ORDER_STATUSES as readonly string[]).includes(s);
 }
 
-export function canMove(from: string, to: string): boolean {
-  return isOrderStatus(from) && isOrderStatus(to) && NEXT[from].includes(to);
+function nextStates(from: OrderStatus, fulfillmentType?: string): OrderStatus[] {
+  return fulfillmentType === 'seller_delivery' && from === 'queueing' ? [...NEXT[from], 'shipping'] : NEXT[from];
 }
 
 /** Shortest legal path from `from` to `to` (excluding `from`), or undefined when unreachable. */
-export function pathTo(from: string, to: string): OrderStatus[] | undefined {
+export function pathTo(from: string, to: string, fulfillmentType?: string): OrderStatus[] | undefined {
   if (!isOrderStatus(from) || !isOrderStatus(to)) return undefined;
   if (from === to) return [];
   const prev = new Map<OrderStatus, OrderStatus>();
   const queue: OrderStatus[] = [from];
   while (queue.length) {
     const cur = queue.shift() as OrderStatus;
-    for (const next of NEXT[cur]) {
+    for (const next of nextStates(cur, fulfillmentType)) {
       if (next === from || prev.has(next)) continue;
       prev.set(next, cur);
       if (next === to) {

@@ -170,7 +170,7 @@ export class OrderService {
   /** Control API: walk the shortest legal path to `target` (auto-confirming waiting items past queueing). */
   moveTo(seller: SellerRec, code: string, target: string, cancel?: Partial<CancelInfoRec>): OrderRec {
     const order = this.sellerOrder(seller, code, true);
-    const path = pathTo(order.status, target);
+    const path = pathTo(order.status, target, order.fulfillmentType);
     if (!path) throw controlError(409, `order ${code} cannot go from ${order.status} to ${target}`);
     for (const next of path) {
       if (order.status === 'queueing' && next !== 'canceled') this.autoConfirm(order);
@@ -308,7 +308,7 @@ export class OrderService {
     if (order.items.some((i) => i.confirmationStatus === 'waiting')) throw tikiError(400, `Order ${code} items are not confirmed yet`);
     if (typeof body.note === 'string') order.delivery.note = body.note;
     if (body.status === 'successful_delivery') {
-      for (const step of pathTo(order.status, 'successful_delivery') ?? []) this.transition(order, step);
+      for (const step of pathTo(order.status, 'successful_delivery', order.fulfillmentType) ?? []) this.transition(order, step);
       order.delivery.confirmed = true;
       order.delivery.confirmedAt = this.ctx.now();
       return;
