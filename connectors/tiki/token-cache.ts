@@ -31,7 +31,10 @@ export class TokenCache {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** A valid access token for `key`, fetching (once, shared by concurrent callers) when missing or due. */
+  /**
+   * A valid access token for `key`, fetching (once, shared by concurrent callers) when missing or due. When an
+   * early renewal fails while the cached token is still within its lifetime, the cached token is used.
+   */
   async get(key: string, fetchToken: () => Promise<IssuedToken>): Promise<string> {
     const cached = this.entries.get(key);
     if (cached && this.now() < cached.renewAt) return cached.accessToken;
@@ -40,7 +43,12 @@ export class TokenCache {
       pending = this.fetchAndStore(key, fetchToken).finally(() => this.inflight.delete(key));
       this.inflight.set(key, pending);
     }
-    return (await pending).accessToken;
+    try {
+      return (await pending).accessToken;
+    } catch (err) {
+      if (cached && this.entries.get(key) === cached && this.now() < cached.expiresAt) return cached.accessToken;
+      throw err;
+    }
   }
 
   /**

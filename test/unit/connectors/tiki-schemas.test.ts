@@ -230,6 +230,22 @@ describe('token cache and bucket', () => {
     expect(await cache.get('k', fetchToken)).toBe('t3');
   });
 
+  it('keeps using a still-valid token when its early renewal fails', async () => {
+    let t = 0;
+    const cache = new TokenCache(() => t);
+    expect(await cache.get('k', async () => ({ accessToken: 'old', expiresInSeconds: 10 }))).toBe('old');
+    t = 9_500;
+    const failing = async (): Promise<never> => {
+      throw new Error('token endpoint down');
+    };
+    expect(await cache.get('k', failing)).toBe('old');
+    t = 10_000;
+    await expect(cache.get('k', failing)).rejects.toThrow('token endpoint down');
+    cache.invalidate('k');
+    t = 9_000;
+    await expect(cache.get('k', failing)).rejects.toThrow('token endpoint down');
+  });
+
   it('hands out a burst of `rate` tokens, then spaces callers 1/rate apart', () => {
     let t = 0;
     const bucket = new TokenBucket(10, () => t);
