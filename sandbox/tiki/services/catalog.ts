@@ -487,9 +487,10 @@ export class CatalogService {
     const plan: SkuPlan = { product, zeroMissing: batch };
     const problems: Problem[] = [];
     if (raw.price !== undefined) {
-      const price = Number(raw.price);
-      const problem = typeof raw.price !== 'number' && typeof raw.price !== 'string' ? 'price must be a number' : priceProblem(price, product.marketPrice);
-      if (problem) problems.push({ status: 422, message: problem });
+      const price = typeof raw.price === 'number' || typeof raw.price === 'string' ? Number(raw.price) : NaN;
+      const problem = Number.isNaN(price) ? undefined : priceProblem(price, product.marketPrice);
+      if (Number.isNaN(price)) problems.push({ status: 400, message: 'price must be a number' });
+      else if (problem) problems.push({ status: 422, message: problem });
       else plan.price = Math.round(price);
     }
     const activeRaw = batch && raw.status !== undefined ? raw.status : raw.active;
