@@ -24,6 +24,7 @@ export function orderRoutes(ctx: SandboxContext): Router {
   const r = express.Router();
   const rules = () => ({ rejectOutOfStock: ctx.switches.rejectOutOfStock });
   const notify = (shop: ShopData, stored: StoredOrder, ...topics: string[]) => {
+    if (shop.webhooks.length === 0) return;
     const payload = renderOrder(stored);
     for (const topic of topics) ctx.webhooks.emit(shop, topic, payload);
   };

@@ -98,9 +98,13 @@ export function apiErrorHandler(err: unknown, _req: Request, res: Response, next
     res.status(err.status).json({ errors: err.errors });
     return;
   }
-  const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
-  if (status && status >= 400 && status < 500) {
+  const parserError = err as { type?: string; status?: number; message?: string };
+  if (parserError.type === 'entity.parse.failed') {
     res.status(400).json({ errors: 'The request body is not valid JSON' });
+    return;
+  }
+  if (parserError.status && parserError.status >= 400 && parserError.status < 500) {
+    res.status(parserError.status).json({ errors: parserError.message ?? 'Bad Request' });
     return;
   }
   res.status(500).json({ errors: 'Internal Server Error' });

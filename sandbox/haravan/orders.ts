@@ -42,7 +42,7 @@ export function findOrder(shop: ShopData, id: number): StoredOrder {
 }
 
 export function renderOrder(stored: StoredOrder, fields?: string[]): Record<string, unknown> {
-  const full = structuredClone(stored.order) as Record<string, unknown>;
+  const full: Record<string, unknown> = { ...structuredClone(stored.order) };
   return fields && fields.length > 0 ? pick(full, fields) : full;
 }
 
@@ -164,10 +164,7 @@ export function cancelOrder(shop: ShopData, ctx: ModelContext, stored: StoredOrd
   const input = (body && typeof body === 'object' ? body : {}) as Input;
   const order = stored.order;
   if (order.cancelled_status === 'cancelled') throw unprocessable('Order has already been cancelled');
-  const amount = input.amount === undefined || input.amount === null || input.amount === '' ? undefined : money(input.amount);
-  if (input.amount !== undefined && input.amount !== null && input.amount !== '' && (amount === undefined || amount < 0)) {
-    throw unprocessable('amount is not valid');
-  }
+  const amount = optionalAmount(input.amount, 'amount');
   const reason = str(input.reason) ?? (amount !== undefined ? 'other' : 'customer');
   if (!CANCEL_REASONS.includes(reason)) throw unprocessable(`reason ${reason} is not valid`);
   const restock = input.restock === true;
@@ -332,10 +329,7 @@ function buildLines(shop: ShopData, ctx: ModelContext, raw: unknown): BuiltLine[
     if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1) {
       throw unprocessable(`line_items[${index}].quantity must be a positive integer`);
     }
-    const price = line.price === undefined || line.price === null ? undefined : money(line.price);
-    if (line.price !== undefined && line.price !== null && (price === undefined || price < 0)) {
-      throw unprocessable(`line_items[${index}].price is not valid`);
-    }
+    const price = optionalAmount(line.price, `line_items[${index}].price`);
     const discount = money(line.total_discount) ?? 0;
     const base = {
       id: ctx.newId(),
@@ -488,6 +482,14 @@ function objectOf(body: unknown, key: string): Input {
 
 function arrayOf(raw: unknown): Input[] {
   return Array.isArray(raw) ? raw.filter((x): x is Input => !!x && typeof x === 'object') : [];
+}
+
+/** An optional non-negative amount: absent/blank → undefined, anything else must be a valid decimal. */
+function optionalAmount(raw: unknown, field: string): number | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const amount = money(raw);
+  if (amount === undefined || amount < 0) throw unprocessable(`${field} is not valid`);
+  return amount;
 }
 
 /** Decimal amounts arrive as numbers or numeric strings. */

@@ -233,7 +233,6 @@ export interface OrderJson {
   total_tax: number;
   total_price: number;
   total_weight: number;
-  [key: string]: unknown;
 }
 
 /** Stock bookkeeping of one order line (not part of the vendor JSON). */
