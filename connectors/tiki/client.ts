@@ -217,7 +217,8 @@ export class TikiClient {
   /** `GET /integration/v2/seller-inventories?tiki_warehouse_codes=…` — valid `seller_inventory_id`s per Tiki warehouse. */
   async getSellerInventories(tikiWarehouseCodes: string[]): Promise<TikiSellerInventories> {
     const path = '/integration/v2/seller-inventories';
-    if (!tikiWarehouseCodes.length) throw clientValidationError(`GET ${path}`, 'at least one Tiki warehouse code is required');
+    if (!tikiWarehouseCodes.length)
+      throw clientValidationError(`GET ${path}`, 'at least one Tiki warehouse code is required');
     return this.http.call({
       method: 'GET',
       path,
@@ -430,7 +431,13 @@ export class TikiClient {
       res.po_label_url ??
       res.url;
     if (!url) {
-      throw new ConnectorError({ system: 'tiki', code: 'BAD_RESPONSE', route, message: `${route}: no label URL`, details: res });
+      throw new ConnectorError({
+        system: 'tiki',
+        code: 'BAD_RESPONSE',
+        route,
+        message: `${route}: no label URL`,
+        details: res,
+      });
     }
     return {
       url,
@@ -528,7 +535,9 @@ function checkLimit(route: string, limit: number | undefined): number {
 }
 
 function describeRef(ref: SkuRef): string {
-  return ref.productId !== undefined ? `product_id ${ref.productId}` : `original_sku ${JSON.stringify(ref.originalSku)}`;
+  return ref.productId !== undefined
+    ? `product_id ${ref.productId}`
+    : `original_sku ${JSON.stringify(ref.originalSku)}`;
 }
 
 /** The wire body of one SKU update; `batch` uses `status` 1/2 instead of `active` 1/0 (reference §2.5). */

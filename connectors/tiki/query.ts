@@ -8,7 +8,8 @@ export type SetFilter = readonly string[] | { in?: readonly string[]; nin?: read
 export function setExpression(filter: SetFilter | undefined): string | undefined {
   if (filter === undefined) return undefined;
   if (isList(filter)) return filter.length ? `in|${filter.join(',')}` : undefined;
-  if (filter.in?.length && filter.nin?.length) throw new RangeError('a set filter takes either `in` or `nin`, not both');
+  if (filter.in?.length && filter.nin?.length)
+    throw new RangeError('a set filter takes either `in` or `nin`, not both');
   if (filter.in?.length) return `in|${filter.in.join(',')}`;
   if (filter.nin?.length) return `nin|${filter.nin.join(',')}`;
   return undefined;

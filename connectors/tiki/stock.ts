@@ -14,7 +14,9 @@ export interface WarehouseQuantity {
 }
 
 /** The wire form `{warehouse_id, qty_available}`. */
-export function toWireQuantities(list: readonly WarehouseQuantity[]): { warehouse_id: number; qty_available: number }[] {
+export function toWireQuantities(
+  list: readonly WarehouseQuantity[],
+): { warehouse_id: number; qty_available: number }[] {
   return list.map((q) => ({ warehouse_id: q.warehouseId, qty_available: q.qtyAvailable }));
 }
 

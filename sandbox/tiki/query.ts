@@ -16,12 +16,21 @@ export function stringParam(q: Query, name: string): string | undefined {
   return v === '' ? undefined : v;
 }
 
-export function intParam(q: Query, name: string, opts: { min?: number; max?: number; def?: number } = {}): number | undefined {
+export function intParam(
+  q: Query,
+  name: string,
+  opts: { min?: number; max?: number; def?: number } = {},
+): number | undefined {
   const v = stringParam(q, name);
   if (v === undefined) return opts.def;
   const n = Number(v);
   if (!/^-?\d+$/.test(v) || (opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max)) {
-    const range = opts.max !== undefined ? ` between ${opts.min ?? '-∞'} and ${opts.max}` : opts.min !== undefined ? ` ≥ ${opts.min}` : '';
+    const range =
+      opts.max !== undefined
+        ? ` between ${opts.min ?? '-∞'} and ${opts.max}`
+        : opts.min !== undefined
+          ? ` ≥ ${opts.min}`
+          : '';
     throw tikiError(400, `${name} must be an integer${range}`);
   }
   return n;
@@ -61,5 +70,10 @@ export function matchesSet(expr: SetExpr | undefined, value: string): boolean {
 
 export function listParam(q: Query, name: string): string[] | undefined {
   const v = stringParam(q, name);
-  return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v === undefined
+    ? undefined
+    : v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }

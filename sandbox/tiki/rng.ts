@@ -16,7 +16,10 @@ export function randomInt(rng: RngState, min: number, max: number): number {
 
 export function randomHex(rng: RngState, length: number, upper = false): string {
   let s = '';
-  while (s.length < length) s += Math.floor(nextRandom(rng) * 0x10000).toString(16).padStart(4, '0');
+  while (s.length < length)
+    s += Math.floor(nextRandom(rng) * 0x10000)
+      .toString(16)
+      .padStart(4, '0');
   s = s.slice(0, length);
   return upper ? s.toUpperCase() : s;
 }

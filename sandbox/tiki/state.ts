@@ -133,7 +133,12 @@ export class TikiSandboxState {
     return this.order(sellerId, order.code);
   }
 
-  setOrderStatus(sellerId: number, code: string, status: string, cancel?: { reason_code?: string; reason_text?: string; comment?: string }) {
+  setOrderStatus(
+    sellerId: number,
+    code: string,
+    status: string,
+    cancel?: { reason_code?: string; reason_text?: string; comment?: string },
+  ) {
     const seller = this.catalog.seller(sellerId);
     this.orders.moveTo(seller, code, status, {
       reasonCode: cancel?.reason_code,

@@ -151,7 +151,13 @@ export interface OrderRec {
   /** Stock left the seller warehouse (available and reserved decreased). */
   stockTaken: boolean;
   expectedPickupTime?: number;
-  delivery: { confirmed: boolean; confirmedAt?: number; note?: string; appointmentDate?: number; failureCause?: string };
+  delivery: {
+    confirmed: boolean;
+    confirmedAt?: number;
+    note?: string;
+    appointmentDate?: number;
+    failureCause?: string;
+  };
 }
 
 export interface EventRec {

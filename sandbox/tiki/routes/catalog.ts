@@ -55,7 +55,12 @@ export function catalogRouter(state: TikiSandboxState): Router {
           (updatedTo === undefined || sec(p.updatedAt) <= updatedTo),
       )
       .sort((a, b) => a.productId - b.productId);
-    const { data, paging } = paginate(rows, { page, limit, shortPages: state.settings.shortPages, zeroBasedFrom: true });
+    const { data, paging } = paginate(rows, {
+      page,
+      limit,
+      shortPages: state.settings.shortPages,
+      zeroBasedFrom: true,
+    });
     const view = (p: (typeof rows)[number]) =>
       v2 ? catalog.productViewV2(p, include.has('inventory')) : catalog.productView(p, include.has('inventory'));
     res.json({ data: data.map(view), paging });
@@ -68,7 +73,9 @@ export function catalogRouter(state: TikiSandboxState): Router {
     const originalSku = stringParam(req.query, 'original_sku');
     if (originalSku === undefined) throw tikiError(400, 'original_sku is required');
     const include = new Set(listParam(req.query, 'include') ?? []);
-    const rows = catalog.findByOriginalSku(seller, originalSku).map((p) => catalog.productViewV2(p, include.has('inventory')));
+    const rows = catalog
+      .findByOriginalSku(seller, originalSku)
+      .map((p) => catalog.productViewV2(p, include.has('inventory')));
     res.json(paginate(rows, { page: 1, limit: Math.max(1, rows.length), zeroBasedFrom: true }));
   });
 

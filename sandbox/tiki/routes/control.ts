@@ -24,7 +24,10 @@ const productSeed = z.object({
 const sellerSeed = z.object({
   seller: z.object({
     id: z.number().int().positive(),
-    sid: z.string().regex(/^[0-9A-F]{40}$/, 'sid must be 40 upper-case hex characters').optional(),
+    sid: z
+      .string()
+      .regex(/^[0-9A-F]{40}$/, 'sid must be 40 upper-case hex characters')
+      .optional(),
     name: z.string().min(1),
     operation_models: z.array(z.string()).optional(),
     active: flag.optional(),
@@ -73,10 +76,15 @@ const orderInput = z.object({
           qty: z.number().int().positive(),
           price: z.number().positive().optional(),
         })
-        .refine((i) => i.original_sku !== undefined || i.product_id !== undefined, 'original_sku or product_id is required'),
+        .refine(
+          (i) => i.original_sku !== undefined || i.product_id !== undefined,
+          'original_sku or product_id is required',
+        ),
     )
     .min(1),
-  customer: z.object({ full_name: z.string(), phone: z.string().optional(), email: z.string().nullable().optional() }).optional(),
+  customer: z
+    .object({ full_name: z.string(), phone: z.string().optional(), email: z.string().nullable().optional() })
+    .optional(),
   shipping_address: z.record(z.string(), z.string()).optional(),
   status: z.enum(['queueing', 'processing', 'waiting_payment']).optional(),
   payment_method: z.string().optional(),
@@ -86,7 +94,9 @@ const orderInput = z.object({
 
 const statusInput = z.object({
   status: z.enum(ORDER_STATUSES),
-  cancel_info: z.object({ reason_code: z.string().optional(), reason_text: z.string().optional(), comment: z.string().optional() }).optional(),
+  cancel_info: z
+    .object({ reason_code: z.string().optional(), reason_text: z.string().optional(), comment: z.string().optional() })
+    .optional(),
 });
 
 const settingsPatch = z.object({
@@ -101,7 +111,11 @@ const settingsPatch = z.object({
 function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
   const result = schema.safeParse(raw ?? {});
   if (!result.success) {
-    throw controlError(400, 'invalid request body', result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    throw controlError(
+      400,
+      'invalid request body',
+      result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   }
   return result.data;
 }
@@ -173,7 +187,10 @@ export function controlRouter(state: TikiSandboxState, hooks: ControlHooks): Rou
     res.json({ revoked: true });
   });
   r.post('/sellers/:sellerId/credentials', (req, res) => {
-    const creds = parse(z.object({ clientSecret: z.string().min(1).optional(), apiKey: z.string().min(1).optional() }), req.body);
+    const creds = parse(
+      z.object({ clientSecret: z.string().min(1).optional(), apiKey: z.string().min(1).optional() }),
+      req.body,
+    );
     res.json(state.replaceCredentials(intParam(req, 'sellerId'), creds));
   });
 
@@ -186,7 +203,10 @@ export function controlRouter(state: TikiSandboxState, hooks: ControlHooks): Rou
     res.json({ queues: state.events.inspect() });
   });
   r.post('/events/duplicate', (req, res) => {
-    const { queueCode, count } = parse(z.object({ queueCode: z.string().optional(), count: z.number().int().positive().optional() }), req.body);
+    const { queueCode, count } = parse(
+      z.object({ queueCode: z.string().optional(), count: z.number().int().positive().optional() }),
+      req.body,
+    );
     res.json({ redelivered: state.events.duplicate(queueCode, count) });
   });
 
@@ -214,7 +234,11 @@ export function controlRouter(state: TikiSandboxState, hooks: ControlHooks): Rou
   r.get('/labels/:code/:kind', (req, res) => {
     const code = String(req.params.code).replace(/[^0-9A-Za-z-]/g, '');
     const kind = String(req.params.kind).replace(/\.html$/, '') === 'stamp' ? 'Tem vận chuyển' : 'Phiếu giao hàng';
-    res.type('html').send(`<!doctype html><html><head><meta charset="utf-8"><title>${kind} ${code}</title></head><body><h1>${kind}</h1><p>Đơn hàng ${code}</p></body></html>`);
+    res
+      .type('html')
+      .send(
+        `<!doctype html><html><head><meta charset="utf-8"><title>${kind} ${code}</title></head><body><h1>${kind}</h1><p>Đơn hàng ${code}</p></body></html>`,
+      );
   });
   return r;
 }

@@ -17,7 +17,8 @@ export function authenticate(state: TikiSandboxState) {
     } else {
       throw new ApiError(401, { errors: ['Unauthorized: missing access token'] });
     }
-    if (identity.seller.active !== 1) throw new ApiError(403, { errors: ['Forbidden: the seller store is not active'] });
+    if (identity.seller.active !== 1)
+      throw new ApiError(403, { errors: ['Forbidden: the seller store is not active'] });
     res.locals.identity = identity;
     next();
   };
@@ -49,7 +50,11 @@ export class SellerRateLimiter {
       const limit = this.limit();
       if (w.count > limit) {
         const retryAfter = Math.max(1, Math.ceil((w.start + 1000 - now) / 1000));
-        throw new ApiError(429, { errors: [`Current rate limit is ${limit} request / per second / per seller`] }, { 'Retry-After': String(retryAfter) });
+        throw new ApiError(
+          429,
+          { errors: [`Current rate limit is ${limit} request / per second / per seller`] },
+          { 'Retry-After': String(retryAfter) },
+        );
       }
       next();
     };

@@ -9,9 +9,14 @@ function clientAuth(req: Request): ClientAuthAttempt {
   if (header && /^basic\s+/i.test(header)) {
     const decoded = Buffer.from(header.replace(/^basic\s+/i, ''), 'base64').toString('utf8');
     const sep = decoded.indexOf(':');
-    if (sep < 0) throw oauthError(401, 'invalid_client', 'Client authentication failed.', 'Malformed HTTP Basic credentials.');
+    if (sep < 0)
+      throw oauthError(401, 'invalid_client', 'Client authentication failed.', 'Malformed HTTP Basic credentials.');
     const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
-    return { method: 'client_secret_basic', clientId: decode(decoded.slice(0, sep)), clientSecret: decode(decoded.slice(sep + 1)) };
+    return {
+      method: 'client_secret_basic',
+      clientId: decode(decoded.slice(0, sep)),
+      clientSecret: decode(decoded.slice(sep + 1)),
+    };
   }
   const body = (req.body ?? {}) as Record<string, unknown>;
   if (typeof body.client_id === 'string' && typeof body.client_secret === 'string') {

@@ -110,7 +110,8 @@ export class AuthService {
   registerCredentials(seller: SellerRec, creds: { clientId?: string; clientSecret?: string; apiKey?: string }): void {
     if (creds.clientId !== undefined) {
       const owner = this.world.clientIndex.get(creds.clientId);
-      if (owner !== undefined && owner !== seller.id) throw new ApiError(409, { error: `clientId already used by seller ${owner}` });
+      if (owner !== undefined && owner !== seller.id)
+        throw new ApiError(409, { error: `clientId already used by seller ${owner}` });
       if (seller.clientId && seller.clientId !== creds.clientId) this.world.clientIndex.delete(seller.clientId);
       seller.clientId = creds.clientId;
       this.world.clientIndex.set(creds.clientId, seller.id);
@@ -118,7 +119,8 @@ export class AuthService {
     if (creds.clientSecret !== undefined) seller.clientSecret = creds.clientSecret;
     if (creds.apiKey !== undefined) {
       const owner = this.world.keyIndex.get(creds.apiKey);
-      if (owner !== undefined && owner !== seller.id) throw new ApiError(409, { error: `apiKey already used by seller ${owner}` });
+      if (owner !== undefined && owner !== seller.id)
+        throw new ApiError(409, { error: `apiKey already used by seller ${owner}` });
       if (seller.apiKey) this.world.keyIndex.delete(seller.apiKey);
       seller.apiKey = creds.apiKey;
       this.world.keyIndex.set(creds.apiKey, seller.id);

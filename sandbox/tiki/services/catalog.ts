@@ -89,7 +89,8 @@ export function sellable(s: StockRec): number {
 export function priceProblem(price: number, marketPrice: number): string | undefined {
   if (!(price > 0)) return 'variants should have price > 0';
   if (marketPrice > 0 && price > marketPrice) return 'Price is not valid because greater than listing price';
-  if (marketPrice > 0 && price < marketPrice * 0.1) return 'Price is not valid because less than ten percent listing price';
+  if (marketPrice > 0 && price < marketPrice * 0.1)
+    return 'Price is not valid because less than ten percent listing price';
   return undefined;
 }
 
@@ -113,9 +114,12 @@ export class CatalogService {
       if (ids.has(w.id)) throw new ApiError(400, { error: `warehouse ${w.id} listed twice` });
       ids.add(w.id);
       const owner = this.warehouseOwner(w.id);
-      if (owner !== undefined && owner !== s.id) throw new ApiError(409, { error: `warehouse ${w.id} belongs to seller ${owner}` });
+      if (owner !== undefined && owner !== s.id)
+        throw new ApiError(409, { error: `warehouse ${w.id} belongs to seller ${owner}` });
       if (w.tiki_warehouse_code && !TIKI_WAREHOUSES[w.tiki_warehouse_code]) {
-        throw new ApiError(400, { error: `unknown tiki_warehouse_code ${w.tiki_warehouse_code} (${Object.keys(TIKI_WAREHOUSES).join(', ')})` });
+        throw new ApiError(400, {
+          error: `unknown tiki_warehouse_code ${w.tiki_warehouse_code} (${Object.keys(TIKI_WAREHOUSES).join(', ')})`,
+        });
       }
     }
     const hasPrimary = input.warehouses.some((w) => w.is_primary);
@@ -193,12 +197,16 @@ export class CatalogService {
   }
 
   listWarehouses(seller: SellerRec, status?: number, type?: number): WarehouseRec[] {
-    return seller.warehouses.filter((w) => (status === undefined || w.status === status) && (type === undefined || w.type === type));
+    return seller.warehouses.filter(
+      (w) => (status === undefined || w.status === status) && (type === undefined || w.type === type),
+    );
   }
 
   /** `/v2/seller-inventories`: active pickup ("requisition") inventories serving the given Tiki warehouses. */
   sellerInventories(seller: SellerRec, codes: string[]) {
-    const usable = seller.warehouses.filter((w) => w.status === 1 && w.type === 1 && codes.includes(w.tikiWarehouseCode));
+    const usable = seller.warehouses.filter(
+      (w) => w.status === 1 && w.type === 1 && codes.includes(w.tikiWarehouseCode),
+    );
     return {
       seller_inventories: usable.map((w) => ({ id: w.id, name: w.name, address: w.address, type: 'requisition' })),
       mappings: codes.map((code) => ({
@@ -214,13 +222,18 @@ export class CatalogService {
     const ids: number[] = [];
     for (const p of products) {
       const productId = p.product_id ?? this.nextProductId();
-      if (this.world.products.has(productId)) throw new ApiError(409, { error: `product_id ${productId} already exists` });
+      if (this.world.products.has(productId))
+        throw new ApiError(409, { error: `product_id ${productId} already exists` });
       const marketPrice = p.market_price ?? 0;
       const stocks = new Map<number, StockRec>();
-      const rows = p.stocks ?? seller.warehouses.filter((w) => w.type === 1).map((w) => ({ warehouse_id: w.id, quantity_available: 0 }));
+      const rows =
+        p.stocks ??
+        seller.warehouses.filter((w) => w.type === 1).map((w) => ({ warehouse_id: w.id, quantity_available: 0 }));
       for (const row of rows) {
         if (!this.warehouse(seller, row.warehouse_id)) {
-          throw new ApiError(400, { error: `product ${p.name}: warehouse ${row.warehouse_id} is not a warehouse of seller ${seller.id}` });
+          throw new ApiError(400, {
+            error: `product ${p.name}: warehouse ${row.warehouse_id} is not a warehouse of seller ${seller.id}`,
+          });
         }
         stocks.set(row.warehouse_id, { available: row.quantity_available, reserved: 0 });
       }
@@ -426,14 +439,16 @@ export class CatalogService {
     const p = this.product(seller, productId);
     if (!p) throw new ApiError(404, { error: `product ${productId} not found for seller ${seller.id}` });
     for (const row of patch.stocks ?? []) {
-      if (!this.warehouse(seller, row.warehouse_id)) throw new ApiError(400, { error: `unknown warehouse ${row.warehouse_id}` });
+      if (!this.warehouse(seller, row.warehouse_id))
+        throw new ApiError(400, { error: `unknown warehouse ${row.warehouse_id}` });
     }
     if (patch.name !== undefined) p.name = patch.name;
     if (patch.original_sku !== undefined) p.originalSku = patch.original_sku;
     if (patch.market_price !== undefined) this.setMarketPrice(p, patch.market_price);
     if (patch.price !== undefined) this.setPrice(p, patch.price);
     if (patch.active !== undefined) this.setActive(p, patch.active);
-    for (const row of patch.stocks ?? []) this.changeStock(p, row.warehouse_id, (s) => (s.available = row.quantity_available));
+    for (const row of patch.stocks ?? [])
+      this.changeStock(p, row.warehouse_id, (s) => (s.available = row.quantity_available));
     this.touch(p);
     return p;
   }
@@ -444,7 +459,12 @@ export class CatalogService {
   updateSku(seller: SellerRec, body: unknown): { state: 'approved' } {
     this.assertCanUpdate(seller);
     const plan = this.planSkuUpdate(seller, body, false);
-    if ('problems' in plan) throw meepoError(plan.problems[0].status, this.traceId(), plan.problems.map((p) => p.message));
+    if ('problems' in plan)
+      throw meepoError(
+        plan.problems[0].status,
+        this.traceId(),
+        plan.problems.map((p) => p.message),
+      );
     this.applyPlan(plan);
     return { state: 'approved' };
   }
@@ -453,7 +473,8 @@ export class CatalogService {
   updateSkus(seller: SellerRec, body: unknown): { state: 'approved' } {
     this.assertCanUpdate(seller);
     const data = isRecord(body) ? body.data : undefined;
-    if (!Array.isArray(data) || data.length === 0) throw meepoError(400, this.traceId(), ['data must be a non-empty list']);
+    if (!Array.isArray(data) || data.length === 0)
+      throw meepoError(400, this.traceId(), ['data must be a non-empty list']);
     if (data.length > MAX_BATCH_ITEMS) {
       throw meepoError(400, this.traceId(), [`data must not contain more than ${MAX_BATCH_ITEMS} items`]);
     }
@@ -461,10 +482,16 @@ export class CatalogService {
     const problems: Problem[] = [];
     data.forEach((item, i) => {
       const plan = this.planSkuUpdate(seller, item, true);
-      if ('problems' in plan) problems.push(...plan.problems.map((p) => ({ status: p.status, message: `data[${i}]: ${p.message}` })));
+      if ('problems' in plan)
+        problems.push(...plan.problems.map((p) => ({ status: p.status, message: `data[${i}]: ${p.message}` })));
       else plans.push(plan);
     });
-    if (problems.length) throw meepoError(problems[0].status, this.traceId(), problems.map((p) => p.message));
+    if (problems.length)
+      throw meepoError(
+        problems[0].status,
+        this.traceId(),
+        problems.map((p) => p.message),
+      );
     for (const plan of plans) this.applyPlan(plan);
     return { state: 'approved' };
   }
@@ -497,7 +524,8 @@ export class CatalogService {
     if (activeRaw !== undefined) {
       const v = Number(activeRaw);
       if (batch && raw.status !== undefined) {
-        if (![1, 2, 3].includes(v)) problems.push({ status: 400, message: 'status must be 1 (enabled), 2 (disabled) or 3 (hidden)' });
+        if (![1, 2, 3].includes(v))
+          problems.push({ status: 400, message: 'status must be 1 (enabled), 2 (disabled) or 3 (hidden)' });
         else plan.active = v === 1 ? 1 : 0;
       } else if (v !== 0 && v !== 1) {
         problems.push({ status: 400, message: 'active must be 0 or 1' });
@@ -524,7 +552,12 @@ export class CatalogService {
       const wid = isRecord(row) ? Number(row.warehouse_id) : NaN;
       const qty = isRecord(row) ? Number(row.qty_available) : NaN;
       if (!Number.isInteger(wid) || !Number.isInteger(qty) || qty < 0) {
-        return { problem: { status: 400, message: 'warehouse_quantities items need an integer warehouse_id and qty_available ≥ 0' } };
+        return {
+          problem: {
+            status: 400,
+            message: 'warehouse_quantities items need an integer warehouse_id and qty_available ≥ 0',
+          },
+        };
       }
       if (!this.warehouse(seller, wid)) unknown.push(wid);
       quantities.set(wid, qty);

@@ -77,7 +77,8 @@ export class EventService {
 
   pull(owner: string, queueCode: string, ackId: unknown): { events: EventRec[]; ack_id: string } {
     const queue = this.ownedQueue(owner, queueCode);
-    if (ackId !== null && ackId !== undefined && typeof ackId !== 'string') throw tikiError(400, 'ack_id must be a string or null');
+    if (ackId !== null && ackId !== undefined && typeof ackId !== 'string')
+      throw tikiError(400, 'ack_id must be a string or null');
     if (ackId && queue.delivered && queue.delivered.ackId === ackId) queue.committed = queue.delivered.end;
     const batch = queue.events.slice(queue.committed, queue.committed + this.ctx.settings.eventBatchSize);
     const ack = randomUuid(this.world.rng);

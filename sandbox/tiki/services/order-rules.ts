@@ -47,7 +47,14 @@ const NEXT: Record<OrderStatus, OrderStatus[]> = {
 };
 
 /** States in which the goods have left the seller's warehouse. */
-export const GOODS_LEFT: readonly string[] = ['shipping', 'successful_delivery', 'delivered', 'complete', 'closed', 'returned'];
+export const GOODS_LEFT: readonly string[] = [
+  'shipping',
+  'successful_delivery',
+  'delivered',
+  'complete',
+  'closed',
+  'returned',
+];
 
 export function isOrderStatus(s: unknown): s is OrderStatus {
   return typeof s === 'string' && (ORDER_STATUSES as readonly string[]).includes(s);
@@ -98,7 +105,13 @@ export const LABEL_SEGMENTS: Record<string, string> = {
   'cross-border': 'cross_border',
 };
 
-export const FULFILLMENT_TYPES = ['tiki_delivery', 'seller_delivery', 'dropship', 'cross_border', 'instant_delivery'] as const;
+export const FULFILLMENT_TYPES = [
+  'tiki_delivery',
+  'seller_delivery',
+  'dropship',
+  'cross_border',
+  'instant_delivery',
+] as const;
 
 /** PII rule: the buyer's phone/email are shown only for these fulfilment types. */
 export const PII_VISIBLE: readonly string[] = ['seller_delivery', 'cross_border'];

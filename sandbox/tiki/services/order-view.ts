@@ -42,7 +42,8 @@ function itemView(order: OrderRec, item: OrderItemRec, seller: SellerRec, includ
   const sellerFee = fees.reduce((n, f) => n + f.final_amount, 0);
   const canceled = item.confirmationStatus === 'seller_canceled' || order.status === 'canceled';
   const sellerIncome = canceled ? sellerFee : subtotal + sellerFee;
-  const inventory = item.sellerInventoryId !== undefined ? seller.warehouses.find((w) => w.id === item.sellerInventoryId) : undefined;
+  const inventory =
+    item.sellerInventoryId !== undefined ? seller.warehouses.find((w) => w.id === item.sellerInventoryId) : undefined;
   return {
     id: item.id,
     parent_item_id: null,
@@ -117,7 +118,14 @@ function itemView(order: OrderRec, item: OrderItemRec, seller: SellerRec, includ
       sub_total: subtotal,
       seller_income: sellerIncome,
       discount: {
-        discount_shipping_fee: { sellerDiscount: 0, fee_amount: 0, qty: item.qty, apply_discount: [], seller_subsidy: 0, tiki_subsidy: 0 },
+        discount_shipping_fee: {
+          sellerDiscount: 0,
+          fee_amount: 0,
+          qty: item.qty,
+          apply_discount: [],
+          seller_subsidy: 0,
+          tiki_subsidy: 0,
+        },
         discount_coupon: { seller_discount: 0, platform_discount: 0, total_discount: 0 },
         discount_tikixu: { amount: 0 },
       },
@@ -139,7 +147,9 @@ function address(order: OrderRec, withContact: boolean) {
     region_tiki_code: a.regionTikiCode,
     country: a.country,
     country_id: a.countryId,
-    ...(withContact ? { email: showPii ? order.customer.email : null, phone: showPii ? order.customer.phone : '' } : {}),
+    ...(withContact
+      ? { email: showPii ? order.customer.email : null, phone: showPii ? order.customer.phone : '' }
+      : {}),
   };
 }
 
@@ -181,7 +191,8 @@ export function orderView(order: OrderRec, seller: SellerRec, include: Set<strin
     is_virtual: false,
     is_bookcare: false,
     is_flower_gift: false,
-    dropship_already: order.fulfillmentType === 'dropship' && order.items.every((i) => i.confirmationStatus === 'ready_to_pick'),
+    dropship_already:
+      order.fulfillmentType === 'dropship' && order.items.every((i) => i.confirmationStatus === 'ready_to_pick'),
     created_at: formatTiki(order.createdAt),
     updated_at: formatTiki(order.updatedAt),
     invoice: {
@@ -232,7 +243,13 @@ export function orderView(order: OrderRec, seller: SellerRec, include: Set<strin
       partner_name: order.fulfillmentType === 'seller_delivery' ? seller.name : 'TikiNOW Smart Logistics',
       tracking_code: order.fulfillmentType === 'seller_delivery' ? '' : `TK${order.code}`,
       status: order.status,
-      plan: { id: 1, name: 'Giao hàng tiêu chuẩn', is_free_shipping: false, promised_delivery_date: formatTiki(order.createdAt + 3 * 86_400_000), description: '' },
+      plan: {
+        id: 1,
+        name: 'Giao hàng tiêu chuẩn',
+        is_free_shipping: false,
+        promised_delivery_date: formatTiki(order.createdAt + 3 * 86_400_000),
+        description: '',
+      },
       address: address(order, true),
       shipping_detail: null,
     },
@@ -288,7 +305,8 @@ export function orderListFilter(q: Query, now: number) {
   const updatedTo = dateParam(q, 'updated_to_date');
   const filterDateBy = stringParam(q, 'filter_date_by');
   const days: Record<string, number> = { today: 0, last7days: 6, last30days: 29 };
-  if (filterDateBy !== undefined && !(filterDateBy in days)) throw tikiError(400, 'filter_date_by must be today, last7days or last30days');
+  if (filterDateBy !== undefined && !(filterDateBy in days))
+    throw tikiError(400, 'filter_date_by must be today, last7days or last30days');
   const since = filterDateBy !== undefined ? startOfLocalDay(now) - days[filterDateBy] * 86_400_000 : undefined;
   const orderBy = stringParam(q, 'order_by') ?? 'created_at|desc';
   const m = /^(created_at|updated_at)\|(asc|desc)$/.exec(orderBy);

@@ -147,9 +147,14 @@ export class OrderService {
           : line.original_sku !== undefined
             ? this.catalog.findByOriginalSku(seller, line.original_sku)[0]
             : undefined;
-      if (!product) throw controlError(404, `items[${i}]: no product ${line.product_id ?? line.original_sku} for seller ${seller.id}`);
+      if (!product)
+        throw controlError(
+          404,
+          `items[${i}]: no product ${line.product_id ?? line.original_sku} for seller ${seller.id}`,
+        );
       if (product.active !== 1) throw controlError(409, `items[${i}]: product ${product.productId} is not active`);
-      if (!Number.isInteger(line.qty) || line.qty < 1) throw controlError(400, `items[${i}]: qty must be a positive integer`);
+      if (!Number.isInteger(line.qty) || line.qty < 1)
+        throw controlError(400, `items[${i}]: qty must be a positive integer`);
       const primary = this.catalog.primaryWarehouse(seller).id;
       const candidates = [...product.stocks.keys()].sort((x, y) => Number(y === primary) - Number(x === primary));
       const warehouseId = candidates.find((wid) => {
@@ -157,7 +162,10 @@ export class OrderService {
         return s !== undefined && sellable(s) - (extra.get(`${product.productId}:${wid}`) ?? 0) >= line.qty;
       });
       if (warehouseId === undefined) {
-        throw controlError(409, `items[${i}]: not enough sellable stock of product ${product.productId} in any warehouse`);
+        throw controlError(
+          409,
+          `items[${i}]: not enough sellable stock of product ${product.productId} in any warehouse`,
+        );
       }
       const key = `${product.productId}:${warehouseId}`;
       extra.set(key, (extra.get(key) ?? 0) + line.qty);
@@ -206,7 +214,12 @@ export class OrderService {
   private autoConfirm(order: OrderRec): void {
     for (const item of order.items) {
       if (item.confirmationStatus !== 'waiting') continue;
-      this.setItemConfirmation(order, item, order.fulfillmentType === 'dropship' ? 'ready_to_pick' : 'seller_confirmed', item.warehouseId);
+      this.setItemConfirmation(
+        order,
+        item,
+        order.fulfillmentType === 'dropship' ? 'ready_to_pick' : 'seller_confirmed',
+        item.warehouseId,
+      );
     }
   }
 
@@ -215,10 +228,13 @@ export class OrderService {
   /** `POST /orders/{code}/confirm-available`. */
   confirmAvailable(seller: SellerRec, code: string, body: unknown): void {
     const order = this.sellerOrder(seller, code);
-    if (order.fulfillmentType === 'dropship') throw tikiError(400, 'Dropship orders are confirmed with dropship/confirm-available');
-    if (order.fulfillmentType === 'instant_delivery') throw tikiError(400, 'Instant delivery orders need no confirmation');
+    if (order.fulfillmentType === 'dropship')
+      throw tikiError(400, 'Dropship orders are confirmed with dropship/confirm-available');
+    if (order.fulfillmentType === 'instant_delivery')
+      throw tikiError(400, 'Instant delivery orders need no confirmation');
     const waiting = this.assertConfirmable(order);
-    if (!isRecord(body) || !Array.isArray(body.available_item_ids)) throw tikiError(400, 'available_item_ids must be a list of item ids');
+    if (!isRecord(body) || !Array.isArray(body.available_item_ids))
+      throw tikiError(400, 'available_item_ids must be a list of item ids');
     const ids = body.available_item_ids.map(Number);
     if (ids.some((id) => !Number.isInteger(id))) throw tikiError(400, 'available_item_ids must be integers');
     const unknown = ids.filter((id) => !order.items.some((i) => i.id === id));
@@ -235,8 +251,11 @@ export class OrderService {
   dropshipConfirm(seller: SellerRec, code: string, body: unknown): void {
     const order = this.sellerOrder(seller, code);
     if (order.fulfillmentType !== 'dropship') throw tikiError(400, `Order ${code} is not a dropship order`);
-    if (order.status !== 'queueing') throw tikiError(400, `Order status is '${order.status}'; confirmation requires 'queueing'`);
-    const open = order.items.filter((i) => i.confirmationStatus === 'waiting' || i.confirmationStatus === 'seller_confirmed');
+    if (order.status !== 'queueing')
+      throw tikiError(400, `Order status is '${order.status}'; confirmation requires 'queueing'`);
+    const open = order.items.filter(
+      (i) => i.confirmationStatus === 'waiting' || i.confirmationStatus === 'seller_confirmed',
+    );
     if (!open.length) throw tikiError(400, `Order ${code} has no item waiting for confirmation`);
     if (!isRecord(body)) throw tikiError(400, 'request body must be an object');
     const decision = body.confirmation_status;
@@ -252,7 +271,13 @@ export class OrderService {
     if (decision === 'seller_canceled') {
       for (const item of open) this.decline(item);
     } else {
-      for (const item of open) this.setItemConfirmation(order, item, pickupAt !== undefined ? 'ready_to_pick' : 'seller_confirmed', inventoryId);
+      for (const item of open)
+        this.setItemConfirmation(
+          order,
+          item,
+          pickupAt !== undefined ? 'ready_to_pick' : 'seller_confirmed',
+          inventoryId,
+        );
       if (pickupAt !== undefined) order.expectedPickupTime = pickupAt;
     }
     this.afterConfirmation(order);
@@ -284,7 +309,8 @@ export class OrderService {
   label(seller: SellerRec, code: string, segment: string, format: string | undefined, origin: string) {
     const order = this.sellerOrder(seller, code);
     const type = LABEL_SEGMENTS[segment];
-    if (!type || order.fulfillmentType !== type) throw tikiError(400, `Order ${code} is not a ${type ?? segment} order`);
+    if (!type || order.fulfillmentType !== type)
+      throw tikiError(400, `Order ${code} is not a ${type ?? segment} order`);
     if (format !== undefined && format !== 'html') throw tikiError(400, 'format must be html');
     if (order.status === 'canceled') throw tikiError(400, `Order ${code} is canceled`);
     if (PRE_ACCEPTANCE.includes(order.status)) throw tikiError(400, `Order ${code} is not accepted yet`);
@@ -293,31 +319,40 @@ export class OrderService {
       throw tikiError(400, `Order ${code} items are not confirmed yet`);
     }
     const base = `${origin}/_sandbox/labels/${encodeURIComponent(code)}`;
-    if (type === 'dropship') return { shipping_label_url: `${base}/label.html`, shipping_stamp_url: `${base}/stamp.html` };
+    if (type === 'dropship')
+      return { shipping_label_url: `${base}/label.html`, shipping_stamp_url: `${base}/stamp.html` };
     return { shipping_label_url: `${base}/label.html` };
   }
 
   /** `POST /orders/{code}/seller-delivery/update-delivery`. */
   updateSellerDelivery(seller: SellerRec, code: string, body: unknown): void {
     const order = this.sellerOrder(seller, code);
-    if (order.fulfillmentType !== 'seller_delivery') throw tikiError(400, `Order ${code} is not a seller_delivery order`);
+    if (order.fulfillmentType !== 'seller_delivery')
+      throw tikiError(400, `Order ${code} is not a seller_delivery order`);
     if (!isRecord(body)) throw tikiError(400, 'request body must be an object');
-    if (['canceled', 'returned', 'complete', 'closed', 'successful_delivery', 'delivered'].includes(order.status) || PRE_ACCEPTANCE.includes(order.status)) {
+    if (
+      ['canceled', 'returned', 'complete', 'closed', 'successful_delivery', 'delivered'].includes(order.status) ||
+      PRE_ACCEPTANCE.includes(order.status)
+    ) {
       throw tikiError(400, `Order ${code} is '${order.status}'; its delivery cannot be updated`);
     }
-    if (order.items.some((i) => i.confirmationStatus === 'waiting')) throw tikiError(400, `Order ${code} items are not confirmed yet`);
+    if (order.items.some((i) => i.confirmationStatus === 'waiting'))
+      throw tikiError(400, `Order ${code} items are not confirmed yet`);
     if (typeof body.note === 'string') order.delivery.note = body.note;
     if (body.status === 'successful_delivery') {
-      for (const step of pathTo(order.status, 'successful_delivery', order.fulfillmentType) ?? []) this.transition(order, step);
+      for (const step of pathTo(order.status, 'successful_delivery', order.fulfillmentType) ?? [])
+        this.transition(order, step);
       order.delivery.confirmed = true;
       order.delivery.confirmedAt = this.ctx.now();
       return;
     }
-    if (body.status !== 'failed_delivery') throw tikiError(400, "status must be 'successful_delivery' or 'failed_delivery'");
+    if (body.status !== 'failed_delivery')
+      throw tikiError(400, "status must be 'successful_delivery' or 'failed_delivery'");
     const cause = body.failure_cause;
     if (cause === 'redelivery_appointment') {
       const at = typeof body.appointment_date === 'string' ? parseTiki(body.appointment_date) : undefined;
-      if (at === undefined) throw tikiError(400, 'appointment_date (yyyy-MM-dd HH:mm:ss) is required for redelivery_appointment');
+      if (at === undefined)
+        throw tikiError(400, 'appointment_date (yyyy-MM-dd HH:mm:ss) is required for redelivery_appointment');
       order.delivery.failureCause = cause;
       order.delivery.appointmentDate = at;
       order.updatedAt = this.ctx.now();
@@ -336,7 +371,9 @@ export class OrderService {
   sellerOrder(seller: SellerRec, code: string, control = false): OrderRec {
     const order = this.world.orders.get(code);
     if (!order || order.sellerId !== seller.id) {
-      throw control ? controlError(404, `order ${code} not found for seller ${seller.id}`) : new ApiError(404, { errors: [`Order ${code} not found`] });
+      throw control
+        ? controlError(404, `order ${code} not found for seller ${seller.id}`)
+        : new ApiError(404, { errors: [`Order ${code} not found`] });
     }
     return order;
   }
@@ -346,7 +383,8 @@ export class OrderService {
   }
 
   private assertConfirmable(order: OrderRec): OrderItemRec[] {
-    if (order.status !== 'queueing') throw tikiError(400, `Order status is '${order.status}'; confirmation requires 'queueing'`);
+    if (order.status !== 'queueing')
+      throw tikiError(400, `Order status is '${order.status}'; confirmation requires 'queueing'`);
     const waiting = order.items.filter((i) => i.confirmationStatus === 'waiting');
     if (!waiting.length) throw tikiError(400, `Order ${order.code} has no item waiting for confirmation`);
     return waiting;
@@ -354,13 +392,17 @@ export class OrderService {
 
   private validInventoryId(seller: SellerRec, order: OrderRec, raw: unknown): number {
     const id = Number(raw);
-    if (raw === undefined || raw === null || !Number.isInteger(id)) throw tikiError(400, 'seller_inventory_id is required');
+    if (raw === undefined || raw === null || !Number.isInteger(id))
+      throw tikiError(400, 'seller_inventory_id is required');
     const valid =
       order.fulfillmentType === 'dropship'
         ? this.catalog.listWarehouses(seller, 1, 1).map((w) => w.id)
         : (this.catalog.sellerInventories(seller, [order.tikiWarehouse.code]).mappings[0]?.seller_inventory_ids ?? []);
     if (!valid.includes(id)) {
-      throw tikiError(400, `seller_inventory_id ${id} is not a valid inventory for tiki warehouse ${order.tikiWarehouse.code}`);
+      throw tikiError(
+        400,
+        `seller_inventory_id ${id} is not a valid inventory for tiki warehouse ${order.tikiWarehouse.code}`,
+      );
     }
     return id;
   }
@@ -438,4 +480,3 @@ export class OrderService {
     return code;
   }
 }
-

@@ -14,7 +14,9 @@ describe('TikiClient authentication', () => {
 
   it('gets a token with client_secret_post and with client_secret_basic', async () => {
     const post = h.oauthClient();
-    const basic = h.oauthClient({ auth: { clientId: h.clientId, clientSecret: h.clientSecret, authMethod: 'client_secret_basic' } });
+    const basic = h.oauthClient({
+      auth: { clientId: h.clientId, clientSecret: h.clientSecret, authMethod: 'client_secret_basic' },
+    });
     expect((await post.getSeller()).id).toBe(h.sellerId);
     expect((await basic.getSeller()).id).toBe(h.sellerId);
   });
@@ -28,11 +30,20 @@ describe('TikiClient authentication', () => {
       warehouses: [{ id: 7701, name: 'K' }],
     });
     const make = (authMethod: 'client_secret_basic' | 'client_secret_post', secret = other.credentials.clientSecret) =>
-      new TikiClient({ baseUrl: h.url, auth: { clientId: 'basic-only', clientSecret: secret, authMethod }, tokenCache: new TokenCache() });
+      new TikiClient({
+        baseUrl: h.url,
+        auth: { clientId: 'basic-only', clientSecret: secret, authMethod },
+        tokenCache: new TokenCache(),
+      });
     expect((await make('client_secret_basic').getSeller()).id).toBe(77);
     const wrongMethod = await rejection(make('client_secret_post').getSeller());
     expect(wrongMethod).toBeInstanceOf(ConnectorError);
-    expect(wrongMethod).toMatchObject({ code: 'AUTH_FAILED', retryable: false, status: 401, route: 'POST /sc/oauth2/token' });
+    expect(wrongMethod).toMatchObject({
+      code: 'AUTH_FAILED',
+      retryable: false,
+      status: 401,
+      route: 'POST /sc/oauth2/token',
+    });
     expect(wrongMethod.message).toContain('invalid_client');
     expect(wrongMethod.details).toMatchObject({ error: 'invalid_client', status_code: 401 });
     const wrongSecret = await rejection(make('client_secret_basic', 'nope').getSeller());
@@ -72,7 +83,11 @@ describe('TikiClient authentication', () => {
 
   it('a second 401 after the refresh is AUTH_FAILED', async () => {
     const client = h.oauthClient({ tokenCache: new TokenCache() });
-    const rule = h.running.sandbox.faults.add({ path: '/integration/v2/sellers/me', status: 401, body: { errors: ['token not linked to any seller'] } });
+    const rule = h.running.sandbox.faults.add({
+      path: '/integration/v2/sellers/me',
+      status: 401,
+      body: { errors: ['token not linked to any seller'] },
+    });
     try {
       const err = await rejection(client.getSeller());
       expect(err).toMatchObject({ code: 'AUTH_FAILED', status: 401, retryable: false });
@@ -91,14 +106,22 @@ describe('TikiClient authentication', () => {
       apiKey: 'revocable-key',
       warehouses: [{ id: 7801, name: 'K' }],
     });
-    const client = new TikiClient({ baseUrl: h.url, auth: { clientId: 'revocable', clientSecret: 'old' }, tokenCache: new TokenCache() });
+    const client = new TikiClient({
+      baseUrl: h.url,
+      auth: { clientId: 'revocable', clientSecret: 'old' },
+      tokenCache: new TokenCache(),
+    });
     const keyClient = new TikiClient({ baseUrl: h.url, auth: { apiKey: s.credentials.apiKey } });
     await client.getSeller();
     expect((await h.control('POST', '/sellers/78/revoke')).status).toBe(200);
     expect((await rejection(client.getSeller())).code).toBe('AUTH_FAILED');
     expect((await rejection(keyClient.getSeller())).code).toBe('FORBIDDEN');
     await h.control('POST', '/sellers/78/credentials', { clientSecret: 'new' });
-    const renewed = new TikiClient({ baseUrl: h.url, auth: { clientId: 'revocable', clientSecret: 'new' }, tokenCache: new TokenCache() });
+    const renewed = new TikiClient({
+      baseUrl: h.url,
+      auth: { clientId: 'revocable', clientSecret: 'new' },
+      tokenCache: new TokenCache(),
+    });
     expect((await renewed.getSeller()).id).toBe(78);
   });
 });
@@ -119,7 +142,12 @@ describe('TikiClient with the legacy tiki-api key', () => {
 
   it('a wrong key is FORBIDDEN (403 Permission denied)', async () => {
     const err = await rejection(h.keyClient({ auth: { apiKey: 'not-a-key' } }).getSeller());
-    expect(err).toMatchObject({ code: 'FORBIDDEN', status: 403, retryable: false, details: { msg: 'Permission denied' } });
+    expect(err).toMatchObject({
+      code: 'FORBIDDEN',
+      status: 403,
+      retryable: false,
+      details: { msg: 'Permission denied' },
+    });
     expect(err.message).toContain('Permission denied');
   });
 
@@ -127,7 +155,12 @@ describe('TikiClient with the legacy tiki-api key', () => {
     const client = h.keyClient();
     await h.control('POST', `/sellers/${h.sellerId}/pause`);
     try {
-      for (const call of [() => client.getSeller(), () => client.listProducts(), () => client.updateSku({ productId: h.productIds[0], price: 120_000 }), () => client.listQueues()]) {
+      for (const call of [
+        () => client.getSeller(),
+        () => client.listProducts(),
+        () => client.updateSku({ productId: h.productIds[0], price: 120_000 }),
+        () => client.listQueues(),
+      ]) {
         const err = await rejection(call());
         expect(err).toMatchObject({ code: 'CONNECTION_PAUSED', retryable: false, status: 200 });
         expect(err.message).toContain('Kết nối đang tạm ngưng bởi seller');

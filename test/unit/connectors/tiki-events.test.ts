@@ -12,7 +12,8 @@ describe('TikiClient — event queue', () => {
   afterAll(() => h.close());
 
   const placeOrder = async (sellerId = h.sellerId) =>
-    (await h.control('POST', `/sellers/${sellerId}/orders`, { items: [{ original_sku: 'AO-1', qty: 1 }] })).body.code as string;
+    (await h.control('POST', `/sellers/${sellerId}/orders`, { items: [{ original_sku: 'AO-1', qty: 1 }] })).body
+      .code as string;
 
   it('creates queues and subscriptions (idempotently) and lists them', async () => {
     const queue = await client.createQueue('haravan-orders');
@@ -23,13 +24,19 @@ describe('TikiClient — event queue', () => {
     expect(sub).toMatchObject({ active: true, event_type: 'ORDER_CREATED_SUCCESSFULLY', sid: seller.sid });
     expect((await client.subscribe(queue.code, 'ORDER_CREATED_SUCCESSFULLY')).code).toBe(sub.code);
     await client.subscribe(queue.code, 'ORDER_STATUS_UPDATED');
-    expect((await client.listSubscriptions(queue.code)).map((s) => s.event_type)).toEqual(['ORDER_CREATED_SUCCESSFULLY', 'ORDER_STATUS_UPDATED']);
+    expect((await client.listSubscriptions(queue.code)).map((s) => s.event_type)).toEqual([
+      'ORDER_CREATED_SUCCESSFULLY',
+      'ORDER_STATUS_UPDATED',
+    ]);
     expect((await client.listQueues()).map((q) => q.code)).toContain(queue.code);
     expect((await rejection(client.subscribe(queue.code, 'NOT_AN_EVENT'))).code).toBe('VALIDATION');
     expect((await rejection(client.pullEvents('00000000-0000-4000-8000-000000000000', null))).code).toBe('NOT_FOUND');
     // Another app's queues are invisible.
     const other = h.running.sandbox.state.seedSeller(sellerSeed(8));
-    const otherClient = new TikiClient({ baseUrl: h.url, auth: { clientId: other.credentials.clientId, clientSecret: other.credentials.clientSecret } });
+    const otherClient = new TikiClient({
+      baseUrl: h.url,
+      auth: { clientId: other.credentials.clientId, clientSecret: other.credentials.clientSecret },
+    });
     expect((await rejection(otherClient.pullEvents(queue.code, null))).code).toBe('NOT_FOUND');
   });
 
@@ -38,11 +45,16 @@ describe('TikiClient — event queue', () => {
     await client.subscribe(queue.code, 'ORDER_CREATED_SUCCESSFULLY');
     const codes = [];
     for (let i = 0; i < 5; i++) codes.push(await placeOrder());
-    const codesOf = (events: { payload: Record<string, unknown> }[]) => events.map((e) => orderEventPayloadSchema.parse(e.payload).order_code);
+    const codesOf = (events: { payload: Record<string, unknown> }[]) =>
+      events.map((e) => orderEventPayloadSchema.parse(e.payload).order_code);
 
     const first = await client.pullEvents(queue.code, null);
     expect(codesOf(first.events)).toEqual(codes.slice(0, 3));
-    expect(first.events[0]).toMatchObject({ type: 'ORDER_CREATED_SUCCESSFULLY', version: 'v1', sid: expect.stringMatching(/^[0-9A-F]{40}$/) });
+    expect(first.events[0]).toMatchObject({
+      type: 'ORDER_CREATED_SUCCESSFULLY',
+      version: 'v1',
+      sid: expect.stringMatching(/^[0-9A-F]{40}$/),
+    });
     expect(Math.abs(first.events[0].created_at - Date.now())).toBeLessThan(60_000);
 
     // Lost ack (null): the same batch again, with a new ack_id.
@@ -62,7 +74,9 @@ describe('TikiClient — event queue', () => {
     expect(drained.ackId).toEqual(expect.any(String));
 
     // Forced re-delivery of already acknowledged events.
-    expect((await h.control('POST', '/events/duplicate', { queueCode: queue.code, count: 2 })).body.redelivered).toBe(2);
+    expect((await h.control('POST', '/events/duplicate', { queueCode: queue.code, count: 2 })).body.redelivered).toBe(
+      2,
+    );
     const dup = await client.pullEvents(queue.code, drained.ackId);
     expect(codesOf(dup.events)).toEqual(codes.slice(3));
   });
@@ -71,7 +85,12 @@ describe('TikiClient — event queue', () => {
     const queue = await client.createQueue('lossy');
     await client.subscribe(queue.code, 'ORDER_CREATED_SUCCESSFULLY');
     const code = await placeOrder();
-    h.running.sandbox.faults.add({ path: '/integration/v1/queues/:code/events/pull', timeoutAfterCommit: true, mode: 'drop', times: 1 });
+    h.running.sandbox.faults.add({
+      path: '/integration/v1/queues/:code/events/pull',
+      timeoutAfterCommit: true,
+      mode: 'drop',
+      times: 1,
+    });
     expect((await rejection(client.pullEvents(queue.code, null))).code).toBe('NETWORK');
     const retry = await client.pullEvents(queue.code, null);
     expect(retry.events.map((e) => e.payload.order_code)).toEqual([code]);
@@ -98,11 +117,20 @@ describe('TikiClient — event queue', () => {
     }
     const seller = await client.getSeller();
     expect(events.every((e) => e.sid === seller.sid)).toBe(true);
-    expect(events.map((e) => e.type)).toEqual(['PRODUCT_INVENTORY_UPDATED', 'PRODUCT_INVENTORY_UPDATED', 'ORDER_STATUS_UPDATED']);
+    expect(events.map((e) => e.type)).toEqual([
+      'PRODUCT_INVENTORY_UPDATED',
+      'PRODUCT_INVENTORY_UPDATED',
+      'ORDER_STATUS_UPDATED',
+    ]);
     const [reserve, release, status] = events;
     expect(reserve.version).toBe('v2');
-    expect(inventoryEventPayloadSchema.parse(reserve.payload)).toMatchObject({ original_sku: 'AO-1', quantity_reserved_to: (reserve.payload.quantity_reserved_from as number) + 1 });
+    expect(inventoryEventPayloadSchema.parse(reserve.payload)).toMatchObject({
+      original_sku: 'AO-1',
+      quantity_reserved_to: (reserve.payload.quantity_reserved_from as number) + 1,
+    });
     expect(status.payload).toEqual({ order_code: code, orderCode: code, status: 'canceled' });
-    expect(inventoryEventPayloadSchema.parse(release.payload).quantity_reserved_to).toBe(reserve.payload.quantity_reserved_from);
+    expect(inventoryEventPayloadSchema.parse(release.payload).quantity_reserved_to).toBe(
+      reserve.payload.quantity_reserved_from,
+    );
   });
 });

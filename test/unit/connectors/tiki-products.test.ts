@@ -32,7 +32,10 @@ describe('TikiClient — seller, warehouses, products', () => {
     expect(warehouses[0].is_primary).toBe(true);
     expect(warehouses[0].address.region?.name).toBe('Hồ Chí Minh');
     const seller = h.running.sandbox.state.catalog.seller(h.sellerId);
-    seller.warehouses.push({ ...seller.warehouses[1], id: 99_999, status: 0 }, { ...seller.warehouses[1], id: 99_998, type: 0 });
+    seller.warehouses.push(
+      { ...seller.warehouses[1], id: 99_999, status: 0 },
+      { ...seller.warehouses[1], id: 99_998, type: 0 },
+    );
     try {
       expect((await client.listWarehouses()).map((w) => w.id)).toEqual([whMain, whSecond]);
     } finally {
@@ -127,7 +130,13 @@ describe('TikiClient — seller, warehouses, products', () => {
   });
 
   it('updateSku sets price, active and only the listed warehouses', async () => {
-    await expect(client.updateSku({ originalSku: 'AO-1', price: 120_000, warehouseQuantities: [{ warehouseId: whMain, qtyAvailable: 25 }] })).resolves.toEqual({
+    await expect(
+      client.updateSku({
+        originalSku: 'AO-1',
+        price: 120_000,
+        warehouseQuantities: [{ warehouseId: whMain, qtyAvailable: 25 }],
+      }),
+    ).resolves.toEqual({
       state: 'approved',
     });
     const after = await sku('AO-1');
@@ -142,7 +151,9 @@ describe('TikiClient — seller, warehouses, products', () => {
   });
 
   it('updateSku errors are VALIDATION / NOT_FOUND with Tiki’s text', async () => {
-    const unknownWh = await rejection(client.updateSku({ productId: aoId, warehouseQuantities: [{ warehouseId: 15936811, qtyAvailable: 1 }] }));
+    const unknownWh = await rejection(
+      client.updateSku({ productId: aoId, warehouseQuantities: [{ warehouseId: 15936811, qtyAvailable: 1 }] }),
+    );
     expect(unknownWh).toMatchObject({ code: 'VALIDATION', status: 400, retryable: false });
     expect(unknownWh.message).toContain("update error [Warehouse '[15936811]' are not found]");
     expect(unknownWh.details).toMatchObject({ meta: { source: 'meepo' } });
@@ -163,20 +174,37 @@ describe('TikiClient — seller, warehouses, products', () => {
   });
 
   it('a 200 carrying a non-empty errors list is VALIDATION', async () => {
-    h.running.sandbox.faults.add({ path: '/integration/v2/products/updateSku', status: 200, body: { errors: ['product is locked'] }, times: 1 });
+    h.running.sandbox.faults.add({
+      path: '/integration/v2/products/updateSku',
+      status: 200,
+      body: { errors: ['product is locked'] },
+      times: 1,
+    });
     const err = await rejection(client.updateSku({ productId: aoId, price: 100_000 }));
     expect(err).toMatchObject({ code: 'VALIDATION', status: 200 });
     expect(err.message).toContain('product is locked');
   });
 
   it('updateSkus zeroes warehouses missing from the list (sandbox) and the client refuses such items', async () => {
-    await client.updateSku({ productId: aoId, warehouseQuantities: [{ warehouseId: whMain, qtyAvailable: 8 }, { warehouseId: whSecond, qtyAvailable: 6 }] });
+    await client.updateSku({
+      productId: aoId,
+      warehouseQuantities: [
+        { warehouseId: whMain, qtyAvailable: 8 },
+        { warehouseId: whSecond, qtyAvailable: 6 },
+      ],
+    });
     // The client refuses what would provably zero warehouses.
     const empty = await rejection(client.updateSkus([{ productId: aoId, warehouseQuantities: [] }]));
     expect(empty.code).toBe('VALIDATION');
     expect(empty.status).toBeUndefined();
     const missing = await rejection(
-      client.updateSkus([{ productId: aoId, warehouseQuantities: [{ warehouseId: whMain, qtyAvailable: 9 }], currentWarehouseIds: [whMain, whSecond] }]),
+      client.updateSkus([
+        {
+          productId: aoId,
+          warehouseQuantities: [{ warehouseId: whMain, qtyAvailable: 9 }],
+          currentWarehouseIds: [whMain, whSecond],
+        },
+      ]),
     );
     expect(missing.message).toContain(`warehouses ${whSecond} are missing`);
     expect((await sku('AO-1')).totals.available).toBe(14);
@@ -193,7 +221,13 @@ describe('TikiClient — seller, warehouses, products', () => {
     const current = (await client.getProduct(aoId)).inventory?.warehouse_stocks ?? [];
     const merged = mergeWarehouseQuantities(current, [{ warehouseId: whMain, qtyAvailable: 3 }]);
     await client.updateSkus([
-      { productId: aoId, price: 110_000, active: true, warehouseQuantities: merged, currentWarehouseIds: current.map((s) => s.warehouse_id) },
+      {
+        productId: aoId,
+        price: 110_000,
+        active: true,
+        warehouseQuantities: merged,
+        currentWarehouseIds: current.map((s) => s.warehouse_id),
+      },
       { originalSku: 'QUAN-1', price: 190_000 },
     ]);
     expect((await sku('AO-1')).stocks.map((s: any) => [s.warehouse_id, s.quantity_available])).toEqual([
@@ -219,9 +253,17 @@ describe('TikiClient — seller, warehouses, products', () => {
   });
 
   it('timeout after commit on updateSku: the client times out but the write happened', async () => {
-    h.running.sandbox.faults.add({ path: '/integration/v2/products/updateSku', method: 'PUT', timeoutAfterCommit: true, mode: 'hang', times: 1 });
+    h.running.sandbox.faults.add({
+      path: '/integration/v2/products/updateSku',
+      method: 'PUT',
+      timeoutAfterCommit: true,
+      mode: 'hang',
+      times: 1,
+    });
     const slow = h.oauthClient({ timeoutMs: 300 });
-    const err = await rejection(slow.updateSku({ productId: aoId, warehouseQuantities: [{ warehouseId: whMain, qtyAvailable: 42 }] }));
+    const err = await rejection(
+      slow.updateSku({ productId: aoId, warehouseQuantities: [{ warehouseId: whMain, qtyAvailable: 42 }] }),
+    );
     expect(err).toMatchObject({ code: 'TIMEOUT', retryable: true });
     expect((await sku('AO-1')).stocks[0].quantity_available).toBe(42);
     // Absolute values: replaying the write is harmless.
@@ -230,8 +272,15 @@ describe('TikiClient — seller, warehouses, products', () => {
   });
 
   it('a dropped connection after commit is NETWORK (retryable)', async () => {
-    h.running.sandbox.faults.add({ path: '/integration/v2/products/updateSku', timeoutAfterCommit: true, mode: 'drop', times: 1 });
-    const err = await rejection(client.updateSku({ productId: aoId, warehouseQuantities: [{ warehouseId: whMain, qtyAvailable: 43 }] }));
+    h.running.sandbox.faults.add({
+      path: '/integration/v2/products/updateSku',
+      timeoutAfterCommit: true,
+      mode: 'drop',
+      times: 1,
+    });
+    const err = await rejection(
+      client.updateSku({ productId: aoId, warehouseQuantities: [{ warehouseId: whMain, qtyAvailable: 43 }] }),
+    );
     expect(err).toMatchObject({ code: 'NETWORK', retryable: true });
     expect((await sku('AO-1')).stocks[0].quantity_available).toBe(43);
   });
@@ -239,7 +288,12 @@ describe('TikiClient — seller, warehouses, products', () => {
   it('5xx is SERVER_ERROR (retryable), a garbage body is BAD_RESPONSE', async () => {
     h.running.sandbox.faults.add({ path: '/integration/v2/sellers/me', status: 503, times: 1 });
     expect(await rejection(client.getSeller())).toMatchObject({ code: 'SERVER_ERROR', status: 503, retryable: true });
-    h.running.sandbox.faults.add({ path: '/integration/v2/sellers/me', status: 200, body: { hello: 'world' }, times: 1 });
+    h.running.sandbox.faults.add({
+      path: '/integration/v2/sellers/me',
+      status: 200,
+      body: { hello: 'world' },
+      times: 1,
+    });
     expect(await rejection(client.getSeller())).toMatchObject({ code: 'BAD_RESPONSE', retryable: false });
   });
 

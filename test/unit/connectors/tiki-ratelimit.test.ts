@@ -14,7 +14,11 @@ describe('TikiClient — rate limiting', () => {
     await h.control('PUT', '/settings', { rateLimitPerSecond: 200 });
   });
 
-  const statuses = () => h.running.sandbox.faults.callLog().calls.filter((c) => c.path.startsWith('/integration')).map((c) => c.status);
+  const statuses = () =>
+    h.running.sandbox.faults
+      .callLog()
+      .calls.filter((c) => c.path.startsWith('/integration'))
+      .map((c) => c.status);
 
   it('retries a 429 honouring Retry-After, then succeeds', async () => {
     const client = h.keyClient();
@@ -50,7 +54,11 @@ describe('TikiClient — rate limiting', () => {
     await h.control('PUT', '/settings', { rateLimitPerSecond: 5 });
     const greedy = h.keyClient({ maxRequestsPerSecond: 1000 });
     const other = h.running.sandbox.state.seedSeller(sellerSeed(9));
-    const neighbour = new TikiClient({ baseUrl: h.url, auth: { apiKey: other.credentials.apiKey }, maxRequestsPerSecond: 1000 });
+    const neighbour = new TikiClient({
+      baseUrl: h.url,
+      auth: { apiKey: other.credentials.apiKey },
+      maxRequestsPerSecond: 1000,
+    });
     const started = Date.now();
     const results = await Promise.all(Array.from({ length: 8 }, () => greedy.getSeller()));
     expect(results.every((s) => s.id === h.sellerId)).toBe(true);
@@ -64,7 +72,10 @@ describe('TikiClient — rate limiting', () => {
     const a = h.oauthClient({ maxRequestsPerSecond: 20, tokenCache: new TokenCache() });
     const b = h.oauthClient({ maxRequestsPerSecond: 20, tokenCache: new TokenCache() });
     const started = Date.now();
-    await Promise.all([...Array.from({ length: 15 }, () => a.getSeller()), ...Array.from({ length: 15 }, () => b.getSeller())]);
+    await Promise.all([
+      ...Array.from({ length: 15 }, () => a.getSeller()),
+      ...Array.from({ length: 15 }, () => b.getSeller()),
+    ]);
     const elapsed = Date.now() - started;
     // 20 immediately, 10 more at 20/s → ≥ ~500 ms; never a 429 from the sandbox.
     expect(elapsed).toBeGreaterThanOrEqual(450);

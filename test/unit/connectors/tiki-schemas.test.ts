@@ -88,7 +88,11 @@ describe('reference samples parse with the client schemas', () => {
   it('keeps "" and null original_sku and reads per-warehouse stock', () => {
     const { data, paging } = productListSchema.parse(load('products-v2.1.json'));
     expect(data.map((p) => p.original_sku)).toEqual(['8935086851545', '', null]);
-    expect(data[0].inventory?.warehouse_stocks[0]).toMatchObject({ quantity_available: 167, quantity_reserved: 2, quantity_sellable: 165 });
+    expect(data[0].inventory?.warehouse_stocks[0]).toMatchObject({
+      quantity_available: 167,
+      quantity_reserved: 2,
+      quantity_sellable: 165,
+    });
     expect(data[2].inventory).toBeUndefined();
     expect(paging?.last_page).toBe(1);
   });
@@ -117,7 +121,10 @@ describe('reference samples parse with the client schemas', () => {
     expect(ack_id).toMatch(/^[0-9a-f-]{36}$/);
     const byType = Object.fromEntries(events.map((e) => [e.type, e.payload]));
     expect(orderEventPayloadSchema.parse(byType.ORDER_STATUS_UPDATED).status).toBe('picking');
-    expect(priceEventPayloadSchema.parse(byType.PRODUCT_PRICE_UPDATED)).toMatchObject({ product_id: 72351928, price_to: 72000 });
+    expect(priceEventPayloadSchema.parse(byType.PRODUCT_PRICE_UPDATED)).toMatchObject({
+      product_id: 72351928,
+      price_to: 72000,
+    });
     expect(marketPriceEventPayloadSchema.parse(byType.PRODUCT_MARKET_PRICE_UPDATED).market_price_to).toBe(90000);
     expect(inventoryEventPayloadSchema.parse(byType.PRODUCT_INVENTORY_UPDATED).quantity_sellable_to).toBe(165);
     expect(eventSchema.parse(events[0]).created_at).toBe(1740401636695);
@@ -190,20 +197,40 @@ describe('mergeWarehouseQuantities', () => {
   ];
 
   it('keeps other warehouses at their current value and overrides/append updates', () => {
-    expect(mergeWarehouseQuantities(current, [{ warehouseId: 2, qtyAvailable: 0 }, { warehouseId: 3, qtyAvailable: 9 }])).toEqual([
+    expect(
+      mergeWarehouseQuantities(current, [
+        { warehouseId: 2, qtyAvailable: 0 },
+        { warehouseId: 3, qtyAvailable: 9 },
+      ]),
+    ).toEqual([
       { warehouseId: 1, qtyAvailable: 5 },
       { warehouseId: 2, qtyAvailable: 0 },
       { warehouseId: 3, qtyAvailable: 9 },
     ]);
-    expect(mergeWarehouseQuantities([], [{ warehouseId: 4, qtyAvailable: 1 }])).toEqual([{ warehouseId: 4, qtyAvailable: 1 }]);
+    expect(mergeWarehouseQuantities([], [{ warehouseId: 4, qtyAvailable: 1 }])).toEqual([
+      { warehouseId: 4, qtyAvailable: 1 },
+    ]);
   });
 
   it('flags lists that would zero warehouses on the batch endpoint', () => {
     expect(warehouseQuantitiesProblem([], undefined, true)).toMatch(/empty/);
-    expect(warehouseQuantitiesProblem([{ warehouseId: 1, qtyAvailable: 1 }], [1, 2], true)).toMatch(/warehouses 2 are missing/);
-    expect(warehouseQuantitiesProblem(mergeWarehouseQuantities(current, [{ warehouseId: 1, qtyAvailable: 1 }]), [1, 2], true)).toBeUndefined();
+    expect(warehouseQuantitiesProblem([{ warehouseId: 1, qtyAvailable: 1 }], [1, 2], true)).toMatch(
+      /warehouses 2 are missing/,
+    );
+    expect(
+      warehouseQuantitiesProblem(
+        mergeWarehouseQuantities(current, [{ warehouseId: 1, qtyAvailable: 1 }]),
+        [1, 2],
+        true,
+      ),
+    ).toBeUndefined();
     expect(warehouseQuantitiesProblem([{ warehouseId: 1, qtyAvailable: -1 }])).toMatch(/invalid qtyAvailable/);
-    expect(warehouseQuantitiesProblem([{ warehouseId: 1, qtyAvailable: 1 }, { warehouseId: 1, qtyAvailable: 2 }])).toMatch(/twice/);
+    expect(
+      warehouseQuantitiesProblem([
+        { warehouseId: 1, qtyAvailable: 1 },
+        { warehouseId: 1, qtyAvailable: 2 },
+      ]),
+    ).toMatch(/twice/);
   });
 });
 

@@ -26,19 +26,36 @@ describe('Tiki sandbox — HTTP contract', () => {
     const res = await h.control('POST', '/sellers', {
       seller: { id: 501, name: 'Seeded' },
       warehouses: [{ id: 50101, name: 'Kho A' }],
-      products: [{ name: 'X', original_sku: 'X-1', price: 1000, market_price: 2000, stocks: [{ warehouse_id: 50101, quantity_available: 5 }] }],
+      products: [
+        {
+          name: 'X',
+          original_sku: 'X-1',
+          price: 1000,
+          market_price: 2000,
+          stocks: [{ warehouse_id: 50101, quantity_available: 5 }],
+        },
+      ],
     });
     expect(res.status).toBe(201);
     expect(res.body.seller.sid).toMatch(/^[0-9A-F]{40}$/);
     expect(res.body.productIds).toHaveLength(1);
-    expect(res.body.credentials).toEqual({ clientId: expect.any(String), clientSecret: expect.any(String), apiKey: expect.any(String) });
+    expect(res.body.credentials).toEqual({
+      clientId: expect.any(String),
+      clientSecret: expect.any(String),
+      apiKey: expect.any(String),
+    });
     const skus = (await h.control('GET', '/sellers/501/skus')).body.skus;
     expect(skus[0].sku).toMatch(/^\d{13}$/);
-    expect(skus[0].stocks).toEqual([{ warehouse_id: 50101, quantity_available: 5, quantity_reserved: 0, quantity_sellable: 5 }]);
+    expect(skus[0].stocks).toEqual([
+      { warehouse_id: 50101, quantity_available: 5, quantity_reserved: 0, quantity_sellable: 5 },
+    ]);
     const bad = await h.control('POST', '/sellers', { seller: { id: 'x' }, warehouses: [] });
     expect(bad.status).toBe(400);
     expect(bad.body.details.length).toBeGreaterThan(0);
-    const foreignWarehouse = await h.control('POST', '/sellers', { seller: { id: 502, name: 'B' }, warehouses: [{ id: 50101, name: 'stolen' }] });
+    const foreignWarehouse = await h.control('POST', '/sellers', {
+      seller: { id: 502, name: 'B' },
+      warehouses: [{ id: 50101, name: 'stolen' }],
+    });
     expect(foreignWarehouse.status).toBe(409);
     const badStock = await h.control('POST', '/sellers', {
       seller: { id: 503, name: 'C' },
@@ -62,23 +79,43 @@ describe('Tiki sandbox — HTTP contract', () => {
     expect(wrongGrant.body.error).toBe('unsupported_grant_type');
     const noAuth = await form({ grant_type: 'client_credentials' });
     expect(noAuth).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
-    expect(Object.keys(noAuth.body).sort()).toEqual(['error', 'error_debug', 'error_description', 'error_hint', 'status_code']);
+    expect(Object.keys(noAuth.body).sort()).toEqual([
+      'error',
+      'error_debug',
+      'error_description',
+      'error_hint',
+      'status_code',
+    ]);
     const json = await raw('POST', '/sc/oauth2/token', { headers: { 'Content-Type': 'application/json' }, body: '{}' });
     expect(json.body.error).toBe('invalid_request');
   });
 
   it('API auth answers: 401 errors list, 403 Permission denied, paused 200, inactive seller 403', async () => {
-    expect(await raw('GET', '/integration/v2/sellers/me')).toMatchObject({ status: 401, body: { errors: [expect.any(String)] } });
-    expect(await raw('GET', '/integration/v2/sellers/me', { headers: { Authorization: 'Bearer a.b' } })).toMatchObject({ status: 401 });
+    expect(await raw('GET', '/integration/v2/sellers/me')).toMatchObject({
+      status: 401,
+      body: { errors: [expect.any(String)] },
+    });
+    expect(await raw('GET', '/integration/v2/sellers/me', { headers: { Authorization: 'Bearer a.b' } })).toMatchObject({
+      status: 401,
+    });
     expect(await raw('GET', '/integration/v2/sellers/me', { headers: { 'tiki-api': 'wrong' } })).toEqual(
       expect.objectContaining({ status: 403, body: { msg: 'Permission denied' } }),
     );
     await h.control('POST', `/sellers/${h.sellerId}/pause`);
     const paused = await raw('GET', '/integration/v2.1/products', { headers: { 'tiki-api': h.apiKey } });
-    expect(paused).toMatchObject({ status: 200, body: { msg: 'Kết nối đang tạm ngưng bởi seller', integration_status: 'paused' } });
+    expect(paused).toMatchObject({
+      status: 200,
+      body: { msg: 'Kết nối đang tạm ngưng bởi seller', integration_status: 'paused' },
+    });
     await h.control('POST', `/sellers/${h.sellerId}/resume`);
-    h.running.sandbox.state.seedSeller({ ...sellerSeed(504), seller: { id: 504, name: 'Closed', active: 0 }, apiKey: 'closed-key' });
-    expect((await raw('GET', '/integration/v2/sellers/me', { headers: { 'tiki-api': 'closed-key' } })).status).toBe(403);
+    h.running.sandbox.state.seedSeller({
+      ...sellerSeed(504),
+      seller: { id: 504, name: 'Closed', active: 0 },
+      apiKey: 'closed-key',
+    });
+    expect((await raw('GET', '/integration/v2/sellers/me', { headers: { 'tiki-api': 'closed-key' } })).status).toBe(
+      403,
+    );
     expect((await raw('GET', '/integration/v9/nothing', { headers: { 'tiki-api': h.apiKey } })).status).toBe(404);
   });
 
@@ -97,13 +134,17 @@ describe('Tiki sandbox — HTTP contract', () => {
   });
 
   it('products without permission to update → 403; Seller Center edits emit events', async () => {
-    const seeded = h.running.sandbox.state.seedSeller({ ...sellerSeed(505), seller: { id: 505, name: 'RO', can_update_product: 0 } });
+    const seeded = h.running.sandbox.state.seedSeller({
+      ...sellerSeed(505),
+      seller: { id: 505, name: 'RO', can_update_product: 0 },
+    });
     const ro = new TikiClient({ baseUrl: h.url, auth: { apiKey: seeded.credentials.apiKey } });
     expect((await rejection(ro.updateSku({ productId: seeded.productIds[0], price: 100_000 }))).code).toBe('FORBIDDEN');
 
     const client = h.oauthClient();
     const queue = await client.createQueue('drift');
-    for (const t of ['PRODUCT_PRICE_UPDATED', 'PRODUCT_MARKET_PRICE_UPDATED', 'PRODUCT_INVENTORY_UPDATED']) await client.subscribe(queue.code, t);
+    for (const t of ['PRODUCT_PRICE_UPDATED', 'PRODUCT_MARKET_PRICE_UPDATED', 'PRODUCT_INVENTORY_UPDATED'])
+      await client.subscribe(queue.code, t);
     const edit = await h.control('PUT', `/sellers/${h.sellerId}/products/${h.productIds[0]}`, {
       price: 90_000,
       market_price: 140_000,
@@ -112,8 +153,16 @@ describe('Tiki sandbox — HTTP contract', () => {
     expect(edit.status).toBe(200);
     expect(edit.body).toMatchObject({ price: 90_000, market_price: 140_000 });
     const { events } = await client.pullEvents(queue.code, null);
-    expect(events.map((e) => e.type)).toEqual(['PRODUCT_MARKET_PRICE_UPDATED', 'PRODUCT_PRICE_UPDATED', 'PRODUCT_INVENTORY_UPDATED']);
-    expect(events[1].payload).toMatchObject({ product_id: String(h.productIds[0]), price_from: '100000', price_to: '90000' });
+    expect(events.map((e) => e.type)).toEqual([
+      'PRODUCT_MARKET_PRICE_UPDATED',
+      'PRODUCT_PRICE_UPDATED',
+      'PRODUCT_INVENTORY_UPDATED',
+    ]);
+    expect(events[1].payload).toMatchObject({
+      product_id: String(h.productIds[0]),
+      price_from: '100000',
+      price_to: '90000',
+    });
     expect(events[2].payload).toMatchObject({ quantity_available_from: 10, quantity_available_to: 2 });
   });
 
@@ -128,9 +177,13 @@ describe('Tiki sandbox — HTTP contract', () => {
   });
 
   it('placing an order needs sellable stock and an active product', async () => {
-    const empty = await h.control('POST', `/sellers/${h.sellerId}/orders`, { items: [{ product_id: h.productIds[2], qty: 1 }] });
+    const empty = await h.control('POST', `/sellers/${h.sellerId}/orders`, {
+      items: [{ product_id: h.productIds[2], qty: 1 }],
+    });
     expect(empty.status).toBe(409);
-    const ghost = await h.control('POST', `/sellers/${h.sellerId}/orders`, { items: [{ original_sku: 'NONE', qty: 1 }] });
+    const ghost = await h.control('POST', `/sellers/${h.sellerId}/orders`, {
+      items: [{ original_sku: 'NONE', qty: 1 }],
+    });
     expect(ghost.status).toBe(404);
     const invalid = await h.control('POST', `/sellers/${h.sellerId}/orders`, { items: [{ qty: 1 }] });
     expect(invalid.status).toBe(400);
@@ -154,10 +207,16 @@ describe('Tiki sandbox — HTTP contract', () => {
     expect((await sku()).quantity_reserved).toBe(start.quantity_reserved + 1);
     expect((await client.pullEvents(queue.code, null)).events).toEqual([]);
 
-    const move = (status: string, extra = {}) => h.control('POST', `/sellers/${h.sellerId}/orders/${code}/status`, { status, ...extra });
+    const move = (status: string, extra = {}) =>
+      h.control('POST', `/sellers/${h.sellerId}/orders/${code}/status`, { status, ...extra });
     expect((await move('queueing')).body.status).toBe('queueing');
     const shipped = await move('shipping');
-    expect(shipped.body.status_histories.map((s: any) => s.status)).toEqual(['processing', 'queueing', 'picking', 'shipping']);
+    expect(shipped.body.status_histories.map((s: any) => s.status)).toEqual([
+      'processing',
+      'queueing',
+      'picking',
+      'shipping',
+    ]);
     expect(shipped.body.items[0].confirmation.status).toBe('ready_to_pick'); // auto-confirmed as in Seller Center
     const afterShip = await sku();
     expect(afterShip.quantity_available).toBe(start.quantity_available - 1);
@@ -178,7 +237,9 @@ describe('Tiki sandbox — HTTP contract', () => {
       'ORDER_STATUS_UPDATED:returned',
     ]);
 
-    const second = (await h.control('POST', `/sellers/${h.sellerId}/orders`, { items: [{ original_sku: 'AO-1', qty: 2 }] })).body.code;
+    const second = (
+      await h.control('POST', `/sellers/${h.sellerId}/orders`, { items: [{ original_sku: 'AO-1', qty: 2 }] })
+    ).body.code;
     const canceled = await h.control('POST', `/sellers/${h.sellerId}/orders/${second}/status`, {
       status: 'canceled',
       cancel_info: { reason_code: '201', reason_text: 'Không còn nhu cầu' },
@@ -200,7 +261,12 @@ describe('Tiki sandbox — HTTP contract', () => {
     await client.getSeller();
     expect((await h.control('POST', '/reset')).status).toBe(200);
     expect((await h.control('GET', '/sellers')).body.sellers).toEqual([]);
-    h.running.sandbox.state.seedSeller({ ...sellerSeed(h.sellerId), clientId: h.clientId, clientSecret: h.clientSecret, apiKey: h.apiKey });
+    h.running.sandbox.state.seedSeller({
+      ...sellerSeed(h.sellerId),
+      clientId: h.clientId,
+      clientSecret: h.clientSecret,
+      apiKey: h.apiKey,
+    });
     expect((await client.getSeller()).id).toBe(h.sellerId);
   });
 });
@@ -215,13 +281,24 @@ describe('Tiki sandbox — scale and pure parts', () => {
     const sids = new Set([...state.world.sellers.values()].map((s) => s.sid));
     expect(sids.size).toBe(1000);
     const s1 = state.world.sellers.get(10_001)!;
-    const token = state.auth.issueToken('client_credentials', { method: 'client_secret_post', clientId: s1.clientId, clientSecret: s1.clientSecret });
+    const token = state.auth.issueToken('client_credentials', {
+      method: 'client_secret_post',
+      clientId: s1.clientId,
+      clientSecret: s1.clientSecret,
+    });
     expect(state.auth.resolveBearer(token.access_token).seller.id).toBe(10_001);
     expect(state.skus(10_500)).toHaveLength(3);
   });
 
   it('paginate: last_page 0 when empty, exact pages, short pages without loss', () => {
-    expect(paginate([], { page: 1, limit: 20 }).paging).toEqual({ total: 0, current_page: 1, from: 0, to: 0, per_page: 20, last_page: 0 });
+    expect(paginate([], { page: 1, limit: 20 }).paging).toEqual({
+      total: 0,
+      current_page: 1,
+      from: 0,
+      to: 0,
+      per_page: 20,
+      last_page: 0,
+    });
     const rows = Array.from({ length: 10 }, (_, i) => i);
     expect(paginate(rows, { page: 1, limit: 10 }).paging).toMatchObject({ last_page: 1, from: 1, to: 10 });
     expect(paginate(rows, { page: 2, limit: 10 }).data).toEqual([]);
@@ -232,7 +309,13 @@ describe('Tiki sandbox — scale and pure parts', () => {
   });
 
   it('pathTo walks the shortest legal path', () => {
-    expect(pathTo('processing', 'complete')).toEqual(['queueing', 'picking', 'shipping', 'successful_delivery', 'complete']);
+    expect(pathTo('processing', 'complete')).toEqual([
+      'queueing',
+      'picking',
+      'shipping',
+      'successful_delivery',
+      'complete',
+    ]);
     expect(pathTo('queueing', 'successful_delivery', 'seller_delivery')).toEqual(['shipping', 'successful_delivery']);
     expect(pathTo('queueing', 'queueing')).toEqual([]);
     expect(pathTo('canceled', 'queueing')).toBeUndefined();
