@@ -30,13 +30,14 @@ describe('HaravanRateLimiter (unit)', () => {
     const clock = fakeClock();
     const limiter = new HaravanRateLimiter({ bucketSize: 10, leakPerSecond: 10, safetyMargin: 2, now: clock.now });
     const releases = await Promise.all(Array.from({ length: 8 }, () => limiter.acquire()));
-    const [ninth] = await settled([limiter.acquire()]);
-    expect(ninth).toBe(false);
+    const ninth = limiter.acquire();
+    expect(await settled([ninth])).toEqual([false]);
     expect(limiter.stats()).toMatchObject({ inFlight: 8, queued: 1, capacity: 8 });
     releases.forEach((release) => release());
     expect(limiter.stats()).toMatchObject({ level: 8, inFlight: 0, queued: 1 });
+    expect(await settled([ninth])).toEqual([false]);
     clock.advance(100);
-    await new Promise((r) => setTimeout(r, 130));
+    await ninth;
     expect(limiter.stats()).toMatchObject({ inFlight: 1, queued: 0 });
   });
 
@@ -60,12 +61,12 @@ describe('HaravanRateLimiter (unit)', () => {
     const clock = fakeClock();
     const limiter = new HaravanRateLimiter({ bucketSize: 80, leakPerSecond: 4, now: clock.now });
     limiter.observe('72/80');
-    const [waiting] = await settled([limiter.acquire()]);
-    expect(waiting).toBe(false);
+    const waiting = limiter.acquire();
+    expect(await settled([waiting])).toEqual([false]);
     expect(limiter.stats()).toMatchObject({ level: 72, queued: 1 });
     clock.advance(250);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(limiter.stats().queued).toBe(0);
+    await waiting;
+    expect(limiter.stats()).toMatchObject({ queued: 0, inFlight: 1 });
   });
 
   it('only raises its level from headers and adopts a smaller bucket size', () => {
