@@ -118,8 +118,10 @@ export class HaravanClient {
 
   // ---- products ---------------------------------------------------------------------------
 
-  /** One page of products (at most 50, ordered by id descending). */
+  /** One page of products (at most 50, ordered by id descending). An empty `ids` list matches nothing. */
   async listProducts(params: ListProductsParams = {}): Promise<HaravanProduct[]> {
+    // Haravan ignores a blank filter (it would answer an unfiltered page), so never send one.
+    if (params.ids?.length === 0) return [];
     const query: Query = {
       page: params.page,
       limit: params.limit,
@@ -134,7 +136,7 @@ export class HaravanClient {
   /**
    * Every product, page by page. The page size is learnt from the first page (the API caps it at 50
    * whatever `limit` says); paging stops on an empty page or one shorter than the first.
-   * `ids` are sent in chunks of 50.
+   * `ids` are sent in chunks of 50 (an empty list yields nothing).
    */
   async *listAllProducts(params: { ids?: readonly number[]; updatedAtMin?: Timestamp } = {}): AsyncGenerator<HaravanProduct[]> {
     const idChunks = params.ids ? chunk(unique(params.ids), MAX_IDS_PER_CALL) : [undefined];
@@ -161,8 +163,9 @@ export class HaravanClient {
 
   // ---- inventory --------------------------------------------------------------------------
 
-  /** One page of per-location balance rows. */
+  /** One page of per-location balance rows. An empty id list matches nothing. */
   async listInventoryLocations(params: ListInventoryLocationsParams = {}): Promise<HaravanInventoryLocation[]> {
+    if (params.locationIds?.length === 0 || params.variantIds?.length === 0) return [];
     const query: Query = {
       location_ids: params.locationIds,
       variant_ids: params.variantIds,
@@ -247,8 +250,9 @@ export class HaravanClient {
     return (await this.get('/com/orders/{id}.json', `/com/orders/${id}.json`, OrderEnvelope)).order;
   }
 
-  /** One page of orders (≤ 50). */
+  /** One page of orders (≤ 50). An empty `ids` list matches nothing. */
   async listOrders(params: ListOrdersParams = {}): Promise<HaravanOrder[]> {
+    if (params.ids?.length === 0) return [];
     const query: Query = {
       page: params.page,
       limit: params.limit,

@@ -150,6 +150,20 @@ describe('products', () => {
     expect(callCount('GET', '/com/products.json')).toBe(1);
   });
 
+  it('treats empty id lists as "nothing" without calling the API', async () => {
+    const shop = await seedShop(sb.url, { products: products(2) });
+    const client = clientFor(sb.url, shop.token);
+    sb.sandbox.faults.clearCalls();
+    await expect(client.listProducts({ ids: [] })).resolves.toEqual([]);
+    await expect(client.listInventoryLocations({ variantIds: [] })).resolves.toEqual([]);
+    await expect(client.listAllInventoryLocations({ locationIds: [] })).resolves.toEqual([]);
+    await expect(client.listOrders({ ids: [] })).resolves.toEqual([]);
+    const pages: unknown[] = [];
+    for await (const page of client.listAllProducts({ ids: [] })) pages.push(page);
+    expect(pages).toEqual([]);
+    expect(sb.sandbox.faults.callLog().total).toBe(0);
+  });
+
   it('gets 50 products even when asked for 250', async () => {
     const shop = await seedShop(sb.url, { products: products(60) });
     await expect(clientFor(sb.url, shop.token).listProducts({ limit: 250 })).resolves.toHaveLength(50);
