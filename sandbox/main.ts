@@ -26,7 +26,7 @@ export async function startSandboxes(opts: { dataDir: string; haravanPort: numbe
   const dir = path.join(opts.dataDir, 'sandbox');
   fs.mkdirSync(dir, { recursive: true });
   const haravan = await startHaravanSandbox(opts.haravanPort, { snapshotFile: path.join(dir, 'haravan.json') });
-  const tiki = await startTikiSandbox(opts.tikiPort, { snapshotFile: path.join(dir, 'tiki.json') } as never);
+  const tiki = await startTikiSandbox(opts.tikiPort, { snapshotFile: path.join(dir, 'tiki.v8') });
 
   const hasDemo = await fetch(`${haravan.url}/_sandbox/shops/${DEMO.shopId}/orders`).then((r) => r.ok);
   if (!hasDemo) {

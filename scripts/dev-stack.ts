@@ -195,8 +195,15 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info('stopping');
-    for (const c of children.slice().reverse()) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)))));
+    // Worker first (it finishes in-flight tasks), then the Temporal server.
+    for (const c of children.slice().reverse()) {
+      if (c.exitCode !== null || c.signalCode !== null) continue;
+      const exited = new Promise((resolve) => c.once('exit', resolve));
+      c.kill('SIGTERM');
+      const timer = setTimeout(() => c.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    }
     for (const fn of cleanups) await fn().catch((err) => log.warn({ err }, 'cleanup failed'));
     process.exit(code);
   }

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   installRuntime({ metricsPort: process.env.WORKER_METRICS_PORT ? Number(process.env.WORKER_METRICS_PORT) : undefined });
   const store = await openStore(env);
   const client = await connectClient({ address: env.temporalAddress, namespace: env.temporalNamespace, encryptionKey: env.encryptionKey });
-  const worker = await createAppWorker({
+  const { worker, close } = await createAppWorker({
     address: env.temporalAddress,
     namespace: env.temporalNamespace,
     taskQueue: env.taskQueue,
@@ -28,8 +28,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   logger.info({ taskQueue: env.taskQueue, temporal: env.temporalAddress, database: store.db.kind }, 'worker started');
   await worker.run();
-  await store.close();
+  await close();
   await client.connection.close();
+  await store.close();
+  process.exit(0);
 }
 
 main().catch((err) => {

@@ -51,10 +51,17 @@ export interface AppWorkerOptions {
   connection?: NativeConnection;
 }
 
-export async function createAppWorker(opts: AppWorkerOptions): Promise<Worker> {
+export interface AppWorker {
+  worker: Worker;
+  /** Close what createAppWorker opened (the native connection, unless it was passed in). */
+  close(): Promise<void>;
+}
+
+export async function createAppWorker(opts: AppWorkerOptions): Promise<AppWorker> {
+  const owned = !opts.connection;
   const connection = opts.connection ?? (await NativeConnection.connect({ address: opts.address }));
   const deps: ActivityDeps = { store: opts.store, temporal: opts.client, logger: opts.logger, taskQueue: opts.taskQueue, clients: new ClientFactory(opts.store) };
-  return Worker.create({
+  const worker = await Worker.create({
     connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
@@ -65,4 +72,5 @@ export async function createAppWorker(opts: AppWorkerOptions): Promise<Worker> {
     maxCachedWorkflows: opts.maxCachedWorkflows,
     shutdownGraceTime: '10 seconds',
   });
+  return { worker, close: async () => (owned ? connection.close() : undefined) };
 }

@@ -104,11 +104,13 @@ export class FaultInjector {
   middleware() {
     return (req: Request, res: Response, next: NextFunction): void => {
       const started = Date.now();
+      // Captured now: mounted routers strip their prefix from req.path while they run.
+      const path = req.path;
       const rule = this.match(req);
       if (rule) rule.fired++;
-      res.on('finish', () => this.record(req, res.statusCode, started, rule));
+      res.on('finish', () => this.record(req.method, path, res.statusCode, started, rule));
       res.on('close', () => {
-        if (!res.writableFinished) this.record(req, 0, started, rule);
+        if (!res.writableFinished) this.record(req.method, path, 0, started, rule);
       });
       const proceed = () => {
         if (!rule) return next();
@@ -136,13 +138,13 @@ export class FaultInjector {
     };
   }
 
-  private record(req: Request, status: number, started: number, rule?: FaultRule): void {
-    if (req.path.startsWith('/_sandbox')) return;
+  private record(method: string, path: string, status: number, started: number, rule?: FaultRule): void {
+    if (path.startsWith('/_sandbox')) return;
     if (this.calls.length >= this.maxCalls) this.calls.shift();
     this.calls.push({
       at: new Date().toISOString(),
-      method: req.method,
-      path: req.path,
+      method,
+      path,
       status,
       durationMs: Date.now() - started,
       fault: rule?.id,

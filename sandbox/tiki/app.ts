@@ -6,7 +6,9 @@
  * `/integration/**` (auth → per-seller rate limit → routes) → Tiki-shaped error rendering.
  */
 import express, { Express } from 'express';
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import v8 from 'node:v8';
 import { FaultInjector } from '../common/faults';
 import type { SandboxSettings } from './context';
 import { catalogRouter } from './routes/catalog';
@@ -22,6 +24,8 @@ export interface TikiSandboxOptions extends Partial<SandboxSettings> {
   seed?: number;
   /** Clock (tests). */
   now?: () => number;
+  /** Persist the whole world to this file (v8 serialisation) after changes and load it at start (`npm start`). */
+  snapshotFile?: string;
 }
 
 export interface TikiSandbox {
@@ -31,8 +35,9 @@ export interface TikiSandbox {
 }
 
 export function createTikiSandbox(opts: TikiSandboxOptions = {}): TikiSandbox {
-  const { seed = 0x71c1, now, ...settings } = opts;
+  const { seed = 0x71c1, now, snapshotFile, ...settings } = opts;
   const state = new TikiSandboxState(seed, settings, now);
+  if (snapshotFile && fs.existsSync(snapshotFile)) state.ctx.world = v8.deserialize(fs.readFileSync(snapshotFile));
   const faults = new FaultInjector({ seed });
   const limiter = new SellerRateLimiter(() => state.settings.rateLimitPerSecond, now);
 
@@ -40,6 +45,22 @@ export function createTikiSandbox(opts: TikiSandboxOptions = {}): TikiSandbox {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(express.json({ limit: '20mb' }));
+  if (snapshotFile) {
+    let timer: NodeJS.Timeout | undefined;
+    const save = () => {
+      timer = undefined;
+      fs.writeFileSync(`${snapshotFile}.tmp`, v8.serialize(state.world));
+      fs.renameSync(`${snapshotFile}.tmp`, snapshotFile);
+    };
+    app.use((req, res, next) => {
+      if (req.method !== 'GET') res.on('finish', () => (timer ??= setTimeout(save, 200)));
+      next();
+    });
+    persistOnClose.set(app, () => {
+      if (timer) clearTimeout(timer);
+      save();
+    });
+  }
   app.use('/_sandbox', faults.controlRouter());
   app.use(
     '/_sandbox',
@@ -65,6 +86,8 @@ export function createTikiSandbox(opts: TikiSandboxOptions = {}): TikiSandbox {
   return { app, state, faults };
 }
 
+const persistOnClose = new WeakMap<Express, () => void>();
+
 export interface RunningTikiSandbox {
   url: string;
   sandbox: TikiSandbox;
@@ -84,6 +107,7 @@ export function startTikiSandbox(port = 0, opts: TikiSandboxOptions = {}): Promi
         sandbox,
         close: () =>
           new Promise<void>((done, fail) => {
+            persistOnClose.get(sandbox.app)?.();
             server.closeAllConnections();
             server.close((err) => (err ? fail(err) : done()));
           }),

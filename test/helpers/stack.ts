@@ -93,7 +93,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
       return worker;
     },
     async startWorker() {
-      worker = await createAppWorker({ address: '', connection: env.nativeConnection, namespace: 'default', taskQueue, store, client, logger, encryptionKey });
+      worker = (await createAppWorker({ address: '', connection: env.nativeConnection, namespace: 'default', taskQueue, store, client, logger, encryptionKey })).worker;
       running = worker.run();
     },
     async stopWorker() {
