@@ -26,6 +26,9 @@ export const ENV_SPEC: EnvVarSpec[] = [
   { name: 'DATA_DIR', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, default: './.data', description: 'Local data directory (PGlite, dev server database)' },
   { name: 'HARAVAN_WEBHOOK_SECRET', usedBy: ['api'], requiredInProduction: true, description: 'HMAC key for /webhooks/haravan' },
   { name: 'ENCRYPTION_KEY', usedBy: ['api', 'worker'], requiredInProduction: true, description: '32-byte key (base64 or hex) for credentials at rest and the Temporal payload codec' },
+  { name: 'ENCRYPTION_KEYS_PREVIOUS', usedBy: ['api', 'worker'], requiredInProduction: false, description: 'Old keys (comma-separated) still accepted for decryption during a key rotation' },
+  { name: 'CODEC_CORS_ORIGINS', usedBy: ['api'], requiredInProduction: false, description: 'Origins (comma-separated) of the Temporal Web UI allowed to call /codec' },
+  { name: 'WORKER_METRICS_PORT', usedBy: ['worker'], requiredInProduction: false, description: 'Port of the worker Prometheus endpoint (Temporal SDK metrics)' },
   { name: 'SANDBOX', usedBy: ['dev-stack'], requiredInProduction: false, default: 'on', description: 'Start the Haravan/Tiki sandboxes (on/off)' },
   { name: 'LOG_LEVEL', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, default: 'info', description: 'pino log level' },
 ];
