@@ -7,8 +7,8 @@
  *                                   │  children report rejected credentials ─► attention ─► re-verify ─► connected
  *                                   └─ disconnect ─► disconnecting ─► children stop ─► data purged ─► disconnected
  *
- * It holds config and a few ids only; bulk data lives in the store. It continues-as-new when Temporal
- * suggests it, after every handler finished, carrying that small state.
+ * It holds config and a few ids only; bulk data lives in the store. It continues-as-new at the fixed history
+ * bound of `long-lived.ts` (or when Temporal suggests it), after every handler finished, carrying that small state.
  */
 import {
   ActivityFailure,
@@ -51,6 +51,7 @@ import {
   waitForVerificationUpdate,
 } from './definitions';
 import { linkRunWorkflowId, orderIntakeWorkflowId, stockSyncWorkflowId } from './ids';
+import { historyFull } from './long-lived';
 import { SA_CONNECTION_STATE } from './search-attributes';
 
 export interface ConnectionInput {
@@ -287,7 +288,7 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
   // ---------------------------------------------------------------- 3. run until disconnect
   for (;;) {
     const persistedState = state;
-    const wake = () => disconnectRequested || recheckNow || state !== persistedState || (workflowInfo().continueAsNewSuggested && !activeLinkRun);
+    const wake = () => disconnectRequested || recheckNow || state !== persistedState || (historyFull() && !activeLinkRun);
     if (state === 'attention') await condition(wake, ATTENTION_RECHECK);
     else await condition(wake);
     if (disconnectRequested) break;
@@ -308,8 +309,10 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
       continue;
     }
     recheckNow = false;
-    if (workflowInfo().continueAsNewSuggested && !activeLinkRun) {
+    // Not while a link run is active: that child is cancelled when its parent run closes.
+    if (historyFull() && !activeLinkRun) {
       await condition(allHandlersFinished);
+      if (disconnectRequested || activeLinkRun || state !== persistedState) continue;
       await continueAsNew<typeof connectionWorkflow>({
         connectionId,
         shopId,

@@ -6,7 +6,8 @@
  *  - on-demand jobs queued by signals (push now, webhooks, config changes),
  *  - pause/resume by the parent (credentials rejected → attention), stop on disconnect,
  *  - credentials rejected by Haravan/Tiki are reported to the parent, and the child pauses itself,
- *  - continue-as-new when Temporal suggests it, after in-flight work and handlers finished.
+ *  - continue-as-new at a fixed history bound (`HISTORY_EVENT_LIMIT` events, or earlier when Temporal
+ *    suggests it), after in-flight work and handlers finished; pending on-demand work is carried, never waited for.
  *
  * Jobs run one at a time besides the poll, so the history grows by a handful of events per job.
  */
@@ -23,6 +24,22 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { childStoppedSignal, credentialsRejectedSignal, pauseSignal, stopSignal } from './definitions';
+
+/**
+ * Every long-lived workflow continues-as-new once its history passes this many events (or when Temporal
+ * suggests it, at 4,096 events / 4 MB, whichever comes first). A run therefore replays at most ~1,000 events
+ * when a worker picks it up cold, which keeps the cost of cache evictions flat at 1,000+ connections.
+ * `HISTORY_EVENT_CEILING` is the bound a run never exceeds (the margin covers the events that land between
+ * the decision and the continue-as-new command: in-flight poll cancellation, signals, handler work).
+ */
+export const HISTORY_EVENT_LIMIT = 1_000;
+export const HISTORY_EVENT_CEILING = 1_500;
+
+/** True when this run should continue-as-new (fixed bound or Temporal's suggestion). */
+export function historyFull(): boolean {
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength > HISTORY_EVENT_LIMIT;
+}
 
 const CREDENTIAL_FAILURE_TYPES = ['TIKI_AUTH_FAILED', 'TIKI_FORBIDDEN', 'TIKI_CONNECTION_PAUSED', 'HARAVAN_AUTH_FAILED', 'HARAVAN_FORBIDDEN'];
 
@@ -117,7 +134,7 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
     const now = Date.now();
     const nextPeriodic = Math.min(...opts.periodic.map((p) => p.nextAt), now + 86_400_000);
     await condition(
-      () => stopping || paused || opts.hasJob() || pollDone || workflowInfo().continueAsNewSuggested || Date.now() >= nextPeriodic,
+      () => stopping || paused || opts.hasJob() || pollDone || historyFull() || Date.now() >= nextPeriodic,
       Math.max(1, nextPeriodic - now),
     );
     if (stopping || paused) continue;
@@ -132,10 +149,13 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
       }
     }
 
-    if (workflowInfo().continueAsNewSuggested && !opts.hasJob()) {
+    // Pending on-demand work is part of the carried state (e.g. stock-sync's product ids), so a stream of
+    // signals cannot postpone the switch.
+    if (historyFull() && !stopping) {
       await stopPoll();
       await condition(allHandlersFinished);
-      await opts.continueAsNew({ paused, nextAt: Object.fromEntries(opts.periodic.map((p) => [p.name, p.nextAt])) });
+      // A stop that arrived while the poll wound down wins (it is not carried): the loop ends instead.
+      if (!stopping) await opts.continueAsNew({ paused, nextAt: Object.fromEntries(opts.periodic.map((p) => [p.name, p.nextAt])) });
     }
   }
 

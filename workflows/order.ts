@@ -13,9 +13,9 @@ import {
   defineSignal,
   proxyActivities,
   setHandler,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { OrderActivities } from '../activities/orders';
+import { historyFull } from './long-lived';
 import { OrderActionResult, orderActionUpdate, orderStatusQuery, stopSignal, tikiOrderEventSignal } from './definitions';
 
 export interface OrderInput {
@@ -106,11 +106,12 @@ export async function orderWorkflow(input: OrderInput): Promise<{ status: string
   // ---------------------------------------------------------------- 2. follow the order to its end
   while (!terminal && !stopping) {
     const untilRisk = deadlineAt && !atRisk ? Math.max(1_000, Date.parse(deadlineAt) - Date.now() - 2 * 3600_000) : undefined;
-    const woke = await condition(() => refresh || stopping || workflowInfo().continueAsNewSuggested, untilRisk ?? '1 day');
+    const woke = await condition(() => refresh || stopping || historyFull(), untilRisk ?? '1 day');
     if (stopping) break;
-    if (workflowInfo().continueAsNewSuggested) {
+    if (historyFull() && !refresh) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof orderWorkflow>({ ...input, carried: { haravanOrderId, status, tikiStatus, deadlineAt, atRisk } });
+      // A status event is not carried: handle it first, switch on the next turn.
+      if (!refresh && !stopping) await continueAsNew<typeof orderWorkflow>({ ...input, carried: { haravanOrderId, status, tikiStatus, deadlineAt, atRisk } });
     }
     if (refresh || !woke) {
       refresh = false;
