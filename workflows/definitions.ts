@@ -84,8 +84,24 @@ export interface LinkRunProgress {
   linked: number;
   errors: number;
   warnings: number;
+  /** What the run is doing: reading Haravan and Tiki, applying the rules, writing links/errors, finished. */
+  phase?: LinkRunPhase;
+  /** Fetch progress: Haravan products read / in scope, Tiki SKUs read / listed (totals known after the first answers). */
+  fetched?: LinkRunFetched;
+  linkedProducts?: number;
 }
+export type LinkRunPhase = 'fetching' | 'computing' | 'writing' | 'done';
+export interface LinkRunFetched {
+  haravanProducts: number;
+  haravanProductsTotal: number | null;
+  tikiSkus: number;
+  tikiSkusTotal: number | null;
+}
+/** What the link run's activity reports while it works (throttled; `attempt`/`seq` order the reports). */
+export type LinkRunProgressReport = Omit<LinkRunProgress, 'runId' | 'state'> & { attempt: number; seq: number };
 export const linkRunProgressQuery = defineQuery<LinkRunProgress>('progress');
+/** From the link run's activity to its workflow, so the progress query is live (a few per run, not per variant). */
+export const linkRunProgressSignal = defineSignal<[LinkRunProgressReport]>('linkRunProgress');
 
 // ---- order lifecycle
 export const tikiOrderEventSignal = defineSignal<[{ eventId?: string; status?: string; reason: string }]>('tikiOrderEvent');
