@@ -33,7 +33,7 @@ export class ClientFactory {
     const haravan = new HaravanClient({ accessToken: creds.haravan.accessToken, baseUrl: creds.haravan.baseUrl });
     const tikiAuth =
       'apiKey' in creds.tiki ? { apiKey: creds.tiki.apiKey } : { clientId: creds.tiki.clientId, clientSecret: creds.tiki.clientSecret };
-    const tiki = new TikiClient({ baseUrl: creds.tiki.baseUrl, auth: tikiAuth });
+    const tiki = new TikiClient({ baseUrl: creds.tiki.baseUrl, auth: tikiAuth, maxRequestsPerSecond: tikiRequestsPerSecond() });
     return { haravan, tiki };
   }
 
@@ -52,6 +52,17 @@ export class ClientFactory {
   forget(connectionId: string): void {
     this.cache.delete(connectionId);
   }
+}
+
+/**
+ * Requests per second this process sends for one Tiki seller credential (`TIKI_MAX_REQUESTS_PER_SECOND`, default 40).
+ * Tiki documents 200 req/s per seller; a third party reports 50 req/s for the seller-center API. 40 is 80 % of the
+ * stricter figure, leaving room for another worker process and clock skew; a 429 pauses the bucket for Retry-After.
+ */
+export const DEFAULT_TIKI_REQUESTS_PER_SECOND = 40;
+export function tikiRequestsPerSecond(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.TIKI_MAX_REQUESTS_PER_SECOND);
+  return Number.isFinite(n) && n > 0 ? n : DEFAULT_TIKI_REQUESTS_PER_SECOND;
 }
 
 export const pendingCredentialsId = (connectionId: string) => `${connectionId}#pending`;

@@ -29,6 +29,7 @@ export const ENV_SPEC: EnvVarSpec[] = [
   { name: 'ENCRYPTION_KEYS_PREVIOUS', usedBy: ['api', 'worker'], requiredInProduction: false, description: 'Old keys (comma-separated) still accepted for decryption during a key rotation' },
   { name: 'CODEC_CORS_ORIGINS', usedBy: ['api'], requiredInProduction: false, description: 'Origins (comma-separated) of the Temporal Web UI allowed to call /codec' },
   { name: 'WORKER_METRICS_PORT', usedBy: ['worker'], requiredInProduction: false, description: 'Port of the worker Prometheus endpoint (Temporal SDK metrics)' },
+  { name: 'TIKI_MAX_REQUESTS_PER_SECOND', usedBy: ['worker'], requiredInProduction: false, default: '40', description: 'Tiki request budget per seller credential and worker process (Tiki documents 200/s, a third party 50/s)' },
   { name: 'SANDBOX', usedBy: ['dev-stack'], requiredInProduction: false, default: 'on', description: 'Start the Haravan/Tiki sandboxes (on/off)' },
   { name: 'LOG_LEVEL', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, default: 'info', description: 'pino log level' },
 ];
