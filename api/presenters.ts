@@ -20,7 +20,18 @@ export function presentConnection(
     config: live?.config ?? c.config,
     counts: state === 'disconnected' ? { ...counts, linkedVariants: 0, linkedProducts: 0, syncErrors: 0 } : counts,
     lastStockPush: opt(c.lastStockPush),
-    latency: k.stockLatencyP50Ms !== undefined ? { stockP50Ms: Number(k.stockLatencyP50Ms), stockP95Ms: Number(k.stockLatencyP95Ms), samples: Number(k.stockLatencySamples ?? 0) } : undefined,
+    latency:
+      k.stockLatencyP50Ms !== undefined
+        ? {
+            // Haravan change seen by the poll → Tiki write confirmed.
+            stockP50Ms: Number(k.stockLatencyP50Ms),
+            stockP95Ms: Number(k.stockLatencyP95Ms),
+            samples: Number(k.stockLatencySamples ?? 0),
+            // Haravan's updated_at of the change → Tiki write confirmed (includes the polling delay).
+            stockFromChangeP50Ms: k.stockChangeLatencyP50Ms !== undefined ? Number(k.stockChangeLatencyP50Ms) : undefined,
+            stockFromChangeP95Ms: k.stockChangeLatencyP95Ms !== undefined ? Number(k.stockChangeLatencyP95Ms) : undefined,
+          }
+        : undefined,
     reconcile: k.lastReconcileAt ? { lastAt: k.lastReconcileAt, drifted: k.lastReconcileDrifted } : undefined,
     orderCompleteness: k.completenessCheckedAt
       ? { checkedAt: k.completenessCheckedAt, seen: k.completenessSeen, imported: k.completenessImported, missing: k.completenessMissing, repairedTotal: k.completenessRepairedTotal ?? 0 }

@@ -92,7 +92,7 @@ export const ConnectionSchema = z
     config: ConfigSchema,
     counts: z.object({ linkedVariants: z.number(), linkedProducts: z.number(), syncErrors: z.number(), ordersImported: z.number() }),
     lastStockPush: z.object({ at: z.string(), pushed: z.number(), skipped: z.number(), failed: z.number() }).optional(),
-    latency: z.object({ stockP50Ms: z.number().optional(), stockP95Ms: z.number().optional() }).optional(),
+    latency: z.object({ stockP50Ms: z.number().optional(), stockP95Ms: z.number().optional(), samples: z.number().optional(), stockFromChangeP50Ms: z.number().optional(), stockFromChangeP95Ms: z.number().optional() }).optional(),
     orderCompleteness: z.record(z.string(), z.unknown()).optional(),
     workflowId: z.string(),
   })
