@@ -8,6 +8,7 @@ import { pendingCredentialsId } from '../../activities/context';
 import {
   credentialsReplacedUpdate,
   disconnectUpdate,
+  linkRunProgressQuery,
   productsChangedSignal,
   pushNowUpdate,
   startLinkRunUpdate,
@@ -16,7 +17,7 @@ import {
   waitForVerificationUpdate,
   type ConnectionStatus,
 } from '../../workflows/definitions';
-import { connectionIdForShop, connectionWorkflowId, orderWorkflowId, stockSyncWorkflowId } from '../../workflows/ids';
+import { connectionIdForShop, connectionWorkflowId, linkRunWorkflowId, orderWorkflowId, stockSyncWorkflowId } from '../../workflows/ids';
 import { SA_CONNECTION_STATE, SA_SHOP_ID } from '../../workflows/search-attributes';
 import { retryImportSignal } from '../../workflows/order';
 import { ApiError, apiError } from '../errors';
@@ -157,15 +158,29 @@ export function connectionRoutes(deps: ApiDeps): Router {
       }
     }
     if (!run) throw apiError('LINK_RUN_NOT_FOUND');
-    res.status(202).json({ ...presentLinkRun(run), alreadyRunning: started.alreadyRunning });
+    res.status(202).json({ ...(await presentLiveLinkRun(c.shopId, run)), alreadyRunning: started.alreadyRunning });
   });
 
   r.get('/connections/:id/link-runs/:runId', async (req, res) => {
     const { id, runId } = parse(RunParams, req.params);
+    const c = await load(id);
     const run = await store.getLinkRun(id, runId);
     if (!run) throw apiError('LINK_RUN_NOT_FOUND');
-    res.json(presentLinkRun(run));
+    res.json(await presentLiveLinkRun(c.shopId, run));
   });
+
+  /** A running link run answers from its workflow's progress query (live); otherwise, or if that fails, from the store. */
+  async function presentLiveLinkRun(shopId: number, run: NonNullable<Awaited<ReturnType<typeof store.getLinkRun>>>) {
+    if (run.state !== 'running') return presentLinkRun(run);
+    try {
+      const live = await client.workflow.getHandle(linkRunWorkflowId(shopId, run.runId)).query(linkRunProgressQuery);
+      const { processed, total, linked, errors, warnings, phase, fetched } = live;
+      // The store may already hold the final state written after the query's snapshot: never go backwards.
+      return { ...presentLinkRun({ ...run, state: live.state, processed, total, linked, errors, warnings }), phase, fetched };
+    } catch {
+      return presentLinkRun(run);
+    }
+  }
 
   r.get('/connections/:id/links', async (req, res) => {
     const { id } = parse(ConnectionIdParams, req.params);
