@@ -6,6 +6,7 @@ import client from 'prom-client';
 import type { ApiDeps } from './context';
 import { ApiError, errorHandler } from './errors';
 import { requireBearer } from './security';
+import { dashboardApiRoutes, dashboardRoutes } from './routes/app';
 import { connectionRoutes } from './routes/connections';
 import { orderRoutes } from './routes/orders';
 import { systemRoutes } from './routes/system';
@@ -29,6 +30,7 @@ export function createApp(deps: ApiDeps): express.Express {
   // Webhooks read the raw body themselves (HMAC first).
   app.use(webhookRoutes(deps));
   app.use(systemRoutes(deps));
+  app.use(dashboardRoutes(deps));
 
   const v1 = express.Router();
   v1.use(
@@ -44,6 +46,7 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use(express.json({ limit: '256kb' }));
   v1.use(connectionRoutes(deps));
   v1.use(orderRoutes(deps));
+  v1.use(dashboardApiRoutes(deps));
   app.use('/v1', v1);
 
   app.use((_req, _res, next) => next(new ApiError(404, 'NOT_FOUND')));

@@ -1,0 +1,68 @@
+/** The dashboard's only way to the service: the /v1 API with the merchant's bearer token (kept in sessionStorage). */
+import type { ApiErrorBody, Connection, LinkRun, Order, Sources, SyncError } from './types';
+
+const TOKEN_KEY = 'haravan-tiki.token';
+
+export const token = {
+  get: (): string | null => sessionStorage.getItem(TOKEN_KEY),
+  set: (t: string) => sessionStorage.setItem(TOKEN_KEY, t.trim()),
+  clear: () => sessionStorage.removeItem(TOKEN_KEY),
+};
+
+/** An answer that is not 2xx: the API's stable code, its vi/en message and field-level issues. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly messageEn: string,
+    readonly messageVi: string,
+    readonly issues: { path: string; message: string }[] = [],
+  ) {
+    super(`${status} ${code}: ${messageEn}`);
+  }
+}
+
+export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${token.get() ?? ''}` };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (err) {
+    throw new ApiFailure(0, 'NETWORK', `The service is not reachable (${(err as Error).message})`, 'Không kết nối được tới dịch vụ');
+  }
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!res.ok) {
+    const e = (parsed as ApiErrorBody | undefined)?.error;
+    throw new ApiFailure(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? res.statusText, e?.messageVi ?? e?.message ?? res.statusText, e?.issues ?? []);
+  }
+  return parsed as T;
+}
+
+const enc = encodeURIComponent;
+const qs = (q: Record<string, string | number | undefined>) => {
+  const p = Object.entries(q).filter(([, v]) => v !== undefined && v !== '');
+  return p.length ? '?' + p.map(([k, v]) => `${enc(k)}=${enc(String(v))}`).join('&') : '';
+};
+
+export const api = {
+  listConnections: () => call<{ items: Connection[] }>('GET', '/v1/connections'),
+  getConnection: (id: string) => call<Connection>('GET', `/v1/connections/${enc(id)}`),
+  connect: (body: unknown) => call<Connection>('POST', '/v1/connections', body),
+  patchConfig: (id: string, patch: unknown) => call<Connection>('PATCH', `/v1/connections/${enc(id)}/config`, patch),
+  disconnect: (id: string) => call<Connection>('DELETE', `/v1/connections/${enc(id)}`),
+  startLinkRun: (id: string, body: { all: true; dryRun: boolean }) => call<LinkRun & { alreadyRunning: boolean }>('POST', `/v1/connections/${enc(id)}/link-runs`, body),
+  getLinkRun: (id: string, runId: string) => call<LinkRun>('GET', `/v1/connections/${enc(id)}/link-runs/${enc(runId)}`),
+  syncErrors: (id: string, q: { code?: string; page: number; limit: number }) => call<{ items: SyncError[]; total: number }>('GET', `/v1/connections/${enc(id)}/sync-errors${qs(q)}`),
+  pushNow: (id: string) => call<{ pushId: string }>('POST', `/v1/connections/${enc(id)}/stock-pushes`, {}),
+  orders: (id: string, q: { status?: string; page: number; limit: number }) => call<{ items: Order[]; total: number }>('GET', `/v1/connections/${enc(id)}/orders${qs(q)}`),
+  orderAction: (id: string, tikiCode: string, action: string, reason?: string) =>
+    call<{ order: Order; result: { labelUrl?: string; status?: string; tikiStatus?: string } }>('POST', `/v1/connections/${enc(id)}/orders/${enc(tikiCode)}/actions/${enc(action)}`, reason ? { reason } : {}),
+  sources: (id: string) => call<Sources>('GET', `/v1/connections/${enc(id)}/sources`),
+};

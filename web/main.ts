@@ -1,0 +1,198 @@
+/**
+ * The merchant dashboard (`/app`): asks for the API token once per browser session, then works the /v1 API
+ * with it. Vietnamese first; the English switch is remembered in localStorage.
+ */
+import { render } from 'preact';
+import { html } from 'htm/preact';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { api, ApiFailure, token } from './api';
+import type { Connection } from './types';
+import { I18nContext, Lang, makeI18n, useI18n } from './i18n';
+import { ErrorBox, StateBadge } from './components/common';
+import { ConnectForm } from './components/connect';
+import { Overview } from './components/overview';
+import { LinkPanel } from './components/link-run';
+import { SyncErrors } from './components/sync-errors';
+import { ConfigForm } from './components/config';
+import { Orders } from './components/orders';
+
+const LANG_KEY = 'haravan-tiki.lang';
+const REFRESH_MS = 2500;
+type Tab = 'overview' | 'link' | 'errors' | 'config' | 'orders';
+const TABS: [Tab, string][] = [
+  ['overview', 'tabOverview'],
+  ['link', 'tabLink'],
+  ['errors', 'tabErrors'],
+  ['config', 'tabConfig'],
+  ['orders', 'tabOrders'],
+];
+
+function App() {
+  const [lang, setLang] = useState<Lang>(() => (localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'vi'));
+  const [authed, setAuthed] = useState(() => !!token.get());
+  const i18n = useMemo(() => makeI18n(lang), [lang]);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = i18n.t('title');
+  }, [lang]);
+  const switchLang = () => {
+    const next: Lang = lang === 'vi' ? 'en' : 'vi';
+    localStorage.setItem(LANG_KEY, next);
+    setLang(next);
+  };
+  const signOut = () => {
+    token.clear();
+    setAuthed(false);
+  };
+  return html`<${I18nContext.Provider} value=${i18n}>
+    <header class="topbar">
+      <h1>${i18n.t('title')}</h1>
+      <div class="actions">
+        <button type="button" class="btn btn-ghost" onClick=${switchLang} data-testid="lang-switch">${i18n.t('language')}</button>
+        ${authed && html`<button type="button" class="btn btn-ghost" onClick=${signOut} data-testid="sign-out">${i18n.t('signOut')}</button>`}
+      </div>
+    </header>
+    <main>${authed ? html`<${Dashboard} onUnauthorized=${signOut} />` : html`<${TokenGate} onOk=${() => setAuthed(true)} />`}</main>
+  <//>`;
+}
+
+function TokenGate({ onOk }: { onOk: () => void }) {
+  const { t } = useI18n();
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const value = String(new FormData(e.target as HTMLFormElement).get('token') ?? '');
+    token.set(value);
+    try {
+      await api.listConnections();
+      onOk();
+    } catch (err) {
+      token.clear();
+      setError(err);
+    }
+  };
+  return html`<section class="card narrow" data-testid="token-gate">
+    <h2>${t('tokenTitle')}</h2>
+    <p class="muted">${t('tokenHelp')}</p>
+    <form onSubmit=${submit}>
+      <label class="field"><span>${t('tokenLabel')}</span><input name="token" type="password" autocomplete="off" required data-testid="token-input" /></label>
+      <${ErrorBox} error=${error} testId="token-error" />
+      <button type="submit" class="btn btn-primary" data-testid="token-submit">${t('signIn')}</button>
+    </form>
+  </section>`;
+}
+
+function Dashboard({ onUnauthorized }: { onUnauthorized: () => void }) {
+  const { t } = useI18n();
+  const [list, setList] = useState<Connection[] | null>(null);
+  const [selected, setSelected] = useState<string | null>(() => decodeURIComponent(location.hash.slice(1)) || null);
+  const [showConnect, setShowConnect] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const reload = useCallback(async () => {
+    try {
+      const { items } = await api.listConnections();
+      setList(items);
+      setError(null);
+      setSelected((cur) => (cur && items.some((c) => c.id === cur) ? cur : (items.find((c) => c.state === 'connected' || c.state === 'attention') ?? items[0])?.id ?? null));
+    } catch (err) {
+      if (err instanceof ApiFailure && err.status === 401) onUnauthorized();
+      else setError(err);
+    }
+  }, []);
+  useEffect(() => void reload(), []);
+  useEffect(() => {
+    if (selected) history.replaceState(null, '', `#${encodeURIComponent(selected)}`);
+  }, [selected]);
+
+  if (!list) return html`<p class="muted">${error ? html`<${ErrorBox} error=${error} />` : t('loading')}</p>`;
+  if (showConnect || list.length === 0) {
+    return html`<${ConnectForm}
+      onConnected=${(c: Connection) => {
+        setShowConnect(false);
+        setSelected(c.id);
+        void reload();
+      }}
+      onCancel=${list.length > 0 ? () => setShowConnect(false) : undefined}
+    />`;
+  }
+  return html`<div>
+    <div class="row-between toolbar">
+      <label class="inline">
+        ${t('connection')}
+        <select value=${selected ?? ''} onChange=${(e: Event) => setSelected((e.target as HTMLSelectElement).value)} data-testid="connection-select">
+          ${list.map((c) => html`<option value=${c.id}>${c.shopId} · ${t(`st_${c.state}`)}</option>`)}
+        </select>
+      </label>
+      <button type="button" class="btn" onClick=${() => setShowConnect(true)} data-testid="new-connection">+ ${t('newConnection')}</button>
+    </div>
+    <${ErrorBox} error=${error} />
+    ${selected && html`<${ConnectionView} key=${selected} id=${selected} onListChanged=${reload} />`}
+  </div>`;
+}
+
+function ConnectionView({ id, onListChanged }: { id: string; onListChanged: () => void }) {
+  const { t } = useI18n();
+  const [conn, setConn] = useState<Connection | null>(null);
+  const [tab, setTab] = useState<Tab>('overview');
+  const [error, setError] = useState<unknown>(null);
+  const [errorsVersion, setErrorsVersion] = useState(0);
+
+  const refresh = useCallback(async () => {
+    try {
+      setConn(await api.getConnection(id));
+      setError(null);
+    } catch (err) {
+      setError(err);
+    }
+  }, [id]);
+  useEffect(() => {
+    let stopped = false;
+    let timer: number | undefined;
+    const loop = async () => {
+      await refresh();
+      if (!stopped) timer = window.setTimeout(loop, REFRESH_MS);
+    };
+    void loop();
+    return () => {
+      stopped = true;
+      window.clearTimeout(timer);
+    };
+  }, [id]);
+
+  if (!conn) return html`<p class="muted">${error ? html`<${ErrorBox} error=${error} />` : t('loading')}</p>`;
+  const active = conn.state === 'connected' || conn.state === 'attention';
+  return html`<div data-testid="connection" data-connection-id=${conn.id} data-state=${conn.state}>
+    <nav class="tabs" role="tablist">
+      ${TABS.map(
+        ([k, label]) => html`<button type="button" role="tab" aria-selected=${tab === k} class=${tab === k ? 'tab tab-active' : 'tab'} onClick=${() => setTab(k)} data-testid=${`tab-${k}`}>
+          ${t(label)}${k === 'errors' && conn.counts.syncErrors > 0 ? html` <span class="count">${conn.counts.syncErrors}</span>` : null}
+        </button>`,
+      )}
+      <span class="tabs-state"><${StateBadge} state=${conn.state} /></span>
+    </nav>
+    ${!active && html`<div class="alert alert-info">${t('inactive')}</div>`}
+    <${ErrorBox} error=${error} />
+    ${tab === 'overview' &&
+    html`<${Overview}
+      conn=${conn}
+      onChanged=${() => {
+        void refresh();
+        onListChanged();
+      }}
+    />`}
+    ${tab === 'link' &&
+    html`<${LinkPanel}
+      conn=${conn}
+      onFinished=${() => {
+        setErrorsVersion((v) => v + 1);
+        void refresh();
+      }}
+    />`}
+    ${tab === 'errors' && html`<${SyncErrors} conn=${conn} version=${errorsVersion} />`}
+    ${tab === 'config' && html`<${ConfigForm} conn=${conn} onSaved=${(c: Connection) => setConn(c)} />`}
+    ${tab === 'orders' && html`<${Orders} conn=${conn} />`}
+  </div>`;
+}
+
+render(html`<${App} />`, document.getElementById('app')!);

@@ -1,0 +1,95 @@
+/** The API shapes the dashboard reads (shared/spec/api.md; only the fields it shows). */
+export interface Config {
+  syncPrice: boolean;
+  syncQuantity: boolean;
+  processOrdersInHaravan: boolean;
+  inventoryLocationIds: number[];
+  orderLocationId?: number;
+  tikiWarehouseIds: number[];
+  oversellQuantity: number;
+  untrackedQuantity: number;
+  stockRatioPercent: number;
+  safetyStock: number;
+  restockOnCancel: boolean;
+  reconcileIntervalSeconds: number;
+  [key: string]: unknown;
+}
+
+export type ConnectionState = 'connecting' | 'connected' | 'attention' | 'disconnecting' | 'disconnected' | 'failed';
+
+export interface Connection {
+  id: string;
+  shopId: number;
+  state: ConnectionState;
+  attention?: { code: string; message: string; messageVi?: string };
+  config: Config;
+  counts: { linkedVariants: number; linkedProducts: number; syncErrors: number; ordersImported: number };
+  lastStockPush?: { at: string; pushed: number; skipped: number; failed: number };
+  latency?: { stockP50Ms?: number; stockP95Ms?: number; samples?: number };
+  reconcile?: { lastAt: string; drifted?: number };
+  orderCompleteness?: { checkedAt: string; seen?: number; imported?: number; missing?: number; repairedTotal?: number };
+  activeLinkRunId?: string;
+  tikiSeller?: { id?: number; name?: string; warehouseIds?: number[] };
+  workflowId: string;
+  createdAt?: string;
+  connectedAt?: string;
+  disconnectedAt?: string;
+}
+
+export interface LinkOutcome {
+  haravanProductId: number;
+  haravanVariantId: number;
+  barcode: string | null;
+  status: 'linked' | 'error' | 'warning';
+  link?: { tikiProductId: number; tikiSku: string; barcode: string };
+  issues: { code: string; severity: string; message: string; messageVi: string }[];
+}
+
+export interface LinkRun {
+  runId: string;
+  state: 'running' | 'completed' | 'failed';
+  dryRun: boolean;
+  processed: number;
+  total: number;
+  linked: number;
+  errors: number;
+  warnings: number;
+  outcomes?: LinkOutcome[];
+}
+
+export interface SyncError {
+  code: string;
+  severity: 'error' | 'warning' | 'info';
+  haravanProductId?: number;
+  haravanVariantId?: number;
+  barcode?: string;
+  message: string;
+  messageVi: string;
+  at: string;
+}
+
+export interface Order {
+  tikiCode: string;
+  haravanOrderId?: number;
+  status: string;
+  tikiStatus: string;
+  fulfillmentType?: string;
+  items: { tikiSku: string; haravanVariantId?: number; quantity: number; price: number; name?: string }[];
+  customer: { name: string | null; phone: string | null; email: string | null };
+  warnings: string[];
+  atRisk: boolean;
+  deadlineAt?: string;
+  labelUrl?: string;
+  tikiCreatedAt?: string;
+  importedAt?: string;
+}
+
+export interface Sources {
+  locations: { id: number; name: string; primary: boolean }[];
+  warehouses: { id: number; name: string; primary: boolean }[];
+  error?: { code: string; message: string; messageVi: string };
+}
+
+export interface ApiErrorBody {
+  error?: { code: string; message: string; messageVi?: string; issues?: { path: string; message: string }[] };
+}
