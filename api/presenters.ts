@@ -34,7 +34,16 @@ export function presentConnection(
         : undefined,
     reconcile: k.lastReconcileAt ? { lastAt: k.lastReconcileAt, drifted: k.lastReconcileDrifted } : undefined,
     orderCompleteness: k.completenessCheckedAt
-      ? { checkedAt: k.completenessCheckedAt, seen: k.completenessSeen, imported: k.completenessImported, missing: k.completenessMissing, repairedTotal: k.completenessRepairedTotal ?? 0 }
+      ? {
+          checkedAt: k.completenessCheckedAt,
+          from: k.completenessFrom,
+          seen: k.completenessSeen,
+          imported: k.completenessImported,
+          pending: k.completenessPending ?? 0,
+          missing: k.completenessMissing,
+          repaired: k.completenessRepaired ?? 0,
+          repairedTotal: k.completenessRepairedTotal ?? 0,
+        }
       : undefined,
     activeLinkRunId: live?.activeLinkRunId,
     tikiSeller: c.tikiSeller ? { id: c.tikiSeller.id, name: c.tikiSeller.name, warehouseIds: c.tikiSeller.warehouseIds } : undefined,
