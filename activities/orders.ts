@@ -6,6 +6,11 @@
  * Exactly-once import: the store mapping is checked first; the create attempt is recorded *before* the
  * Haravan call; any later attempt first looks the order up on Haravan by its Tiki reference (note
  * attribute / tag), so a create that timed out after Haravan committed it is found, not repeated.
+ * A later attempt can only start once the previous one has ended (failed, or passed its start-to-close
+ * timeout); the create call is only *started* early in an attempt (CREATE_START_BUDGET_MS), so that by the
+ * time the next attempt looks the order up, the previous create request has been answered or abandoned
+ * (HTTP timeout) — the lookup never races an in-flight create. One workflow per Tiki order (fixed id) makes
+ * concurrent imports of the same order impossible; the store mapping outlives workflow retention and resets.
  */
 import { heartbeat, sleep as activitySleep, Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -46,6 +51,8 @@ export interface ImportResult {
   tikiStatus: string;
   terminal: boolean;
   deadlineAt?: string | null;
+  /** When the order becomes "at risk" (deadline − `atRiskHoursBeforeDeadline`), for the workflow's timer. */
+  riskAt?: string | null;
 }
 
 export interface StatusResult {
@@ -53,12 +60,30 @@ export interface StatusResult {
   tikiStatus: string;
   terminal: boolean;
   deadlineAt?: string | null;
+  riskAt?: string | null;
   atRisk: boolean;
+  /** `autoConfirmBeforeDeadline` is on and the order is worked in Haravan: confirm it when it becomes at risk. */
+  autoConfirm: boolean;
+}
+
+export interface CompletenessFigures {
+  seen: number;
+  imported: number;
+  /** Known to the service (order workflow running or an import attempted) but not in Haravan yet. */
+  pending: number;
+  /** Neither the event queue nor the sweep had handed them on: dispatched by this check. */
+  missing: number;
+  /** Of the missing ones, how many were verified imported into Haravan before the check ended. */
+  repaired: number;
 }
 
 const QUEUE_EVENT_TYPES = ['ORDER_CREATED_SUCCESSFULLY', 'ORDER_STATUS_UPDATED'];
 const LOOKUP_SLACK_MS = 10 * 60_000;
 const SWEEP_OVERLAP_MS = 5 * 60_000;
+/** A create call starts at most this long after its attempt was scheduled (see the module comment). */
+const CREATE_START_BUDGET_MS = 30_000;
+/** How long a completeness check waits for the orders it dispatched to reach Haravan. */
+const REPAIR_WAIT_MS = 120_000;
 
 const itemStatuses = (o: TikiOrder) => o.items.map((i) => i.confirmation?.status ?? null);
 const asInput = (o: TikiOrder) => o as unknown as TikiOrderInput;
@@ -82,7 +107,9 @@ export function createOrderActivities(deps: ActivityDeps) {
         args: [{ connectionId, shopId, tikiCode }],
         signal: tikiOrderEventSignal,
         signalArgs: [{ reason, status, eventId }],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // A closed run (finished, skipped as too old, stopped by a disconnect) may be followed by a new one: the
+        // store mapping, not workflow retention, is what dedupes, so a later event or check is never lost.
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
         typedSearchAttributes: [
           { key: SA_SHOP_ID, value: String(shopId) },
           { key: SA_TIKI_ORDER_CODE, value: tikiCode },
@@ -91,10 +118,53 @@ export function createOrderActivities(deps: ActivityDeps) {
       } as never);
       return 'started-or-signalled';
     } catch (err) {
-      // The order's workflow already finished (terminal state): nothing more to do for it.
       if (err instanceof WorkflowExecutionAlreadyStartedError) return 'closed';
       throw err;
     }
+  }
+
+  /** Is the order's lifecycle workflow running now? */
+  async function workflowRunning(connectionId: string, tikiCode: string): Promise<boolean> {
+    try {
+      const d = await temporal.workflow.getHandle(orderWorkflowId(shopIdFromConnectionId(connectionId), tikiCode)).describe();
+      return d.status.name === 'RUNNING';
+    } catch {
+      return false;
+    }
+  }
+
+  /** Tiki orders created in [from, now) in accepted statuses, compared with the store; missing ones are dispatched. */
+  async function completeness(connectionId: string, from: Date, reason: string): Promise<CompletenessFigures> {
+    const { tiki } = await clients.forConnection(connectionId);
+    const codes: string[] = [];
+    for await (const page of tiki.listAllOrders({ createdFrom: from, status: { nin: [...TIKI_PRE_ACCEPTANCE_STATUSES] } })) {
+      for (const o of page.items) if (isImportable(asInput(o), from)) codes.push(String(o.code));
+      heartbeat({ seen: codes.length });
+    }
+    const known = await store.knownOrderCodes(connectionId, codes);
+    const missing: string[] = [];
+    let pending = 0;
+    for (const code of codes) {
+      if (known.has(code)) continue;
+      const rec = await store.getOrder(connectionId, code);
+      if (rec?.createAttemptedAt || (await workflowRunning(connectionId, code))) {
+        // In flight, or failed and waiting in the failure inbox: the order workflow owns it.
+        pending++;
+        continue;
+      }
+      missing.push(code);
+    }
+    for (const code of missing) await dispatch(connectionId, code, reason);
+    // Verify: a repaired order is one that actually reached Haravan, not one that was merely handed on.
+    let repaired = 0;
+    const until = Date.now() + (missing.length > 0 ? REPAIR_WAIT_MS : 0);
+    for (;;) {
+      repaired = (await store.knownOrderCodes(connectionId, missing)).size;
+      if (repaired === missing.length || Date.now() >= until) break;
+      heartbeat({ seen: codes.length, missing: missing.length, repaired });
+      await activitySleep(1_000);
+    }
+    return { seen: codes.length, imported: known.size, pending, missing: missing.length, repaired };
   }
 
   async function orderLocation(connectionId: string): Promise<number | undefined> {
@@ -106,7 +176,7 @@ export function createOrderActivities(deps: ActivityDeps) {
     for (const q of [phone, email]) {
       if (!q) continue;
       const found = await c.haravan.searchCustomers(q);
-      const hit = found.find((x) => (phone && normalizeDigits(x.phone) === normalizeDigits(phone)) || (email && x.email?.toLowerCase() === email.toLowerCase()));
+      const hit = found.find((x) => sameCustomer(x, phone, email));
       if (hit) return Number(hit.id);
     }
     if (!phone && !email) return undefined;
@@ -119,7 +189,8 @@ export function createOrderActivities(deps: ActivityDeps) {
         for (const q of [phone, email]) {
           if (!q) continue;
           const found = await c.haravan.searchCustomers(q);
-          if (found[0]) return Number(found[0].id);
+          const hit = found.find((x) => sameCustomer(x, phone, email));
+          if (hit) return Number(hit.id);
         }
       }
       throw err;
@@ -147,11 +218,18 @@ export function createOrderActivities(deps: ActivityDeps) {
     };
   }
 
+  /**
+   * Mirror Tiki's status into the Haravan order. The base is the Tiki status last written on the Haravan order
+   * (`tiki_status` note attribute, set at creation and by every mirror), so a mirror interrupted after the store
+   * moved on is completed by the next one; `prevTikiStatus` is the fallback for orders without that note.
+   */
   async function applyMirror(connectionId: string, c: ConnectionClients, rec: OrderRecord, prevTikiStatus: string | null, next: TikiOrder, handledInHaravan: boolean, restock: boolean) {
     if (!rec.haravanOrderId) return;
-    const actions = mirrorActions(prevTikiStatus, next.status, { processOrdersInHaravan: handledInHaravan, restockOnCancel: restock });
-    if (actions.length === 0) return;
     const current = await c.haravan.getOrder(rec.haravanOrderId);
+    const noted = (current.note_attributes ?? []).find((x) => x.name === 'tiki_status')?.value;
+    const base = typeof noted === 'string' && noted ? noted : prevTikiStatus;
+    const actions = mirrorActions(base, next.status, { processOrdersInHaravan: handledInHaravan, restockOnCancel: restock });
+    if (actions.length === 0) return;
     const cancelled = current.cancelled_status === 'cancelled' || !!current.cancelled_at;
     for (const a of actions) {
       if (a === 'confirm' && current.confirmed_status !== 'confirmed' && !cancelled) await c.haravan.confirmOrder(rec.haravanOrderId);
@@ -167,7 +245,7 @@ export function createOrderActivities(deps: ActivityDeps) {
         await c.haravan.updateOrder(rec.haravanOrderId, { note_attributes: [...attrs, { name: 'tiki_status', value: next.status }] });
       }
     }
-    await store.audit(connectionId, 'order-mirrored', { tikiCode: rec.tikiCode, from: prevTikiStatus, to: next.status, actions });
+    await store.audit(connectionId, 'order-mirrored', { tikiCode: rec.tikiCode, from: base, to: next.status, actions });
   }
 
   return {
@@ -216,6 +294,9 @@ export function createOrderActivities(deps: ActivityDeps) {
             latest.set(String(code), { status: payload.status, id: String(e.id) });
           }
           for (const [code, ev] of latest) {
+            // A re-delivered event about an order already imported and finished in that very status: nothing to do.
+            const rec = await store.getOrder(connectionId, code);
+            if (rec?.haravanOrderId && isTerminal(rec.status as OurOrderStatus) && ev.status === rec.tikiStatus) continue;
             await dispatch(connectionId, code, 'tiki-event', ev.status, ev.id);
             dispatched++;
           }
@@ -237,7 +318,8 @@ export function createOrderActivities(deps: ActivityDeps) {
     async sweepOrders(connectionId: string): Promise<{ seen: number; dispatched: number }> {
       try {
         const { tiki } = await clients.forConnection(connectionId);
-        const from = Math.max((await since(connectionId)).getTime(), Date.parse((await store.getCursor(connectionId, 'tiki-sweep')) ?? '') - SWEEP_OVERLAP_MS || 0);
+        const sinceAt = await since(connectionId);
+        const from = Math.max(sinceAt.getTime(), Date.parse((await store.getCursor(connectionId, 'tiki-sweep')) ?? '') - SWEEP_OVERLAP_MS || 0);
         const started = new Date();
         let seen = 0;
         let dispatched = 0;
@@ -245,8 +327,9 @@ export function createOrderActivities(deps: ActivityDeps) {
           for (const o of page.items) {
             seen++;
             const rec = await store.getOrder(connectionId, String(o.code));
+            // Unchanged since we last saw it, or created before the import start (and never imported): skip.
             if (rec?.haravanOrderId && rec.tikiStatus === o.status) continue;
-            if (rec && isTerminal(rec.status as OurOrderStatus)) continue;
+            if (!rec && !isImportable(asInput(o), sinceAt)) continue;
             await dispatch(connectionId, String(o.code), 'sweep', o.status);
             dispatched++;
           }
@@ -259,28 +342,38 @@ export function createOrderActivities(deps: ActivityDeps) {
       }
     },
 
-    /** Completeness: compare Tiki's orders of a window with what was imported and repair the gaps. */
-    async checkCompleteness(connectionId: string, windowMs: number): Promise<{ seen: number; imported: number; missing: number }> {
+    /**
+     * Completeness: compare Tiki's orders created in a window (default the last `windowMs`, never before the
+     * import start) with the imported set; dispatch the missing ones and verify they reached Haravan. The
+     * figures (seen / imported / pending / missing / repaired) go to the connection status.
+     */
+    async checkCompleteness(connectionId: string, windowMs: number): Promise<CompletenessFigures> {
       try {
-        const { tiki } = await clients.forConnection(connectionId);
         const from = new Date(Math.max(Date.now() - windowMs, (await since(connectionId)).getTime()));
-        const codes: string[] = [];
-        for await (const page of tiki.listAllOrders({ createdFrom: from, status: { nin: [...TIKI_PRE_ACCEPTANCE_STATUSES] } })) {
-          for (const o of page.items) codes.push(String(o.code));
-          heartbeat({ seen: codes.length });
-        }
-        const known = await store.knownOrderCodes(connectionId, codes);
-        const missing = codes.filter((c) => !known.has(c));
-        for (const code of missing) await dispatch(connectionId, code, 'completeness');
-        const figures = { seen: codes.length, imported: known.size, missing: missing.length };
+        const figures = await completeness(connectionId, from, 'completeness');
         await store.setCounters(connectionId, {
           completenessCheckedAt: new Date().toISOString(),
+          completenessFrom: from.toISOString(),
           completenessSeen: figures.seen,
           completenessImported: figures.imported,
+          completenessPending: figures.pending,
           completenessMissing: figures.missing,
+          completenessRepaired: figures.repaired,
         });
-        if (missing.length > 0) await store.bumpCounters(connectionId, { completenessRepairedTotal: missing.length });
+        if (figures.repaired > 0) await store.bumpCounters(connectionId, { completenessRepairedTotal: figures.repaired });
         logger.info({ connectionId, ...figures }, 'order completeness');
+        return figures;
+      } catch (err) {
+        throw toFailure(err);
+      }
+    },
+
+    /** Backfill after `importOrdersSince` is set (at connect or later): import every accepted order created since. */
+    async backfillOrders(connectionId: string): Promise<CompletenessFigures> {
+      try {
+        const figures = await completeness(connectionId, await since(connectionId), 'backfill');
+        if (figures.repaired > 0) await store.bumpCounters(connectionId, { backfilledOrders: figures.repaired });
+        await store.audit(connectionId, 'orders-backfilled', { ...figures });
         return figures;
       } catch (err) {
         throw toFailure(err);
@@ -289,6 +382,7 @@ export function createOrderActivities(deps: ActivityDeps) {
 
     /** Import one Tiki order into Haravan exactly once (see the module comment). */
     async importOrder(connectionId: string, tikiCode: string): Promise<ImportResult> {
+      const attemptStartedAt = Date.now(); // local clock: no skew against the server's timestamps
       try {
         const conn = await store.getConnection(connectionId);
         if (!conn) throw ApplicationFailure.nonRetryable(`unknown connection ${connectionId}`, 'CONNECTION_NOT_ACTIVE');
@@ -302,8 +396,13 @@ export function createOrderActivities(deps: ActivityDeps) {
         if (!prev && !isImportable(asInput(o), await since(connectionId))) {
           return { state: 'skipped-old', status, tikiStatus: o.status, terminal: true };
         }
+        const hours = conn.config.atRiskHoursBeforeDeadline;
         if (prev?.haravanOrderId) {
-          return { state: 'imported', haravanOrderId: prev.haravanOrderId, status: prev.status, tikiStatus: prev.tikiStatus, terminal: isTerminal(prev.status as OurOrderStatus), deadlineAt: prev.deadlineAt };
+          // Already in Haravan (a new workflow run after the previous one closed, a reset, or a re-delivered event):
+          // never create again; bring the status up to date and mirror what changed meanwhile (e.g. a return).
+          const rec = await store.upsertOrder(connectionId, { ...toRecord(o, null, prev, hours), haravanOrderId: prev.haravanOrderId });
+          await applyMirror(connectionId, c, rec, prev.tikiStatus, o, conn.config.processOrdersInHaravan, conn.config.restockOnCancel);
+          return { state: 'imported', haravanOrderId: prev.haravanOrderId, status: rec.status, tikiStatus: rec.tikiStatus, terminal: isTerminal(rec.status as OurOrderStatus), deadlineAt: rec.deadlineAt, riskAt: riskAtOf(rec.deadlineAt, hours) };
         }
 
         const links = await store.getLinksByTikiKeys(connectionId, o.items.flatMap((i) => [String(i.product.sku ?? ''), String(i.product.seller_product_code ?? '')]).filter(Boolean));
@@ -322,12 +421,22 @@ export function createOrderActivities(deps: ActivityDeps) {
 
         // Record the attempt *before* calling Haravan: a retry then knows to look for a committed order.
         const attemptAt = prev?.createAttemptedAt ?? new Date().toISOString();
-        await store.upsertOrder(connectionId, { ...toRecord(o, mapped, prev, conn.config.atRiskHoursBeforeDeadline), createAttemptedAt: attemptAt });
+        await store.upsertOrder(connectionId, { ...toRecord(o, mapped, prev, hours), createAttemptedAt: attemptAt });
 
+        // An earlier attempt may have created it (the answer was lost): look it up by its Tiki reference first.
         let haravanOrder = prev?.createAttemptedAt
           ? await c.haravan.findOrderByReference({ tikiCode, createdAtMin: new Date(Date.parse(prev.createAttemptedAt) - LOOKUP_SLACK_MS).toISOString() })
           : null;
-        if (!haravanOrder) haravanOrder = await c.haravan.createOrder(mapped.body as never);
+        if (!haravanOrder) {
+          // Start the create only early in the attempt: then it has been answered or abandoned before any later
+          // attempt (which can only start after this one's start-to-close timeout) looks the order up.
+          const info = Context.current().info;
+          const late = Date.now() - attemptStartedAt > Math.min(CREATE_START_BUDGET_MS, info.startToCloseTimeoutMs / 4);
+          if (late || Context.current().cancellationSignal.aborted) {
+            throw ApplicationFailure.retryable('the create call would start too late in this attempt; the next attempt looks the order up first', 'ORDER_CREATE_DEFERRED');
+          }
+          haravanOrder = await c.haravan.createOrder(mapped.body as never);
+        }
 
         await store.patchOrder(connectionId, tikiCode, { haravanOrderId: Number(haravanOrder.id), importedAt: new Date().toISOString() });
         await store.resolveFailures(connectionId, 'order-import', tikiCode);
@@ -339,7 +448,7 @@ export function createOrderActivities(deps: ActivityDeps) {
         // The order may have moved on Tiki before it reached Haravan (e.g. already cancelled): mirror it now.
         const rec = (await store.getOrder(connectionId, tikiCode))!;
         await applyMirror(connectionId, c, rec, null, o, conn.config.processOrdersInHaravan, conn.config.restockOnCancel);
-        return { state: 'imported', haravanOrderId: Number(haravanOrder.id), status, tikiStatus: o.status, terminal: isTerminal(status), deadlineAt: rec.deadlineAt };
+        return { state: 'imported', haravanOrderId: Number(haravanOrder.id), status, tikiStatus: o.status, terminal: isTerminal(status), deadlineAt: rec.deadlineAt, riskAt: riskAtOf(rec.deadlineAt, hours) };
       } catch (err) {
         const failure = toFailure(err);
         if (failure instanceof ApplicationFailure && failure.nonRetryable) {
@@ -367,10 +476,16 @@ export function createOrderActivities(deps: ActivityDeps) {
         const prev = await store.getOrder(connectionId, tikiCode);
         const hours = conn?.config.atRiskHoursBeforeDeadline ?? 2;
         const rec = await store.upsertOrder(connectionId, { ...toRecord(o, null, prev, hours), haravanOrderId: prev?.haravanOrderId ?? null });
-        if (prev && prev.tikiStatus !== o.status) {
-          await applyMirror(connectionId, c, rec, prev.tikiStatus, o, conn?.config.processOrdersInHaravan ?? true, conn?.config.restockOnCancel ?? true);
-        }
-        return { status: rec.status, tikiStatus: rec.tikiStatus, terminal: isTerminal(rec.status as OurOrderStatus), deadlineAt: rec.deadlineAt, atRisk: !!rec.atRisk };
+        if (prev) await applyMirror(connectionId, c, rec, prev.tikiStatus, o, conn?.config.processOrdersInHaravan ?? true, conn?.config.restockOnCancel ?? true);
+        return {
+          status: rec.status,
+          tikiStatus: rec.tikiStatus,
+          terminal: isTerminal(rec.status as OurOrderStatus),
+          deadlineAt: rec.deadlineAt,
+          riskAt: riskAtOf(rec.deadlineAt, hours),
+          atRisk: !!rec.atRisk,
+          autoConfirm: !!conn?.config.autoConfirmBeforeDeadline && !!conn?.config.processOrdersInHaravan,
+        };
       } catch (err) {
         throw toFailure(err);
       }
@@ -379,6 +494,20 @@ export function createOrderActivities(deps: ActivityDeps) {
     async markAtRisk(connectionId: string, tikiCode: string, atRisk: boolean): Promise<void> {
       await store.patchOrder(connectionId, tikiCode, { atRisk });
       if (atRisk) await store.audit(connectionId, 'order-at-risk', { tikiCode });
+    },
+
+    /** The import failed for good (non-retryable, or retries exhausted): make sure it is in the failure inbox. */
+    async recordImportFailure(connectionId: string, tikiCode: string, code: string, detail: string): Promise<void> {
+      const m = messageFor('ORDER_IMPORT_FAILED');
+      await store.recordFailure({
+        connectionId,
+        kind: 'order-import',
+        ref: tikiCode,
+        code,
+        message: `${m.en}: ${detail}`,
+        messageVi: `${m.vi}: ${detail}`,
+        details: { tikiCode },
+      });
     },
 
     /**
@@ -484,6 +613,17 @@ function alreadyApplied(action: OrderAction, o: TikiOrder): boolean {
 
 function normalizeDigits(v: unknown): string {
   return String(v ?? '').replace(/\D/g, '').replace(/^84/, '0');
+}
+
+/** The same buyer: same phone (digits, `84` read as `0`) or same email (case-insensitive). */
+function sameCustomer(x: { phone?: unknown; email?: unknown }, phone: string | null, email: string | null): boolean {
+  if (phone && normalizeDigits(x.phone) === normalizeDigits(phone)) return true;
+  return !!email && typeof x.email === 'string' && x.email.toLowerCase() === email.toLowerCase();
+}
+
+function riskAtOf(deadlineAt: string | null | undefined, hoursBefore: number): string | null {
+  if (!deadlineAt) return null;
+  return new Date(Date.parse(deadlineAt) - hoursBefore * 3600_000).toISOString();
 }
 
 export type OrderActivities = ReturnType<typeof createOrderActivities>;

@@ -1,7 +1,8 @@
 /**
  * Order intake for one connection (long-lived child `order-intake-<shopId>`): the Tiki event queue pulled
  * in a heartbeating activity for speed, an order-listing sweep every few minutes as a safety net, and a
- * daily completeness check. All three hand orders to the same idempotent per-order workflow.
+ * daily completeness check. All three hand orders to the same idempotent per-order workflow. When the merchant
+ * sets `importOrdersSince` (at connect or later), a backfill imports every accepted order created since then.
  */
 import { continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { OrderActivities } from '../activities/orders';
@@ -14,7 +15,7 @@ export interface OrderIntakeInput {
   shopId: number;
   config: Config;
   parentWorkflowId: string;
-  carried?: { paused: boolean; nextAt: Record<string, number>; queueReady: boolean };
+  carried?: { paused: boolean; nextAt: Record<string, number>; queueReady: boolean; backfillPending?: boolean };
 }
 
 const POLL_DURATION_MS = 60_000;
@@ -35,7 +36,9 @@ export async function orderIntakeWorkflow(input: OrderIntakeInput): Promise<void
   const { connectionId } = input;
   let config = input.config;
   let queueReady = input.carried?.queueReady ?? false;
+  let backfillPending = input.carried ? !!input.carried.backfillPending : !!input.config.importOrdersSince;
   setHandler(configChangedSignal, ({ config: next }) => {
+    if (next.importOrdersSince && next.importOrdersSince !== config.importOrdersSince) backfillPending = true;
     config = next;
   });
 
@@ -63,8 +66,12 @@ export async function orderIntakeWorkflow(input: OrderIntakeInput): Promise<void
         run: () => jobs.checkCompleteness(connectionId, COMPLETENESS_WINDOW_MS),
       },
     ],
-    hasJob: () => false,
-    nextJob: () => undefined,
-    continueAsNew: (state) => continueAsNew<typeof orderIntakeWorkflow>({ ...input, config, carried: { ...state, queueReady } }),
+    hasJob: () => backfillPending,
+    nextJob: () => {
+      if (!backfillPending) return undefined;
+      backfillPending = false;
+      return () => jobs.backfillOrders(connectionId);
+    },
+    continueAsNew: (state) => continueAsNew<typeof orderIntakeWorkflow>({ ...input, config, carried: { ...state, queueReady, backfillPending } }),
   });
 }

@@ -1,8 +1,16 @@
 /**
- * One Tiki order's life in Haravan (`order-<shopId>-<tikiCode>`, started by signal-with-start so a second
- * start is impossible): import exactly once, then mirror Tiki's status changes and run the merchant's
- * actions until the order reaches a terminal state. It watches Tiki's confirmation deadline and flags the
- * order at risk before it; it never acts on the merchant's behalf.
+ * One Tiki order's life in Haravan (`order-<shopId>-<tikiCode>`, started by signal-with-start, so at most one
+ * run is open per order): import exactly once, then mirror Tiki's status changes and run the merchant's actions
+ * until the order reaches a terminal state. The store mapping (not this workflow's retention) is what dedupes,
+ * so a later run for the same order — after this one closed, or a reset — finds the Haravan order and never
+ * creates it again.
+ *
+ * Deadline: it wakes at Tiki's confirmation deadline minus `atRiskHoursBeforeDeadline` and flags the order at
+ * risk (visible in the API). It acts on the merchant's behalf only when `autoConfirmBeforeDeadline` is on (and
+ * orders are worked in Haravan): then it confirms availability (ready-to-ship) at that moment.
+ *
+ * History stays bounded: each wake-up adds a handful of events, and the run continues as new when Temporal
+ * suggests it (in every phase), carrying only the small state below.
  */
 import {
   ActivityFailure,
@@ -11,18 +19,29 @@ import {
   condition,
   continueAsNew,
   defineSignal,
+  log,
   proxyActivities,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { OrderActivities } from '../activities/orders';
-import { historyFull } from './long-lived';
+import { isTerminal, type OurOrderStatus } from '../domain/orders';
 import { OrderActionResult, orderActionUpdate, orderStatusQuery, stopSignal, tikiOrderEventSignal } from './definitions';
 
 export interface OrderInput {
   connectionId: string;
   shopId: number;
   tikiCode: string;
-  carried?: { haravanOrderId?: number; status: string; tikiStatus: string; deadlineAt?: string | null; atRisk: boolean };
+  carried?: {
+    haravanOrderId?: number;
+    status: string;
+    tikiStatus: string;
+    deadlineAt?: string | null;
+    riskAt?: string | null;
+    atRisk: boolean;
+    refresh?: boolean;
+    autoConfirmed?: boolean;
+  };
 }
 
 /** POST .../failures/:id/retry: try a permanently failed import again. */
@@ -30,9 +49,14 @@ export const retryImportSignal = defineSignal('retryImport');
 
 const ACTIONS = ['print-label', 'ready-to-ship', 'cancel'];
 const NOT_ACCEPTED_RECHECK = '5 minutes';
+/** A failed import (already in the failure inbox) is tried again by itself this often, besides on request. */
+const FAILED_IMPORT_RECHECK = '30 minutes';
+/** Without any event, the order is re-read this often (safety net besides the intake's sweep). */
+const IDLE_RECHECK_MS = 86_400_000;
 
 const acts = proxyActivities<OrderActivities>({
-  startToCloseTimeout: '1 minute',
+  // Long enough for a create call started early in the attempt to be answered or abandoned (activities/orders.ts).
+  startToCloseTimeout: '3 minutes',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 30 },
 });
 const actions = proxyActivities<OrderActivities>({
@@ -46,11 +70,24 @@ export async function orderWorkflow(input: OrderInput): Promise<{ status: string
   let tikiStatus = input.carried?.tikiStatus ?? 'queueing';
   let haravanOrderId = input.carried?.haravanOrderId;
   let deadlineAt = input.carried?.deadlineAt ?? null;
+  let riskAt = input.carried?.riskAt ?? null;
   let atRisk = input.carried?.atRisk ?? false;
-  let refresh = false;
+  let autoConfirmed = input.carried?.autoConfirmed ?? false;
+  let refresh = input.carried?.refresh ?? false;
   let stopping = false;
   let retryRequested = false;
   let terminal = false;
+  // Status syncs and merchant actions touch the same order: one at a time.
+  let busy = false;
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    await condition(() => !busy);
+    busy = true;
+    try {
+      return await fn();
+    } finally {
+      busy = false;
+    }
+  };
 
   setHandler(tikiOrderEventSignal, () => {
     refresh = true;
@@ -65,64 +102,98 @@ export async function orderWorkflow(input: OrderInput): Promise<{ status: string
   setHandler(
     orderActionUpdate,
     async ({ action, reason }): Promise<OrderActionResult> => {
-      const res = await actions.runOrderAction(connectionId, tikiCode, action, reason);
+      const res = await exclusive(() => actions.runOrderAction(connectionId, tikiCode, action, reason));
       status = res.status;
       tikiStatus = res.tikiStatus;
+      if (isTerminal(res.status as OurOrderStatus)) terminal = true;
       return res;
     },
     {
       validator: ({ action }) => {
         if (!ACTIONS.includes(action)) throw ApplicationFailure.nonRetryable(`unknown action ${action}`, 'VALIDATION_FAILED');
         if (!haravanOrderId) throw ApplicationFailure.nonRetryable('the order is not imported yet', 'INVALID_ORDER_STATE');
+        if (terminal) throw ApplicationFailure.nonRetryable(`the order is ${status}`, 'INVALID_ORDER_STATE');
       },
     },
   );
 
+  const carry = (): Promise<never> =>
+    continueAsNew<typeof orderWorkflow>({
+      ...input,
+      carried: { haravanOrderId, status, tikiStatus, deadlineAt, riskAt, atRisk, refresh, autoConfirmed },
+    });
+
   // ---------------------------------------------------------------- 1. import exactly once
   while (!haravanOrderId && !stopping) {
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await carry();
+    }
     try {
+      refresh = false;
       const res = await acts.importOrder(connectionId, tikiCode);
       status = res.status;
       tikiStatus = res.tikiStatus;
-      if (res.state === 'skipped-old') return { status: 'skipped', tikiStatus };
+      if (res.state === 'skipped-old') {
+        await condition(allHandlersFinished);
+        return { status: 'skipped', tikiStatus };
+      }
       if (res.state === 'not-accepted') {
         // Not accepted by Tiki yet (payment pending): wait for its event, re-check now and then.
-        refresh = false;
-        await condition(() => refresh || stopping, NOT_ACCEPTED_RECHECK);
+        await condition(() => refresh || stopping || workflowInfo().continueAsNewSuggested, NOT_ACCEPTED_RECHECK);
         continue;
       }
       haravanOrderId = res.haravanOrderId;
       deadlineAt = res.deadlineAt ?? null;
+      riskAt = res.riskAt ?? null;
       terminal = res.terminal;
     } catch (err) {
-      // Failed permanently (already in the failure inbox): wait for a retry request, never drop the order.
       const cause = err instanceof ActivityFailure ? err.cause : err;
       if (cause instanceof ApplicationFailure && cause.type === 'CONNECTION_NOT_ACTIVE') return { status, tikiStatus };
+      // Failed for good (non-retryable, or retries exhausted): make sure it is in the failure inbox, then wait
+      // for a retry request, a new Tiki event, or the periodic re-check — an order is never dropped.
+      const code = cause instanceof ApplicationFailure ? (cause.type ?? 'ORDER_IMPORT_FAILED') : 'ORDER_IMPORT_FAILED';
+      const detail = (cause as Error | undefined)?.message ?? String(cause);
+      await acts.recordImportFailure(connectionId, tikiCode, code, detail).catch((e) => log.warn('could not record the failure', { error: String(e) }));
       retryRequested = false;
-      await condition(() => retryRequested || stopping);
+      refresh = false;
+      await condition(() => retryRequested || refresh || stopping || workflowInfo().continueAsNewSuggested, FAILED_IMPORT_RECHECK);
     }
   }
 
   // ---------------------------------------------------------------- 2. follow the order to its end
-  while (!terminal && !stopping) {
-    const untilRisk = deadlineAt && !atRisk ? Math.max(1_000, Date.parse(deadlineAt) - Date.now() - 2 * 3600_000) : undefined;
-    const woke = await condition(() => refresh || stopping || historyFull(), untilRisk ?? '1 day');
-    if (stopping) break;
-    if (historyFull() && !refresh) {
+  while (haravanOrderId && !terminal && !stopping) {
+    // Wake on a Tiki event, at the at-risk moment (at once when it has already come), or daily as a safety net.
+    const untilRisk = riskAt && !atRisk ? Math.max(1, Date.parse(riskAt) - Date.now()) : undefined;
+    const woke = await condition(() => refresh || stopping || terminal || workflowInfo().continueAsNewSuggested, Math.min(untilRisk ?? IDLE_RECHECK_MS, IDLE_RECHECK_MS));
+    if (stopping || terminal) break;
+    if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      // A status event is not carried: handle it first, switch on the next turn.
-      if (!refresh && !stopping) await continueAsNew<typeof orderWorkflow>({ ...input, carried: { haravanOrderId, status, tikiStatus, deadlineAt, atRisk } });
+      await carry();
     }
-    if (refresh || !woke) {
+    const dueForRisk = untilRisk !== undefined && Date.now() >= Date.parse(riskAt!);
+    if (refresh || !woke || dueForRisk) {
       refresh = false;
-      const res = await acts.syncOrderStatus(connectionId, tikiCode);
+      const res = await exclusive(() => acts.syncOrderStatus(connectionId, tikiCode));
       status = res.status;
       tikiStatus = res.tikiStatus;
-      terminal = res.terminal;
+      terminal = terminal || res.terminal;
       deadlineAt = res.deadlineAt ?? null;
+      riskAt = res.riskAt ?? null;
       if (res.atRisk !== atRisk) {
         atRisk = res.atRisk;
         await acts.markAtRisk(connectionId, tikiCode, atRisk);
+      }
+      if (atRisk && res.autoConfirm && !autoConfirmed && status === 'awaiting_confirmation' && !terminal) {
+        // Opted in: confirm availability before Tiki cancels the order. Tried once; a failure stays visible.
+        autoConfirmed = true;
+        try {
+          const r = await exclusive(() => actions.runOrderAction(connectionId, tikiCode, 'ready-to-ship', 'auto-confirm before the Tiki deadline'));
+          status = r.status;
+          tikiStatus = r.tikiStatus;
+        } catch (err) {
+          log.warn('auto-confirm failed', { tikiCode, error: String(err) });
+        }
       }
     }
   }
