@@ -1,19 +1,45 @@
 /**
- * The link run's work: read the selected Haravan products and the Tiki catalogue (in parallel, paced by
- * the connectors' rate limiters), apply the pure linking rules, and write links and sync errors in
- * batches. Progress goes to the store as it happens (GET .../link-runs/:runId reads it).
+ * The link run's work (product.md §3): read the selected Haravan products and the whole Tiki catalogue, apply the
+ * pure linking rules (domain/linking.ts), and write links and sync errors in big batches.
+ *
+ * Speed: both sides are read at the same time, and each side's pages are fetched concurrently — Haravan pages by
+ * number once `count.json` says how many there are, Tiki pages 2..last_page once page 1 says how many — so the
+ * connectors' rate limiters (Haravan leaky bucket 80 / 4 per second per shop; Tiki token bucket per seller,
+ * `TIKI_MAX_REQUESTS_PER_SECOND`) are the only pacing. The run therefore takes about as long as the required calls
+ * take at those limits, plus the database writes.
+ *
+ * Progress: the activity heartbeats every page, and — throttled, at most ~20 per run plus one per phase change — writes
+ * its progress to the store and signals it to its own workflow, so the workflow's `progress` query is live while the
+ * history stays a few dozen events whatever the catalogue size.
+ *
+ * Page listings can shift while they are read (a product created or deleted between two page calls). Duplicates are
+ * harmless (the rules evaluate a product once); a product skipped that way must not lose its links, so when the
+ * Haravan listing was not consistent (the count changed, or fewer distinct products were read than counted), links
+ * and errors are only replaced for the products actually read.
  */
-import { heartbeat } from '@temporalio/activity';
+import { Context, heartbeat } from '@temporalio/activity';
+import type { HaravanClient } from '../connectors/haravan/client';
+import { MAX_IDS_PER_CALL, PRODUCT_PAGE_SIZE } from '../connectors/haravan/client';
+import type { HaravanProduct } from '../connectors/haravan/schemas';
+import type { TikiClient } from '../connectors/tiki/client';
+import { TIKI_MAX_PAGE_SIZE } from '../connectors/tiki/client';
 import { computeLinks, summarizeLinks, LinkOutcome } from '../domain/linking';
 import type { HaravanProductInput, TikiSkuInput } from '../domain/types';
 import type { LinkRecord, SyncErrorRecord } from '../store/types';
-import type { LinkRunRequest } from '../workflows/definitions';
+import { linkRunProgressSignal, type LinkRunFetched, type LinkRunPhase, type LinkRunProgressReport, type LinkRunRequest } from '../workflows/definitions';
 import type { ActivityDeps } from './context';
 import { toFailure } from './errors';
 import { toHaravanProductInput, toTikiSkuInput } from './mappers';
 
-const WRITE_BATCH = 1000;
+/** Rows per store write (one statement each). */
+export const WRITE_BATCH = 5000;
+/** Concurrent page requests per side; the rate limiters decide when each one goes. */
+export const HARAVAN_FETCH_CONCURRENCY = 8;
+export const TIKI_FETCH_CONCURRENCY = 8;
 const MAX_STORED_DRY_RUN_OUTCOMES = 20_000;
+/** Progress reports: at most one per this share of the elapsed time (≥ 1 s), plus phase changes. */
+const REPORT_MIN_INTERVAL_MS = 1000;
+const REPORT_ELAPSED_SHARE = 1 / 20;
 
 export interface LinkRunCounts {
   processed: number;
@@ -22,35 +48,173 @@ export interface LinkRunCounts {
   linkedProducts: number;
   errors: number;
   warnings: number;
+  /** Calls made, for the benchmark and the audit log. */
+  calls?: { haravan: number; tiki: number };
+  /** False when the Haravan listing moved under the run (links were then only replaced for the products read). */
+  consistent?: boolean;
+}
+
+interface HaravanFetch {
+  products: HaravanProductInput[];
+  /** Products whose links/errors this run replaces; 'all' = the connection's whole catalogue. */
+  scope: number[] | 'all';
+  consistent: boolean;
+  calls: number;
+}
+
+interface TikiFetch {
+  skus: TikiSkuInput[];
+  calls: number;
 }
 
 export function createLinkingActivities(deps: ActivityDeps) {
-  const { store, clients, logger } = deps;
+  const { store, clients, logger, temporal } = deps;
 
-  async function fetchHaravan(connectionId: string, runId: string, req: LinkRunRequest): Promise<HaravanProductInput[]> {
-    const { haravan } = await clients.forConnection(connectionId);
-    const products: HaravanProductInput[] = [];
-    let variants = 0;
-    for await (const page of haravan.listAllProducts(req.all ? {} : { ids: req.productIds })) {
-      for (const p of page) {
-        const input = toHaravanProductInput(p);
-        products.push(input);
-        variants += input.variants.length;
-      }
-      heartbeat({ phase: 'haravan', products: products.length });
-      await store.updateLinkRun(runId, { total: variants });
-    }
-    return products;
+  /** Throttled progress: heartbeat always, store + workflow signal at most every max(1 s, elapsed/20) and on phase changes. */
+  function progressReporter(runId: string) {
+    const info = safeInfo();
+    const started = Date.now();
+    let seq = 0;
+    let lastSent = 0;
+    let lastPhase: LinkRunPhase | undefined;
+    let inFlight: Promise<void> | null = null;
+    const state: Omit<LinkRunProgressReport, 'attempt' | 'seq'> = {
+      phase: 'fetching',
+      processed: 0,
+      total: 0,
+      linked: 0,
+      errors: 0,
+      warnings: 0,
+      fetched: { haravanProducts: 0, haravanProductsTotal: null, tikiSkus: 0, tikiSkusTotal: null },
+    };
+
+    const send = async (): Promise<void> => {
+      const report: LinkRunProgressReport = { ...state, fetched: { ...state.fetched! }, attempt: info?.attempt ?? 1, seq: ++seq };
+      await Promise.all([
+        store.updateLinkRun(runId, { processed: report.processed, total: report.total, linked: report.linked, errors: report.errors, warnings: report.warnings }),
+        info
+          ? temporal.workflow
+              .getHandle(info.workflowId)
+              .signal(linkRunProgressSignal, report)
+              .catch((err) => logger.debug({ err, runId }, 'link-run progress signal not delivered'))
+          : undefined,
+      ]);
+    };
+
+    return {
+      state,
+      /** Record a change; sends when due. `force` waits for the report (phase ends). */
+      async update(patch: Partial<Omit<typeof state, 'fetched'>> & { fetched?: Partial<LinkRunFetched> }, force = false): Promise<void> {
+        const { fetched, ...rest } = patch;
+        Object.assign(state, rest);
+        if (fetched) Object.assign(state.fetched!, fetched);
+        if (info) heartbeat({ phase: state.phase, processed: state.processed, fetched: state.fetched });
+        const now = Date.now();
+        const due = now - lastSent >= Math.max(REPORT_MIN_INTERVAL_MS, (now - started) * REPORT_ELAPSED_SHARE);
+        const phaseChanged = state.phase !== lastPhase;
+        if (force || phaseChanged) {
+          if (inFlight) await inFlight;
+          lastSent = now;
+          lastPhase = state.phase;
+          await send();
+          return;
+        }
+        if (!due || inFlight) return;
+        lastSent = now;
+        inFlight = send()
+          .catch((err) => logger.warn({ err, runId }, 'link-run progress not recorded'))
+          .finally(() => {
+            inFlight = null;
+          });
+      },
+    };
   }
 
-  async function fetchTiki(connectionId: string): Promise<TikiSkuInput[]> {
-    const { tiki } = await clients.forConnection(connectionId);
-    const skus: TikiSkuInput[] = [];
-    for await (const page of tiki.listAllProducts({})) {
-      for (const p of page.items) skus.push(toTikiSkuInput(p));
-      heartbeat({ phase: 'tiki', skus: skus.length });
+  async function fetchHaravan(haravan: HaravanClient, req: LinkRunRequest, progress: ReturnType<typeof progressReporter>): Promise<HaravanFetch> {
+    const byId = new Map<number, HaravanProductInput>();
+    let variants = 0;
+    let calls = 0;
+    const take = async (page: HaravanProduct[]) => {
+      for (const p of page) {
+        const input = toHaravanProductInput(p);
+        const seen = byId.get(input.id);
+        if (seen) variants -= seen.variants.length;
+        byId.set(input.id, input);
+        variants += input.variants.length;
+      }
+      await progress.update({ total: variants, fetched: { haravanProducts: byId.size } });
+    };
+
+    if (!req.all) {
+      // Selected products: one call per 50 ids (the page cap is 50, so each answer is complete).
+      const ids = [...new Set(req.productIds ?? [])];
+      const chunks = chunk(ids, MAX_IDS_PER_CALL);
+      await progress.update({ fetched: { haravanProductsTotal: ids.length } });
+      await pool(chunks, HARAVAN_FETCH_CONCURRENCY, async (idChunk) => {
+        calls++;
+        await take(await haravan.listProducts({ ids: idChunk, limit: PRODUCT_PAGE_SIZE }));
+      });
+      return { products: [...byId.values()], scope: ids, consistent: true, calls };
     }
-    return skus;
+
+    // The whole catalogue: count, then every page at once (the limiter paces them), then make sure nothing was left.
+    calls++;
+    const countBefore = await haravan.countProducts();
+    await progress.update({ fetched: { haravanProductsTotal: countBefore } });
+    const pages = Math.ceil(countBefore / PRODUCT_PAGE_SIZE);
+    let lastPageLength = 0;
+    await pool(range(1, pages), HARAVAN_FETCH_CONCURRENCY, async (page) => {
+      calls++;
+      const rows = await haravan.listProducts({ page, limit: PRODUCT_PAGE_SIZE });
+      if (page === pages) lastPageLength = rows.length;
+      await take(rows);
+    });
+    // Products added meanwhile push rows past the counted pages: walk on until a short page.
+    if (pages === 0 || lastPageLength === PRODUCT_PAGE_SIZE) {
+      for (let page = pages + 1; ; page++) {
+        calls++;
+        const rows = await haravan.listProducts({ page, limit: PRODUCT_PAGE_SIZE });
+        await take(rows);
+        if (rows.length < PRODUCT_PAGE_SIZE) break;
+      }
+    }
+    calls++;
+    const countAfter = await haravan.countProducts();
+    const consistent = countAfter === countBefore && byId.size === countAfter;
+    const products = [...byId.values()];
+    if (!consistent) {
+      logger.warn({ countBefore, countAfter, read: byId.size }, 'Haravan catalogue changed during the link run: links replaced only for the products read');
+    }
+    return { products, scope: consistent ? 'all' : products.map((p) => p.id), consistent, calls };
+  }
+
+  async function fetchTiki(tiki: TikiClient, progress: ReturnType<typeof progressReporter>): Promise<TikiFetch> {
+    const byId = new Map<number, TikiSkuInput>();
+    let calls = 0;
+    let lastPage = 0;
+    const take = async (items: Parameters<typeof toTikiSkuInput>[0][], paging: { last_page: number; total?: number | null }) => {
+      for (const item of items) {
+        const sku = toTikiSkuInput(item);
+        byId.set(sku.productId, sku);
+      }
+      lastPage = Math.max(lastPage, paging.last_page);
+      await progress.update({ fetched: { tikiSkus: byId.size, tikiSkusTotal: paging.total ?? null } });
+    };
+    calls++;
+    const first = await tiki.listProducts({ page: 1, limit: TIKI_MAX_PAGE_SIZE });
+    await take(first.items, first.paging);
+    // Pages 2..last_page concurrently; last_page is re-read from every answer, so rows added meanwhile are reached.
+    let done = 1;
+    while (done < lastPage) {
+      const upTo = lastPage;
+      await pool(range(done + 1, upTo), TIKI_FETCH_CONCURRENCY, async (page) => {
+        calls++;
+        const res = await tiki.listProducts({ page, limit: TIKI_MAX_PAGE_SIZE });
+        await take(res.items, res.paging);
+      });
+      done = upTo;
+    }
+    return { skus: [...byId.values()], calls };
   }
 
   return {
@@ -58,11 +222,16 @@ export function createLinkingActivities(deps: ActivityDeps) {
       try {
         const connection = await store.getConnection(connectionId);
         if (!connection) throw new Error(`unknown connection ${connectionId}`);
-        const [products, tikiSkus] = await Promise.all([fetchHaravan(connectionId, runId, req), fetchTiki(connectionId)]);
-        const outcomes = computeLinks({ products, tikiSkus, config: connection.config });
+        const { haravan, tiki } = await clients.forConnection(connectionId);
+        const progress = progressReporter(runId);
+        await progress.update({ phase: 'fetching' }, true);
+
+        const [h, t] = await Promise.all([fetchHaravan(haravan, req, progress), fetchTiki(tiki, progress)]);
+        await progress.update({ phase: 'computing', total: h.products.reduce((n, p) => n + p.variants.length, 0) }, true);
+
+        const outcomes = computeLinks({ products: h.products, tikiSkus: t.skus, config: connection.config });
         const summary = summarizeLinks(outcomes);
         const total = outcomes.length;
-        const marketPrice = new Map(tikiSkus.map((s) => [s.productId, s.marketPrice]));
         const counts: LinkRunCounts = {
           processed: 0,
           total,
@@ -70,29 +239,33 @@ export function createLinkingActivities(deps: ActivityDeps) {
           linkedProducts: summary.linkedProducts,
           errors: summary.errors,
           warnings: summary.warnings,
+          calls: { haravan: h.calls, tiki: t.calls },
+          consistent: h.consistent,
         };
 
         if (req.dryRun) {
           await store.updateLinkRun(runId, { ...counts, processed: total, outcomes: outcomes.slice(0, MAX_STORED_DRY_RUN_OUTCOMES) });
+          await progress.update({ phase: 'done', processed: total, total, linked: counts.linked, linkedProducts: counts.linkedProducts, errors: counts.errors, warnings: counts.warnings }, true);
           return { ...counts, processed: total };
         }
 
-        const scope: number[] | 'all' = req.all ? 'all' : products.map((p) => p.id);
-        for (let i = 0; i < outcomes.length; i += WRITE_BATCH) {
+        await progress.update({ phase: 'writing', total, linked: counts.linked, linkedProducts: counts.linkedProducts, errors: counts.errors, warnings: counts.warnings }, true);
+        const marketPrice = new Map(t.skus.map((s) => [s.productId, s.marketPrice]));
+        for (let i = 0; i < total; i += WRITE_BATCH) {
           const batch = outcomes.slice(i, i + WRITE_BATCH);
           await store.upsertLinks(connectionId, batch.filter((o) => o.link).map((o) => toLinkRecord(o, marketPrice)));
-          counts.processed = Math.min(total, i + batch.length);
-          await store.updateLinkRun(runId, { processed: counts.processed, total });
-          heartbeat({ phase: 'write', processed: counts.processed });
+          await progress.update({ processed: Math.min(total, i + batch.length) });
         }
-        // Idempotent re-run: links no longer made and errors now resolved disappear.
+        // Idempotent re-run: links no longer made and errors now resolved disappear (within the scope read).
         const linkedIds = outcomes.filter((o) => o.link).map((o) => o.haravanVariantId);
-        await store.deleteLinksNotIn(connectionId, scope, linkedIds);
-        await store.replaceSyncErrors(connectionId, scope, outcomes.flatMap(toSyncErrors));
-        await store.updateLinkRun(runId, { ...counts, processed: total });
+        await store.deleteLinksNotIn(connectionId, h.scope, linkedIds);
+        await store.replaceSyncErrors(connectionId, h.scope, outcomes.flatMap(toSyncErrors));
+        counts.processed = total;
+        await progress.update({ processed: total, phase: 'done' }, true);
+        await store.updateLinkRun(runId, { ...counts });
         await store.audit(connectionId, 'link-run', { runId, ...counts });
         logger.info({ connectionId, runId, ...counts }, 'link run written');
-        return { ...counts, processed: total };
+        return counts;
       } catch (err) {
         throw toFailure(err);
       }
@@ -102,6 +275,46 @@ export function createLinkingActivities(deps: ActivityDeps) {
       await store.updateLinkRun(runId, { state, error });
     },
   };
+}
+
+function safeInfo(): { workflowId: string; attempt: number } | null {
+  try {
+    const info = Context.current().info;
+    const workflowId = info.workflowExecution?.workflowId;
+    return workflowId ? { workflowId, attempt: info.attempt } : null;
+  } catch {
+    return null; // called outside an activity (benchmarks of the function itself)
+  }
+}
+
+/** Run `fn` over `items` with at most `concurrency` at a time; the first failure stops the rest and is thrown. */
+export async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: unknown;
+  const worker = async () => {
+    while (failed === undefined && next < items.length) {
+      const item = items[next++];
+      try {
+        await fn(item);
+      } catch (err) {
+        failed ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  if (failed !== undefined) throw failed;
+}
+
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = from; i <= to; i++) out.push(i);
+  return out;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 function toLinkRecord(o: LinkOutcome, marketPrice: Map<number, number>): LinkRecord {

@@ -1,11 +1,20 @@
 /**
  * A product link run ("Đồng bộ sản phẩm"): one per request, child of the connection workflow.
- * The heavy lifting is one heartbeating batch activity, so the history holds a handful of events
- * whatever the catalogue size. When it wrote links, the stock engine is asked to push them.
+ * The heavy lifting is one heartbeating batch activity, so the history holds a few dozen events whatever the
+ * catalogue size: the activity signals its progress a few times per run (throttled, not per variant or page), and
+ * the `progress` query answers from those reports while it works. When it wrote links, the stock engine is asked
+ * to push them.
  */
 import { ApplicationFailure, CancellationScope, getExternalWorkflowHandle, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { LinkingActivities } from '../activities/linking';
-import { LinkRunProgress, LinkRunRequest, linkRunFinishedSignal, linkRunProgressQuery, productsChangedSignal } from './definitions';
+import {
+  LinkRunProgress,
+  LinkRunRequest,
+  linkRunFinishedSignal,
+  linkRunProgressQuery,
+  linkRunProgressSignal,
+  productsChangedSignal,
+} from './definitions';
 import { stockSyncWorkflowId } from './ids';
 
 export interface LinkRunInput {
@@ -24,11 +33,20 @@ const work = proxyActivities<LinkingActivities>({
 const book = proxyActivities<LinkingActivities>({ startToCloseTimeout: '30 seconds' });
 
 export async function linkRunWorkflow(input: LinkRunInput): Promise<LinkRunProgress> {
-  const progress: LinkRunProgress = { runId: input.runId, state: 'running', processed: 0, total: 0, linked: 0, errors: 0, warnings: 0 };
+  const progress: LinkRunProgress = { runId: input.runId, state: 'running', phase: 'fetching', processed: 0, total: 0, linked: 0, errors: 0, warnings: 0 };
+  let lastReport = { attempt: 0, seq: 0 };
   setHandler(linkRunProgressQuery, () => progress);
+  setHandler(linkRunProgressSignal, (report) => {
+    const { attempt, seq, ...rest } = report;
+    // Reports of an older attempt (or out of order) are stale; a retried attempt starts again from its own first report.
+    if (progress.state !== 'running' || attempt < lastReport.attempt || (attempt === lastReport.attempt && seq <= lastReport.seq)) return;
+    lastReport = { attempt, seq };
+    Object.assign(progress, rest);
+  });
   try {
     const counts = await work.executeLinkRun(input.connectionId, input.runId, input.request);
-    Object.assign(progress, counts, { state: 'completed' });
+    const { processed, total, linked, linkedProducts, errors, warnings } = counts;
+    Object.assign(progress, { processed, total, linked, linkedProducts, errors, warnings, phase: 'done', state: 'completed' });
     await book.finishLinkRun(input.runId, 'completed');
     if (!input.request.dryRun) {
       const productIds = input.request.all ? ('all' as const) : input.request.productIds ?? [];
