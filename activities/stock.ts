@@ -2,29 +2,66 @@
  * The stock engine's activities.
  *
  * - `pollHaravanChanges`: a long-running, heartbeating poll (cheap `updated_at_min` deltas on inventory rows
- *   and products every few seconds) that pushes what changed, so a Haravan change reaches Tiki in seconds.
- * - `pushProducts`: recompute and push for given products (webhooks, config changes, link runs, push now).
+ *   and products every `pollIntervalSeconds`) that pushes what changed, so a Haravan change reaches Tiki in
+ *   seconds. Its Haravan calls jump the shop's rate-limiter queue (they are few and latency-bound; bulk work
+ *   such as link runs and reconciliation waits behind them).
+ * - `pushProducts`: recompute and push for given products (webhooks, finished link runs); `'all'` (push now,
+ *   config changes) is a full pass against Tiki's actual values, i.e. a reconciliation.
  * - `reconcile`: re-read both sides, including Tiki's actual stock and price, and correct any drift.
  *
- * Pushes are absolute values, only those differing from the last confirmed push (or from Tiki's actual
- * value when reconciling), coalesced per SKU, stock decreases first, batched when safe.
+ * Writes: absolute values, only those differing from the last confirmed push (or from Tiki's actual value when
+ * it was read), one write per SKU with the latest value (coalesced), stock decreases first, then increases,
+ * then price. Within a worker process the writes of one connection go one at a time through a priority gate,
+ * so a stock decrease found by the poll overtakes the queued price writes of a running reconciliation, and a
+ * value read from Haravan earlier never overwrites a fresher one already confirmed on Tiki.
+ *
+ * Warehouses: `updateSku` changes only the listed warehouses, so it never touches the others. The batch
+ * endpoint zeroes every warehouse an item leaves out, so a batch is only sent for SKUs whose current
+ * warehouse rows were just read from Tiki, and each item then carries all of them unchanged except ours.
+ *
+ * Latency (per connection, exposed by the API): `seen → confirmed` is measured from the moment the poll's
+ * answer listing the change arrived to the moment Tiki approved the write; `change → confirmed` from Haravan's
+ * own `updated_at` of the change (includes the polling delay; depends on Haravan's clock). Only changes found
+ * by the poll count: pushes caused by config changes, push now or reconciliation are not propagation.
  */
 import { Context, heartbeat, sleep as activitySleep } from '@temporalio/activity';
 import { ConnectorError } from '../connectors/errors';
+import type { HaravanClient } from '../connectors/haravan/client';
+import type { HaravanProduct } from '../connectors/haravan/schemas';
+import type { TikiClient } from '../connectors/tiki/client';
 import type { Config } from '../domain/config';
 import { messageFor } from '../domain/messages';
-import { computeTarget, diffPush, resolveTargetWarehouses, sortByPriority, warehouseQuantities, PushValues } from '../domain/stock';
+import {
+  classifyPriority,
+  computeTarget,
+  diffPush,
+  PushPriority,
+  PushValues,
+  resolveTargetWarehouses,
+  sortByPriority,
+  warehouseQuantities,
+  WarehouseQuantity,
+} from '../domain/stock';
 import type { LinkRecord } from '../store/types';
 import type { ActivityDeps, ConnectionClients } from './context';
 import { toFailure } from './errors';
 import { tikiStocks, toInt } from './mappers';
-import { LatencyTracker, stockPropagationHistogram } from './metrics';
+import { LatencyTracker, skuWritesCounter, stockPropagationHistogram } from './metrics';
 
 const TIKI_BATCH = 50;
+const TIKI_PAGE = 50;
+const HARAVAN_IDS_PER_CALL = 50;
 const LINK_PAGE = 500;
 const CURSOR_OVERLAP_MS = 2_000;
+/** Parallel page reads; the shared rate limiters pace them. */
+const READ_CONCURRENCY = 4;
+/** Outside a full pass, read Tiki back to batch once this many SKUs change. */
+const BATCH_READBACK_MIN = 50;
+/** Linked variants from which a full pass lists the chosen locations' rows instead of asking by variant ids. */
+const FULL_ROW_LISTING_MIN = 250;
+const LATENCY_WINDOW_MS = 3_600_000;
 
-interface HaravanVariantState {
+export interface HaravanVariantState {
   productId: number;
   variantId: number;
   tracked: boolean;
@@ -32,16 +69,31 @@ interface HaravanVariantState {
   inventoryQuantity: number;
   price: number;
   locations: { locationId: number; onHand: number; committed: number }[];
-  /** When Haravan last changed this variant's stock or price (for latency). */
+  /** When the Haravan values were read (epoch ms, our clock). */
+  readAt: number;
+}
+
+/** What the poll saw for a variant: when its answer arrived, and Haravan's `updated_at` of the change. */
+interface Seen {
+  seenAt: number;
   changedAt?: number;
+}
+
+export interface TikiActual {
+  stocks: WarehouseQuantity[];
+  price: number;
+  marketPrice: number;
 }
 
 interface PlannedPush {
   link: LinkRecord;
   target: PushValues;
   change: PushValues;
-  lastPushed: PushValues;
-  changedAt?: number;
+  reference: PushValues;
+  readAt: number;
+  seen?: Seen;
+  /** Tiki's current warehouse rows when they were just read (required for the batch endpoint). */
+  current?: WarehouseQuantity[];
 }
 
 export interface PushSummary {
@@ -49,85 +101,229 @@ export interface PushSummary {
   pushed: number;
   skipped: number;
   failed: number;
+  /** Dropped because a fresher value for the same SKU was already confirmed. */
+  superseded: number;
   tikiWriteCalls: number;
+  tikiReadCalls: number;
   priceBlocked: number;
   latenciesMs: number[];
 }
 
-const emptySummary = (): PushSummary => ({ considered: 0, pushed: 0, skipped: 0, failed: 0, tikiWriteCalls: 0, priceBlocked: 0, latenciesMs: [] });
+const emptySummary = (): PushSummary => ({
+  considered: 0,
+  pushed: 0,
+  skipped: 0,
+  failed: 0,
+  superseded: 0,
+  tikiWriteCalls: 0,
+  tikiReadCalls: 0,
+  priceBlocked: 0,
+  latenciesMs: [],
+});
+
+// ---------------------------------------------------------------------------------------------
+// Process-wide per-connection write ordering
+// ---------------------------------------------------------------------------------------------
+
+const RANK: Record<PushPriority, number> = { decrease: 0, increase: 1, price: 2 };
+
+/** One Tiki write at a time per connection; waiting writes go by priority, then arrival. */
+class WriteGate {
+  private busy = false;
+  private seq = 0;
+  private readonly waiting: { rank: number; seq: number; go: () => void }[] = [];
+
+  async run<T>(priority: PushPriority, fn: () => Promise<T>): Promise<T> {
+    if (this.busy) {
+      await new Promise<void>((go) => {
+        this.waiting.push({ rank: RANK[priority], seq: this.seq++, go });
+        this.waiting.sort((a, b) => a.rank - b.rank || a.seq - b.seq);
+      });
+    }
+    this.busy = true;
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next.go();
+      else this.busy = false;
+    }
+  }
+}
+
+const gates = new Map<string, WriteGate>();
+const gateFor = (connectionId: string) => {
+  let g = gates.get(connectionId);
+  if (!g) gates.set(connectionId, (g = new WriteGate()));
+  return g;
+};
+
+/** Per connection and variant: the Haravan read time of the newest value confirmed on Tiki. */
+const confirmedReadAt = new Map<string, Map<number, number>>();
+const freshnessFor = (connectionId: string) => {
+  let m = confirmedReadAt.get(connectionId);
+  if (!m) confirmedReadAt.set(connectionId, (m = new Map()));
+  return m;
+};
+
+// ---------------------------------------------------------------------------------------------
 
 export function createStockActivities(deps: ActivityDeps) {
   const { store, clients, logger } = deps;
-  const latency = new LatencyTracker();
+  const seenLatency = new LatencyTracker();
+  const changeLatency = new LatencyTracker();
 
-  async function loadHaravanState(c: ConnectionClients, productIds: number[], variantIds?: Set<number>): Promise<Map<number, HaravanVariantState>> {
+  /**
+   * Haravan's state of the given linked variants: products by ids (≤ 50 per call, in parallel), and, when the
+   * config names locations, their per-location rows (by variant ids, or the whole listing of those locations
+   * when `fullRows`). With all locations the variant total `inventory_quantity` is all the rule needs.
+   */
+  async function readHaravan(
+    haravan: HaravanClient,
+    config: Config,
+    productIds: number[],
+    variantIds: Set<number>,
+    opts: { preloaded?: Map<number, ProductLike>; fullRows?: boolean } = {},
+  ): Promise<Map<number, HaravanVariantState>> {
     const out = new Map<number, HaravanVariantState>();
-    if (productIds.length === 0) return out;
-    for await (const page of c.haravan.listAllProducts({ ids: productIds })) {
-      for (const p of page) {
-        for (const v of p.variants ?? []) {
-          if (variantIds && !variantIds.has(Number(v.id))) continue;
-          out.set(Number(v.id), {
-            productId: Number(p.id),
-            variantId: Number(v.id),
-            tracked: v.inventory_management === 'haravan',
-            policy: v.inventory_policy === 'continue' ? 'continue' : 'deny',
-            inventoryQuantity: toInt(v.inventory_quantity),
-            price: toInt(v.price),
-            locations: [],
-            changedAt: Date.parse(String(v.updated_at ?? p.updated_at ?? '')) || undefined,
-          });
-        }
+    const take = (p: ProductLike, readAt: number) => {
+      for (const v of p.variants ?? []) {
+        const id = Number(v.id);
+        if (!variantIds.has(id)) continue;
+        out.set(id, {
+          productId: Number(p.id),
+          variantId: id,
+          tracked: v.inventory_management === 'haravan',
+          policy: v.inventory_policy === 'continue' ? 'continue' : 'deny',
+          inventoryQuantity: toInt(v.inventory_quantity),
+          price: toInt(v.price),
+          locations: [],
+          readAt,
+        });
       }
+    };
+    const missing: number[] = [];
+    for (const id of new Set(productIds)) {
+      const pre = opts.preloaded?.get(id);
+      if (pre) take(pre, pre.readAt ?? Date.now());
+      else missing.push(id);
     }
-    const rows = await c.haravan.listAllInventoryLocations({ variantIds: [...out.keys()] });
-    for (const r of rows) {
-      const s = out.get(Number(r.variant_id));
-      if (!s) continue;
-      s.locations.push({ locationId: Number(r.loc_id), onHand: toInt(r.qty_onhand), committed: toInt(r.qty_commited) });
-      const at = Date.parse(String(r.updated_at ?? ''));
-      if (at && (!s.changedAt || at > s.changedAt)) s.changedAt = at;
+    await mapLimit(chunk(missing, HARAVAN_IDS_PER_CALL), READ_CONCURRENCY, async (ids) => {
+      const sentAt = Date.now();
+      const products = await haravan.listProducts({ ids, limit: HARAVAN_IDS_PER_CALL });
+      for (const p of products) take(p, sentAt);
+    });
+
+    const chosen = config.inventoryLocationIds;
+    if (chosen.length > 0 && out.size > 0) {
+      const addRows = (rows: { variant_id: unknown; loc_id: unknown; qty_onhand: unknown; qty_commited: unknown }[]) => {
+        for (const r of rows) {
+          const s = out.get(Number(r.variant_id));
+          if (s) s.locations.push({ locationId: Number(r.loc_id), onHand: toInt(r.qty_onhand), committed: toInt(r.qty_commited) });
+        }
+      };
+      if (opts.fullRows) {
+        addRows(await haravan.listAllInventoryLocations({ locationIds: chosen }));
+      } else {
+        await mapLimit(chunk([...out.keys()], HARAVAN_IDS_PER_CALL), READ_CONCURRENCY, async (ids) => {
+          addRows(await haravan.listAllInventoryLocations({ variantIds: ids, locationIds: chosen }));
+        });
+      }
     }
     return out;
   }
 
-  function plan(links: LinkRecord[], state: Map<number, HaravanVariantState>, config: Config, actual?: Map<number, PushValues>): PlannedPush[] {
+  /** Tiki's whole catalogue with stock rows and prices: page 1, then the other pages in parallel. */
+  async function readTiki(tiki: TikiClient, summary: PushSummary): Promise<Map<number, TikiActual>> {
+    const actual = new Map<number, TikiActual>();
+    const add = (items: Parameters<typeof tikiStocks>[0][]) => {
+      for (const p of items) {
+        actual.set(Number(p.product_id ?? p.id), { stocks: tikiStocks(p), price: toInt(p.price), marketPrice: toInt(p.market_price) });
+      }
+    };
+    const first = await tiki.listProducts({ page: 1, limit: TIKI_PAGE });
+    summary.tikiReadCalls++;
+    add(first.items);
+    const pages: number[] = [];
+    for (let p = 2; p <= first.paging.last_page; p++) pages.push(p);
+    await mapLimit(pages, READ_CONCURRENCY, async (page) => {
+      const res = await tiki.listProducts({ page, limit: TIKI_PAGE });
+      summary.tikiReadCalls++;
+      add(res.items);
+      heartbeat({ phase: 'tiki', page });
+    });
+    return actual;
+  }
+
+  function plan(
+    links: LinkRecord[],
+    state: Map<number, HaravanVariantState>,
+    config: Config,
+    targets: number[],
+    opts: { actual?: Map<number, TikiActual>; seen?: Map<number, Seen> } = {},
+  ): PlannedPush[] {
     const planned: PlannedPush[] = [];
     for (const link of links) {
       const v = state.get(link.haravanVariantId);
       if (!v) continue;
+      const actual = opts.actual?.get(link.tikiProductId);
       const target = computeTarget({
         variant: { tracked: v.tracked, policy: v.policy, inventoryQuantity: v.inventoryQuantity, price: v.price, locations: v.locations },
-        tiki: { marketPrice: link.tikiMarketPrice ?? 0 },
+        // Tiki's list price as just read beats the one recorded at link time.
+        tiki: { marketPrice: actual ? actual.marketPrice : (link.tikiMarketPrice ?? 0) },
         config,
       });
       const values: PushValues = { quantity: target.quantity, price: target.price };
-      const reference: PushValues = actual?.get(link.tikiProductId) ?? {
-        quantity: link.lastPushedQuantity ?? undefined,
-        price: link.lastPushedPrice ?? undefined,
-      };
+      const reference: PushValues = actual
+        ? { quantity: actual.stocks.filter((s) => targets.includes(s.warehouseId)).reduce((a, s) => a + s.qtyAvailable, 0), price: actual.price }
+        : { quantity: link.lastPushedQuantity ?? undefined, price: link.lastPushedPrice ?? undefined };
+      // Several target warehouses: the whole quantity belongs in the first, the others at 0.
+      if (actual && values.quantity !== undefined && targets.length > 1) {
+        const first = actual.stocks.find((s) => s.warehouseId === targets[0])?.qtyAvailable ?? 0;
+        if (first !== reference.quantity) reference.quantity = undefined;
+      }
       const change = diffPush(values, reference) ?? {};
-      planned.push({ link, target: values, change, lastPushed: reference, changedAt: v.changedAt });
+      planned.push({ link, target: values, change, reference, readAt: v.readAt, seen: opts.seen?.get(link.haravanVariantId), current: actual?.stocks });
     }
     return planned;
   }
 
   /** Write the planned changes to Tiki and record what was confirmed. */
-  async function execute(connectionId: string, c: ConnectionClients, config: Config, planned: PlannedPush[], opts: { verified: boolean }): Promise<PushSummary> {
+  async function execute(
+    connectionId: string,
+    c: ConnectionClients,
+    targets: number[],
+    planned: PlannedPush[],
+    opts: { verified: boolean },
+  ): Promise<PushSummary> {
     const summary = emptySummary();
     summary.considered = planned.length;
-    const connection = await store.getConnection(connectionId);
-    const sellerWarehouses = (connection?.tikiSeller?.warehouseIds ?? []).map((id, i) => ({ id, isPrimary: i === 0 }));
-    const targets = resolveTargetWarehouses(config.tikiWarehouseIds, sellerWarehouses);
-    // Batch only when we write every warehouse the seller has: the batch endpoint zeroes omitted warehouses.
-    const canBatch = sellerWarehouses.length > 0 && sellerWarehouses.every((w) => targets.includes(w.id));
-
-    const changes = sortByPriority(planned.filter((p) => p.change.quantity !== undefined || p.change.price !== undefined));
+    const changes = sortByPriority(
+      planned.map((p) => ({ ...p, lastPushed: p.reference })).filter((p) => p.change.quantity !== undefined || p.change.price !== undefined),
+    );
     const unchanged = planned.filter((p) => p.change.quantity === undefined && p.change.price === undefined);
     summary.skipped = unchanged.length;
     if (opts.verified && unchanged.length > 0) {
       await store.recordPushes(connectionId, unchanged.map((p) => ({ haravanVariantId: p.link.haravanVariantId, ...p.target, converged: true, verified: true })));
     }
+    if (changes.length === 0) return summary;
+    if (targets.length === 0) throw new Error('the Tiki seller has no warehouse to write stock to');
+    // Not converged until Tiki confirms.
+    await store.recordPushes(connectionId, changes.map((p) => ({ haravanVariantId: p.link.haravanVariantId, converged: false })));
+
+    // Batching needs every SKU's current warehouse rows; read them back when it saves calls.
+    if (changes.length >= BATCH_READBACK_MIN && changes.some((p) => !p.current)) {
+      const pages = await c.tiki.listProducts({ page: 1, limit: TIKI_PAGE });
+      summary.tikiReadCalls++;
+      if (pages.paging.last_page + Math.ceil(changes.length / TIKI_BATCH) < changes.length) {
+        const actual = await readTiki(c.tiki, summary);
+        for (const p of changes) p.current ??= actual.get(p.link.tikiProductId)?.stocks;
+      }
+    }
+
+    const gate = gateFor(connectionId);
+    const fresh = freshnessFor(connectionId);
+    const stale = (p: PlannedPush) => (fresh.get(p.link.haravanVariantId) ?? 0) > p.readAt;
 
     const confirm = async (batch: PlannedPush[]) => {
       const now = Date.now();
@@ -136,31 +332,41 @@ export function createStockActivities(deps: ActivityDeps) {
         batch.map((p) => ({ haravanVariantId: p.link.haravanVariantId, quantity: p.change.quantity, price: p.change.price, converged: true, verified: opts.verified })),
       );
       for (const p of batch) {
-        if (p.change.quantity !== undefined && p.changedAt && now - p.changedAt < 3_600_000) {
-          const ms = Math.max(0, now - p.changedAt);
-          summary.latenciesMs.push(ms);
-          latency.record(connectionId, ms);
-          stockPropagationHistogram.observe(ms / 1000);
-        }
+        fresh.set(p.link.haravanVariantId, Math.max(fresh.get(p.link.haravanVariantId) ?? 0, p.readAt));
+        if (!p.seen) continue;
+        const ms = Math.max(0, now - p.seen.seenAt);
+        summary.latenciesMs.push(ms);
+        seenLatency.record(connectionId, ms);
+        stockPropagationHistogram.observe(ms / 1000);
+        if (p.seen.changedAt && now - p.seen.changedAt < LATENCY_WINDOW_MS) changeLatency.record(connectionId, Math.max(0, now - p.seen.changedAt));
       }
       summary.pushed += batch.length;
     };
 
-    const item = (p: PlannedPush) => ({
+    const item = (p: PlannedPush, batch: boolean) => ({
       productId: p.link.tikiProductId,
       price: p.change.price,
-      warehouseQuantities: p.change.quantity !== undefined ? warehouseQuantities(p.change.quantity, targets, []) : undefined,
+      // The single endpoint changes only the listed warehouses; the batch one needs every current row.
+      warehouseQuantities: p.change.quantity !== undefined ? warehouseQuantities(p.change.quantity, targets, batch ? (p.current ?? []) : []) : undefined,
     });
 
     const single = async (p: PlannedPush) => {
+      const priority = classifyPriority(p.change, p.reference);
       try {
-        summary.tikiWriteCalls++;
-        await c.tiki.updateSku(item(p));
-        await confirm([p]);
+        const wrote = await gate.run(priority, async () => {
+          if (stale(p)) return false;
+          summary.tikiWriteCalls++;
+          await c.tiki.updateSku(item(p, false));
+          await confirm([p]);
+          return true;
+        });
+        if (!wrote) summary.superseded++;
+        else skuWritesCounter.inc({ outcome: 'ok' });
         await store.resolveFailures(connectionId, 'sku-write', String(p.link.tikiProductId));
       } catch (err) {
-        if (err instanceof ConnectorError && !err.retryable && err.code === 'VALIDATION') {
+        if (err instanceof ConnectorError && !err.retryable && (err.code === 'VALIDATION' || err.code === 'NOT_FOUND')) {
           summary.failed++;
+          skuWritesCounter.inc({ outcome: 'rejected' });
           const m = messageFor('TIKI_SKU_REJECTED');
           await store.recordFailure({
             connectionId,
@@ -171,29 +377,43 @@ export function createStockActivities(deps: ActivityDeps) {
             messageVi: `${m.vi}: ${err.message}`,
             details: { tikiSku: p.link.tikiSku, barcode: p.link.barcode, change: p.change },
           });
-          await store.recordPushes(connectionId, [{ haravanVariantId: p.link.haravanVariantId, converged: false }]);
           return;
         }
+        skuWritesCounter.inc({ outcome: 'error' });
         throw err;
       }
     };
 
-    if (targets.length === 0) throw new Error('the Tiki seller has no warehouse to write stock to');
-    for (let i = 0; i < changes.length; i += canBatch ? TIKI_BATCH : 1) {
+    // Keep the priority order across both paths: walk the sorted list, cutting batches of batchable items.
+    const queue = changes;
+    let i = 0;
+    while (i < queue.length) {
       Context.current().heartbeat({ pushed: summary.pushed });
-      if (!canBatch || changes.length === 1) {
-        await single(changes[i]);
+      if (queue[i].current === undefined) {
+        await single(queue[i++]);
         continue;
       }
-      const batch = changes.slice(i, i + TIKI_BATCH);
+      const batch: PlannedPush[] = [];
+      while (i < queue.length && batch.length < TIKI_BATCH && queue[i].current !== undefined) batch.push(queue[i++]);
+      if (batch.length === 1) {
+        await single(batch[0]);
+        continue;
+      }
+      const priority = classifyPriority(batch[0].change, batch[0].reference);
       try {
-        summary.tikiWriteCalls++;
-        await c.tiki.updateSkus(batch.map((p) => ({ ...item(p), currentWarehouseIds: p.change.quantity !== undefined ? targets : undefined })));
-        await confirm(batch);
+        await gate.run(priority, async () => {
+          const live = batch.filter((b) => !stale(b));
+          summary.superseded += batch.length - live.length;
+          if (live.length === 0) return;
+          summary.tikiWriteCalls++;
+          await c.tiki.updateSkus(live.map((b) => ({ ...item(b, true), currentWarehouseIds: b.change.quantity !== undefined ? b.current!.map((s) => s.warehouseId) : undefined })));
+          await confirm(live);
+          skuWritesCounter.inc({ outcome: 'ok' }, 1);
+        });
       } catch (err) {
-        // A rejected batch: isolate the offending SKU(s) one by one.
+        // A rejected batch (all-or-nothing): isolate the offending SKU(s) one by one.
         if (err instanceof ConnectorError && err.code === 'VALIDATION') {
-          for (const p of batch) await single(p);
+          for (const b of batch) await single(b);
         } else throw err;
       }
     }
@@ -203,39 +423,92 @@ export function createStockActivities(deps: ActivityDeps) {
   async function finish(connectionId: string, s: PushSummary): Promise<PushSummary> {
     if (s.pushed + s.failed > 0) {
       await store.setLastStockPush(connectionId, { at: new Date().toISOString(), pushed: s.pushed, skipped: s.skipped, failed: s.failed });
-      const p = latency.percentiles(connectionId);
-      if (p) await store.setCounters(connectionId, { stockLatencyP50Ms: p.p50, stockLatencyP95Ms: p.p95, stockLatencySamples: p.n });
+    }
+    if (s.latenciesMs.length > 0) {
+      const seen = seenLatency.percentiles(connectionId);
+      const change = changeLatency.percentiles(connectionId);
+      const values: Record<string, number> = {};
+      if (seen) Object.assign(values, { stockLatencyP50Ms: seen.p50, stockLatencyP95Ms: seen.p95, stockLatencySamples: seen.n });
+      if (change) Object.assign(values, { stockChangeLatencyP50Ms: change.p50, stockChangeLatencyP95Ms: change.p95 });
+      await store.setCounters(connectionId, values);
     }
     return s;
   }
 
-  async function pushForVariants(connectionId: string, links: LinkRecord[], verifiedRead = false): Promise<PushSummary> {
+  async function context(connectionId: string) {
     const connection = await store.getConnection(connectionId);
-    if (!connection || links.length === 0) return emptySummary();
+    if (!connection) return null;
+    const sellerWarehouses = (connection.tikiSeller?.warehouseIds ?? []).map((id, i) => ({ id, isPrimary: i === 0 }));
+    const targets = resolveTargetWarehouses(connection.config.tikiWarehouseIds, sellerWarehouses);
+    return { connection, config: connection.config, targets };
+  }
+
+  /** Incremental push for some linked variants (compared with the last confirmed push). */
+  async function pushLinks(
+    connectionId: string,
+    c: ConnectionClients,
+    links: LinkRecord[],
+    opts: { haravan?: HaravanClient; preloaded?: Map<number, ProductLike>; seen?: Map<number, Seen> } = {},
+  ): Promise<PushSummary> {
+    const ctx = await context(connectionId);
+    if (!ctx || links.length === 0) return emptySummary();
+    const state = await readHaravan(
+      opts.haravan ?? c.haravan,
+      ctx.config,
+      links.map((l) => l.haravanProductId),
+      new Set(links.map((l) => l.haravanVariantId)),
+      { preloaded: opts.preloaded },
+    );
+    return execute(connectionId, c, ctx.targets, plan(links, state, ctx.config, ctx.targets, { seen: opts.seen }), { verified: false });
+  }
+
+  /** Full pass: Tiki's actual values vs Haravan's for every link; writes whatever differs. */
+  async function fullPass(connectionId: string): Promise<PushSummary & { drifted: number }> {
+    const ctx = await context(connectionId);
+    if (!ctx) return { ...emptySummary(), drifted: 0 };
     const c = await clients.forConnection(connectionId);
-    const productIds = [...new Set(links.map((l) => l.haravanProductId))];
-    const state = await loadHaravanState(c, productIds, new Set(links.map((l) => l.haravanVariantId)));
-    return execute(connectionId, c, connection.config, plan(links, state, connection.config), { verified: verifiedRead });
+    const { config, targets } = ctx;
+    const reads = emptySummary();
+    // Both sides are read at once: Tiki's catalogue and, page by page, Haravan's linked variants.
+    const tikiRead = readTiki(c.tiki, reads);
+    tikiRead.catch(() => undefined);
+    const linkPages: LinkRecord[][] = [];
+    for (let after = 0; ; ) {
+      const ids = await store.getLinkedVariantIdsPage(connectionId, after, LINK_PAGE);
+      if (ids.length === 0) break;
+      after = ids[ids.length - 1];
+      linkPages.push(await store.getLinks(connectionId, ids));
+    }
+    const allLinks = linkPages.flat();
+    const haravanState = readHaravan(
+      c.haravan,
+      config,
+      allLinks.map((l) => l.haravanProductId),
+      new Set(allLinks.map((l) => l.haravanVariantId)),
+      { fullRows: allLinks.length >= FULL_ROW_LISTING_MIN },
+    );
+    const [actual, state] = await Promise.all([tikiRead, haravanState]);
+    heartbeat({ phase: 'plan' });
+    const planned = plan(allLinks, state, config, targets, { actual });
+    const drifted = planned.filter((p) => p.change.quantity !== undefined || p.change.price !== undefined).length;
+    const total = merge(reads, await execute(connectionId, c, targets, planned, { verified: true }));
+    return { ...total, drifted };
   }
 
   return {
-    /** Recompute and push for some products, or every linked one. */
+    /** Recompute and push for some products; `'all'` is a full pass against Tiki's actual values. */
     async pushProducts(connectionId: string, productIds: number[] | 'all'): Promise<PushSummary> {
       try {
-        let total = emptySummary();
         if (productIds === 'all') {
-          for (let after = 0; ; ) {
-            const ids = await store.getLinkedVariantIdsPage(connectionId, after, LINK_PAGE);
-            if (ids.length === 0) break;
-            after = ids[ids.length - 1];
-            total = merge(total, await pushForVariants(connectionId, await store.getLinks(connectionId, ids)));
-            heartbeat({ after });
-          }
-        } else {
-          for (let i = 0; i < productIds.length; i += LINK_PAGE) {
-            const links = await store.getLinksByProducts(connectionId, productIds.slice(i, i + LINK_PAGE));
-            total = merge(total, await pushForVariants(connectionId, links));
-          }
+          const { drifted: _drifted, ...s } = await fullPass(connectionId);
+          return finish(connectionId, s);
+        }
+        const c = await clients.forConnection(connectionId);
+        let total = emptySummary();
+        for (let i = 0; i < productIds.length; i += LINK_PAGE) {
+          const links = await store.getLinksByProducts(connectionId, productIds.slice(i, i + LINK_PAGE));
+          total = merge(total, await pushLinks(connectionId, c, links));
+          heartbeat({ i });
         }
         return finish(connectionId, total);
       } catch (err) {
@@ -244,84 +517,89 @@ export function createStockActivities(deps: ActivityDeps) {
     },
 
     /**
-     * Poll Haravan for changes every `intervalMs` until `durationMs` has passed (or the activity is
-     * cancelled), pushing affected linked variants. Cursors live in the store, so a crashed poll resumes.
+     * Poll Haravan for changes every `pollIntervalSeconds` (re-read each cycle, so a config change applies at
+     * once) until `durationMs` has passed or the activity is cancelled, pushing affected linked variants.
+     * Cursors live in the store, so a crashed poll resumes where it was.
      */
     async pollHaravanChanges(connectionId: string, opts: { durationMs: number; intervalMs: number }): Promise<PushSummary> {
       const deadline = Date.now() + opts.durationMs;
       let total = emptySummary();
+      let cycle = emptySummary();
       try {
         while (Date.now() < deadline) {
+          const cycleStart = Date.now();
+          const connection = await store.getConnection(connectionId);
+          if (!connection) break;
+          const intervalMs = (connection.config.pollIntervalSeconds ?? opts.intervalMs / 1000) * 1000;
           const c = await clients.forConnection(connectionId);
+          const haravan = c.haravan.withPriority('high');
           const invCursor = (await store.getCursor(connectionId, 'haravan-inventory')) ?? new Date(Date.now() - 60_000).toISOString();
           const prodCursor = (await store.getCursor(connectionId, 'haravan-products')) ?? invCursor;
           const since = (iso: string) => new Date(Date.parse(iso) - CURSOR_OVERLAP_MS).toISOString();
           const pollStarted = new Date().toISOString();
 
-          const rows = await c.haravan.listAllInventoryLocations({ updatedAtMin: since(invCursor) });
-          const products: { id: number; variants: number[]; updatedAt: string }[] = [];
-          for await (const page of c.haravan.listAllProducts({ updatedAtMin: since(prodCursor) })) {
-            for (const p of page) products.push({ id: Number(p.id), variants: (p.variants ?? []).map((v) => Number(v.id)), updatedAt: String(p.updated_at ?? '') });
+          const seen = new Map<number, Seen>();
+          const note = (variantId: number, at: number, changedAt: number | undefined) => {
+            const prev = seen.get(variantId);
+            if (!prev) seen.set(variantId, { seenAt: at, changedAt });
+            else {
+              prev.seenAt = Math.min(prev.seenAt, at);
+              if (changedAt && (!prev.changedAt || changedAt > prev.changedAt)) prev.changedAt = changedAt;
+            }
+          };
+          const [rows, products] = await Promise.all([
+            haravan.listAllInventoryLocations({ updatedAtMin: since(invCursor) }).then((r) => ({ r, at: Date.now() })),
+            (async () => {
+              const out: (ProductLike & { readAt: number })[] = [];
+              for await (const page of haravan.listAllProducts({ updatedAtMin: since(prodCursor) })) {
+                for (const p of page) out.push({ ...p, readAt: cycleStart });
+              }
+              return out;
+            })(),
+          ]);
+          for (const r of rows.r) note(Number(r.variant_id), rows.at, Date.parse(String(r.updated_at ?? '')) || undefined);
+          const preloaded = new Map<number, ProductLike>();
+          for (const p of products) {
+            preloaded.set(Number(p.id), p);
+            for (const v of p.variants ?? []) {
+              note(Number(v.id), p.readAt, Date.parse(String((v as { updated_at?: unknown }).updated_at ?? p.updated_at ?? '')) || undefined);
+            }
           }
-          const variantIds = new Set<number>(rows.map((r) => Number(r.variant_id)));
-          for (const p of products) for (const v of p.variants) variantIds.add(v);
-          if (variantIds.size > 0) {
-            const links = await store.getLinks(connectionId, [...variantIds]);
-            if (links.length > 0) total = merge(total, await pushForVariants(connectionId, links));
+          if (seen.size > 0) {
+            const links = await store.getLinks(connectionId, [...seen.keys()]);
+            if (links.length > 0) cycle = merge(cycle, await pushLinks(connectionId, c, links, { haravan, preloaded, seen }));
           }
-          const maxInv = maxIso(rows.map((r) => String(r.updated_at ?? '')), invCursor);
-          const maxProd = maxIso(products.map((p) => p.updatedAt), prodCursor);
+          const maxInv = maxIso(rows.r.map((r) => String(r.updated_at ?? '')), invCursor);
+          const maxProd = maxIso(products.map((p) => String(p.updated_at ?? '')), prodCursor);
           // Never move a cursor past the moment this poll started (late writes are caught next time).
           await store.setCursor(connectionId, 'haravan-inventory', minIso(maxInv, pollStarted));
           await store.setCursor(connectionId, 'haravan-products', minIso(maxProd, pollStarted));
+          if (cycle.considered > 0) total = merge(total, await finish(connectionId, cycle));
+          cycle = emptySummary();
           heartbeat({ polls: true });
-          const wait = Math.min(opts.intervalMs, deadline - Date.now());
+          // The interval is cycle to cycle: a slow cycle does not add its own duration to the next wait.
+          const wait = Math.min(intervalMs - (Date.now() - cycleStart), deadline - Date.now());
           if (wait > 0) await activitySleep(wait);
         }
-        return finish(connectionId, total);
+        return total;
       } catch (err) {
-        if (Context.current().cancellationSignal.aborted) return finish(connectionId, total);
+        if (Context.current().cancellationSignal.aborted) return merge(total, await finish(connectionId, cycle));
         throw toFailure(err);
       }
     },
 
     /**
      * Full reconciliation: read Tiki's actual stock and price for every linked SKU and Haravan's state, and
-     * correct whatever differs (a hand edit on Tiki, a lost write). Marks each link converged/verified.
+     * correct whatever differs (a hand edit on Tiki, a lost write). Marks each link converged and verified.
      */
     async reconcile(connectionId: string): Promise<PushSummary & { drifted: number }> {
       try {
-        const connection = await store.getConnection(connectionId);
-        if (!connection) return { ...emptySummary(), drifted: 0 };
-        const c = await clients.forConnection(connectionId);
-        const config = connection.config;
-        const sellerWarehouses = (connection.tikiSeller?.warehouseIds ?? []).map((id, i) => ({ id, isPrimary: i === 0 }));
-        const targets = resolveTargetWarehouses(config.tikiWarehouseIds, sellerWarehouses);
-        const actual = new Map<number, PushValues>();
-        for await (const page of c.tiki.listAllProducts({})) {
-          for (const p of page.items) {
-            const stocks = tikiStocks(p);
-            const inTargets = stocks.filter((s) => targets.includes(s.warehouseId)).reduce((a, s) => a + s.qtyAvailable, 0);
-            actual.set(Number(p.product_id ?? p.id), { quantity: inTargets, price: toInt(p.price) });
-          }
-          heartbeat({ phase: 'tiki' });
-        }
-        let total = emptySummary();
-        let drifted = 0;
-        for (let after = 0; ; ) {
-          const ids = await store.getLinkedVariantIdsPage(connectionId, after, LINK_PAGE);
-          if (ids.length === 0) break;
-          after = ids[ids.length - 1];
-          const links = await store.getLinks(connectionId, ids);
-          const state = await loadHaravanState(c, [...new Set(links.map((l) => l.haravanProductId))], new Set(ids));
-          const planned = plan(links, state, config, actual);
-          drifted += planned.filter((p) => p.change.quantity !== undefined || p.change.price !== undefined).length;
-          total = merge(total, await execute(connectionId, c, config, planned, { verified: true }));
-          heartbeat({ phase: 'reconcile', after });
-        }
-        await store.setCounters(connectionId, { lastReconcileAt: new Date().toISOString(), lastReconcileDrifted: drifted });
-        logger.info({ connectionId, drifted, pushed: total.pushed }, 'reconciled');
-        return { ...(await finish(connectionId, total)), drifted };
+        const started = Date.now();
+        const result = await fullPass(connectionId);
+        await store.setCounters(connectionId, { lastReconcileAt: new Date().toISOString(), lastReconcileDrifted: result.drifted, lastReconcileMs: Date.now() - started });
+        logger.info({ connectionId, drifted: result.drifted, pushed: result.pushed, ms: Date.now() - started }, 'reconciled');
+        const { drifted, ...s } = result;
+        return { ...(await finish(connectionId, s)), drifted };
       } catch (err) {
         throw toFailure(err);
       }
@@ -329,16 +607,34 @@ export function createStockActivities(deps: ActivityDeps) {
   };
 }
 
+type ProductLike = HaravanProduct & { readAt?: number };
+
 function merge(a: PushSummary, b: PushSummary): PushSummary {
   return {
     considered: a.considered + b.considered,
     pushed: a.pushed + b.pushed,
     skipped: a.skipped + b.skipped,
     failed: a.failed + b.failed,
+    superseded: a.superseded + b.superseded,
     tikiWriteCalls: a.tikiWriteCalls + b.tikiWriteCalls,
+    tikiReadCalls: a.tikiReadCalls + b.tikiReadCalls,
     priceBlocked: a.priceBlocked + b.priceBlocked,
     latenciesMs: [...a.latenciesMs, ...b.latenciesMs].slice(-1000),
   };
+}
+
+async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 function maxIso(values: string[], fallback: string): string {

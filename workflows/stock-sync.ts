@@ -51,26 +51,34 @@ export async function stockSyncWorkflow(input: StockSyncInput): Promise<void> {
     }
   };
 
+  // Wakes the supervisor loop so it re-reads the periodic schedule (a shorter reconcile interval applies at once).
+  let wake = false;
+  const reconcileJob = {
+    name: 'reconcile',
+    intervalMs: () => config.reconcileIntervalSeconds * 1000,
+    nextAt: input.carried?.nextAt.reconcile ?? Date.now() + config.reconcileIntervalSeconds * 1000,
+    run: () => reconciler.reconcile(connectionId),
+  };
+
   setHandler(productsChangedSignal, ({ productIds }) => addPending(productIds));
   setHandler(configChangedSignal, ({ config: next, stockAffecting }) => {
+    const before = config.reconcileIntervalSeconds;
     config = next;
     if (stockAffecting) addPending('all');
+    if (next.reconcileIntervalSeconds !== before) {
+      reconcileJob.nextAt = Math.min(reconcileJob.nextAt, Date.now() + next.reconcileIntervalSeconds * 1000);
+      wake = true;
+    }
   });
 
   await supervise({
     parentWorkflowId: input.parentWorkflowId,
     paused: input.carried?.paused ?? false,
     poll: () => poller.pollHaravanChanges(connectionId, { durationMs: POLL_DURATION_MS, intervalMs: config.pollIntervalSeconds * 1000 }),
-    periodic: [
-      {
-        name: 'reconcile',
-        intervalMs: () => config.reconcileIntervalSeconds * 1000,
-        nextAt: input.carried?.nextAt.reconcile ?? Date.now() + config.reconcileIntervalSeconds * 1000,
-        run: () => reconciler.reconcile(connectionId),
-      },
-    ],
-    hasJob: () => pending !== null,
+    periodic: [reconcileJob],
+    hasJob: () => pending !== null || wake,
     nextJob: () => {
+      wake = false;
       if (pending === null) return undefined;
       const ids: number[] | 'all' = pending === 'all' ? 'all' : [...pending];
       pending = null;
