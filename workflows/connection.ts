@@ -68,7 +68,9 @@ export interface ConnectionInput {
 }
 
 const ACTIVE: ConnectionState[] = ['connected', 'attention'];
-const ATTENTION_RECHECK = '1 minute';
+/** While in attention, credentials are re-checked after 5 s, 10 s, 20 s… up to every minute. */
+const ATTENTION_RECHECK_FIRST_MS = 5_000;
+const ATTENTION_RECHECK_MAX_MS = 60_000;
 const CHILD_STOP_TIMEOUT = '10 minutes';
 
 const acts = proxyActivities<ConnectionActivities>({
@@ -92,6 +94,7 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
   let activeLinkRun = input.carried?.activeLinkRun ?? null;
   let disconnectRequested = false;
   let recheckNow = false;
+  let attentionChecks = 0;
   const stoppedChildren = new Set<string>();
   const runs = (input.carried?.runs ?? 0) + 1;
   const children = [stockSyncWorkflowId(shopId), orderIntakeWorkflowId(shopId)];
@@ -289,8 +292,13 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
   for (;;) {
     const persistedState = state;
     const wake = () => disconnectRequested || recheckNow || state !== persistedState || (historyFull() && !activeLinkRun);
-    if (state === 'attention') await condition(wake, ATTENTION_RECHECK);
-    else await condition(wake);
+    if (state === 'attention') {
+      await condition(wake, Math.min(ATTENTION_RECHECK_MAX_MS, ATTENTION_RECHECK_FIRST_MS * 2 ** Math.min(attentionChecks, 6)));
+      attentionChecks++;
+    } else {
+      attentionChecks = 0;
+      await condition(wake);
+    }
     if (disconnectRequested) break;
 
     if (state === 'attention' && persistedState !== 'attention') {
