@@ -52,7 +52,7 @@ import {
 } from './definitions';
 import { linkRunWorkflowId, orderIntakeWorkflowId, stockSyncWorkflowId } from './ids';
 import { historyFull } from './long-lived';
-import { SA_CONNECTION_STATE } from './search-attributes';
+import { SA_CONNECTION_STATE, SA_SHOP_ID } from './search-attributes';
 
 export interface ConnectionInput {
   connectionId: string;
@@ -170,6 +170,9 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
         workflowId,
         args: [{ connectionId, shopId, runId, request: req, parentWorkflowId: workflowInfo().workflowId }],
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        typedSearchAttributes: [{ key: SA_SHOP_ID, value: String(shopId) }],
+        staticSummary: `${req.dryRun ? 'Dry-run link' : 'Link'} run ${runId} for Haravan shop ${shopId}`,
+        staticDetails: req.all ? 'Scope: every product' : `Scope: ${req.productIds?.length ?? 0} product(s)`,
       });
       return { runId, workflowId, alreadyRunning: false };
     },
@@ -284,6 +287,9 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
         // They outlive each run of this workflow (continue-as-new) and are stopped by signal on disconnect.
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        // Inherited across their own continue-as-new: the Web UI can filter a shop's children by ShopId.
+        typedSearchAttributes: [{ key: SA_SHOP_ID, value: String(shopId) }],
+        staticSummary: `${workflowType === 'stockSyncWorkflow' ? 'Stock & price sync' : 'Tiki order intake'} for Haravan shop ${shopId}`,
       });
     }
   }
