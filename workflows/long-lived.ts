@@ -49,6 +49,8 @@ export interface PeriodicJob {
   /** Epoch ms of the next run (carried across continue-as-new). */
   nextAt: number;
   run: () => Promise<unknown>;
+  /** Run at once when the parent resumes the child after a pause (catch up on what the pause held back). */
+  runOnResume?: boolean;
 }
 
 export interface SupervisorOptions {
@@ -72,8 +74,17 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
   setHandler(stopSignal, () => {
     stopping = true;
   });
+  // A poll that fails (other than by rejected credentials) restarts after 1 s, 2 s, 4 s… up to a minute,
+  // never in a hot loop that floods the history.
+  let pollFailures = 0;
+  let pollRetryAt = 0;
   setHandler(pauseSignal, ({ paused: p }) => {
-    if (paused && !p) opts.onResume?.();
+    if (paused && !p) {
+      opts.onResume?.();
+      for (const job of opts.periodic) if (job.runOnResume) job.nextAt = Date.now();
+      pollRetryAt = 0;
+      pollFailures = 0;
+    }
     paused = p;
   });
 
@@ -81,14 +92,20 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
   let pollRunning = false;
   let pollDone = false;
   const startPoll = () => {
-    if (!opts.poll || pollRunning) return;
+    if (!opts.poll || pollRunning || Date.now() < pollRetryAt) return;
     pollRunning = true;
     pollDone = false;
     pollScope = new CancellationScope();
     pollScope
       .run(() => opts.poll!())
+      .then(() => {
+        pollFailures = 0;
+      })
       .catch(async (err) => {
-        if (!isCancellation(err)) await reportIfCredentials(err);
+        if (isCancellation(err)) return;
+        pollFailures++;
+        pollRetryAt = Date.now() + Math.min(60_000, 1_000 * 2 ** Math.min(pollFailures - 1, 6));
+        await reportIfCredentials(err);
       })
       .finally(() => {
         pollRunning = false;
@@ -134,8 +151,8 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
     const now = Date.now();
     const nextPeriodic = Math.min(...opts.periodic.map((p) => p.nextAt), now + 86_400_000);
     await condition(
-      () => stopping || paused || opts.hasJob() || pollDone || historyFull() || Date.now() >= nextPeriodic,
-      Math.max(1, nextPeriodic - now),
+      () => stopping || paused || opts.hasJob() || (pollDone && Date.now() >= pollRetryAt) || historyFull() || Date.now() >= nextPeriodic,
+      Math.max(1, (pollDone && pollRetryAt > now ? Math.min(nextPeriodic, pollRetryAt) : nextPeriodic) - now),
     );
     if (stopping || paused) continue;
 

@@ -58,6 +58,8 @@ export async function orderIntakeWorkflow(input: OrderIntakeInput): Promise<void
         intervalMs: () => config.orderSweepIntervalSeconds * 1000,
         nextAt: input.carried?.nextAt.sweep ?? Date.now(),
         run: () => jobs.sweepOrders(connectionId),
+        // After a pause (credentials rejected), sweep at once: imports that failed meanwhile are retried.
+        runOnResume: true,
       },
       {
         name: 'completeness',
