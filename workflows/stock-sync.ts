@@ -66,7 +66,8 @@ export async function stockSyncWorkflow(input: StockSyncInput): Promise<void> {
     config = next;
     if (stockAffecting) addPending('all');
     if (next.reconcileIntervalSeconds !== before) {
-      reconcileJob.nextAt = Math.min(reconcileJob.nextAt, Date.now() + next.reconcileIntervalSeconds * 1000);
+      // The new interval counts from now (shorter: sooner; longer: the next run moves out).
+      reconcileJob.nextAt = Date.now() + next.reconcileIntervalSeconds * 1000;
       wake = true;
     }
   });
