@@ -43,6 +43,7 @@ import { SA_SHOP_ID, SA_TIKI_ORDER_CODE } from '../workflows/search-attributes';
 import type { ActivityDeps, ConnectionClients } from './context';
 import { toFailure } from './errors';
 import { orderIntakeHistogram, ordersImportedCounter } from './metrics';
+import { pollCadence } from './poll-cadence';
 
 export interface ImportResult {
   state: 'imported' | 'not-accepted' | 'skipped-old';
@@ -286,6 +287,7 @@ export function createOrderActivities(deps: ActivityDeps) {
           const ack = await store.getCursor(connectionId, 'tiki-ack');
           const res = await tiki.pullEvents(queue, ack || null);
           events += res.events.length;
+          if (res.events.length > 0) pollCadence.reset(`tiki:${connectionId}`);
           const latest = new Map<string, { status?: string; id: string }>();
           for (const e of res.events) {
             const payload = (e.payload ?? {}) as { order_code?: string; orderCode?: string; status?: string };
@@ -303,7 +305,8 @@ export function createOrderActivities(deps: ActivityDeps) {
           if (res.ackId) await store.setCursor(connectionId, 'tiki-ack', res.ackId);
           heartbeat({ events });
           if (res.events.length === 0) {
-            const wait = Math.min(opts.intervalMs, deadline - Date.now());
+            // Adaptive when idle (activities/poll-cadence.ts): the configured interval right after events.
+            const wait = Math.min(pollCadence.next(`tiki:${connectionId}`, opts.intervalMs, false), deadline - Date.now());
             if (wait > 0) await activitySleep(wait);
           }
         }

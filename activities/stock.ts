@@ -47,6 +47,7 @@ import type { ActivityDeps, ConnectionClients } from './context';
 import { toFailure } from './errors';
 import { tikiStocks, toInt } from './mappers';
 import { LatencyTracker, skuWritesCounter, stockPropagationHistogram } from './metrics';
+import { pollCadence } from './poll-cadence';
 
 const TIKI_BATCH = 50;
 const TIKI_PAGE = 50;
@@ -498,6 +499,7 @@ export function createStockActivities(deps: ActivityDeps) {
   return {
     /** Recompute and push for some products; `'all'` is a full pass against Tiki's actual values. */
     async pushProducts(connectionId: string, productIds: number[] | 'all'): Promise<PushSummary> {
+      pollCadence.reset(`haravan:${connectionId}`);
       try {
         if (productIds === 'all') {
           const { drifted: _drifted, ...s } = await fullPass(connectionId);
@@ -578,7 +580,8 @@ export function createStockActivities(deps: ActivityDeps) {
           cycle = emptySummary();
           heartbeat({ polls: true });
           // The interval is cycle to cycle: a slow cycle does not add its own duration to the next wait.
-          const wait = Math.min(intervalMs - (Date.now() - cycleStart), deadline - Date.now());
+          // Adaptive when idle (activities/poll-cadence.ts): the configured interval after a round with changes.
+          const wait = Math.min(pollCadence.next(`haravan:${connectionId}`, intervalMs, seen.size > 0) - (Date.now() - cycleStart), deadline - Date.now());
           if (wait > 0) await activitySleep(wait);
         }
         return total;
