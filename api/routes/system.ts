@@ -2,6 +2,7 @@
 import express, { Router } from 'express';
 import client from 'prom-client';
 import type { Payload } from '@temporalio/common';
+import { z } from 'zod';
 import { ApiError } from '../errors';
 import type { ApiDeps } from '../context';
 import { buildOpenApi } from '../schemas';
@@ -60,23 +61,37 @@ export function systemRoutes(deps: ApiDeps): Router {
   });
   for (const op of ['encode', 'decode'] as const) {
     r.post(`/codec/${op}`, express.json({ limit: '4mb' }), async (req, res) => {
-      if (!checkToken(req.headers.authorization, deps.apiToken) && !isLocalUi(req.headers.origin, origins)) throw new ApiError(401, 'UNAUTHORIZED');
+      if (!checkToken(req.headers.authorization, deps.apiToken) && !isLocalUi(req.headers.origin, origins, req.socket.remoteAddress)) throw new ApiError(401, 'UNAUTHORIZED');
       if (!deps.codec) {
         res.json({ payloads: req.body?.payloads ?? [] });
         return;
       }
-      const payloads = ((req.body?.payloads ?? []) as JsonPayload[]).map(fromJson);
-      const out = op === 'encode' ? await deps.codec.encode(payloads) : await deps.codec.decode(payloads);
+      const payloads = CodecBody.parse(req.body ?? {}).payloads.map(fromJson);
+      let out: Payload[];
+      try {
+        out = op === 'encode' ? await deps.codec.encode(payloads) : await deps.codec.decode(payloads);
+      } catch (err) {
+        // Tampered ciphertext, an unknown key id, a payload that is not ours: the caller's input, not a server fault.
+        throw new ApiError(400, 'VALIDATION_FAILED', `payloads cannot be ${op}d: ${(err as Error).message}`);
+      }
       res.json({ payloads: out.map(toJson) });
     });
   }
   return r;
 }
 
-/** The dev server's UI sends no credentials; it is trusted only from the configured local origin. */
-function isLocalUi(origin: string | undefined, origins: Set<string>): boolean {
-  return !!origin && origins.has(origin) && /^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(origin);
+/**
+ * The dev server's UI sends no credentials; it is trusted only from a configured local origin *and* a loopback
+ * peer (an Origin header is trivially forged by a non-browser client, the peer address is not).
+ */
+export function isLocalUi(origin: string | undefined, origins: Set<string>, remoteAddress: string | undefined): boolean {
+  const loopback = !!remoteAddress && /^(127\.|::1$|::ffff:127\.)/.test(remoteAddress);
+  return loopback && !!origin && origins.has(origin) && /^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(origin);
 }
+
+const CodecBody = z.object({
+  payloads: z.array(z.object({ metadata: z.record(z.string(), z.string().max(1_000_000)).optional(), data: z.string().optional() })).max(10_000),
+});
 
 interface JsonPayload {
   metadata?: Record<string, string>;
