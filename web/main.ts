@@ -195,4 +195,6 @@ function ConnectionView({ id, onListChanged }: { id: string; onListChanged: () =
   </div>`;
 }
 
-render(html`<${App} />`, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+root.textContent = ''; // drop the static "loading" placeholder
+render(html`<${App} />`, root);

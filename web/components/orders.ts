@@ -5,6 +5,12 @@ import { api } from '../api';
 import type { Connection, Order } from '../types';
 import { useI18n } from '../i18n';
 import { ErrorBox, Modal, Pager, Toast } from './common';
+import { MESSAGES } from '../../domain/messages';
+
+const warningText = (code: string, lang: string) => {
+  const m = (MESSAGES as Record<string, { vi: string; en: string }>)[code];
+  return m ? (lang === 'vi' ? m.vi : m.en) : code;
+};
 
 const STATUSES = ['awaiting_confirmation', 'confirmed', 'ready_to_ship', 'shipping', 'delivered', 'completed', 'cancelled', 'returned'];
 const TERMINAL = ['completed', 'cancelled', 'returned'];
@@ -12,7 +18,7 @@ const LIMIT = 25;
 const REFRESH_MS = 3000;
 
 export function Orders({ conn }: { conn: Connection }) {
-  const { t, fmtTime, fmtNum } = useI18n();
+  const { t, lang, fmtTime, fmtNum } = useI18n();
   const [status, setStatus] = useState('');
   const [page, setPage] = useState(1);
   const [data, setData] = useState<{ items: Order[]; total: number } | null>(null);
@@ -102,7 +108,7 @@ export function Orders({ conn }: { conn: Connection }) {
                 <td><code>${o.tikiStatus}</code></td>
                 <td>${o.customer.name ?? '—'}<div class="muted small">${o.customer.phone ?? ''}</div></td>
                 <td>${o.items.map((i) => html`<div class="small">${i.quantity} × <code>${i.tikiSku}</code> · ${fmtNum(i.price)}₫</div>`)}
-                  ${o.warnings.length > 0 && html`<div class="small warn">${o.warnings.join(', ')}</div>`}</td>
+                  ${o.warnings.map((w) => html`<div class="small warn" title=${w}>⚠ ${warningText(w, lang)}</div>`)}</td>
                 <td class="order-actions">
                   <button type="button" class="btn btn-small" disabled=${!canAct || done || busy !== null} onClick=${() => act(o, 'print-label')} data-testid="action-print-label">${t('printLabel')}</button>
                   <button type="button" class="btn btn-small" disabled=${dis('ready-to-ship')} onClick=${() => act(o, 'ready-to-ship')} data-testid="action-ready-to-ship">${t('readyToShip')}</button>
