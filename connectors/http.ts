@@ -1,4 +1,5 @@
 import { ConnectorError, ConnectorSystem, codeForStatus, parseRetryAfterMs } from './errors';
+import { recordVendorCall } from './metrics';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -35,9 +36,11 @@ export async function sendHttp(system: ConnectorSystem, route: string, req: Http
       headers['Content-Type'] = headers['Content-Type'] ?? 'application/json';
     }
   }
+  const started = performance.now();
   try {
     const res = await fetch(req.url, { method: req.method, headers, body: payload, signal: controller.signal });
     const text = await res.text();
+    recordVendorCall(system, route, res.status, (performance.now() - started) / 1000);
     let body: unknown = undefined;
     if (text.length > 0) {
       try {
@@ -49,6 +52,7 @@ export async function sendHttp(system: ConnectorSystem, route: string, req: Http
     return { status: res.status, headers: res.headers, body };
   } catch (err) {
     const aborted = controller.signal.aborted;
+    recordVendorCall(system, route, aborted ? 'timeout' : 'network', (performance.now() - started) / 1000);
     throw new ConnectorError({
       system,
       code: aborted ? 'TIMEOUT' : 'NETWORK',
