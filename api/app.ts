@@ -6,6 +6,7 @@ import client from 'prom-client';
 import type { ApiDeps } from './context';
 import { ApiError, errorHandler } from './errors';
 import { requireBearer } from './security';
+import { registerStoreGauges } from './metrics';
 import { dashboardApiRoutes, dashboardRoutes } from './routes/app';
 import { connectionRoutes } from './routes/connections';
 import { orderRoutes } from './routes/orders';
@@ -17,6 +18,7 @@ const httpHistogram =
   new client.Histogram({ name: 'api_request_duration_seconds', help: 'API request duration', labelNames: ['method', 'route', 'status'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30] });
 
 export function createApp(deps: ApiDeps): express.Express {
+  registerStoreGauges(deps.store);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');

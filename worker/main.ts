@@ -3,12 +3,27 @@ import { readEnv } from './env';
 import { createLogger } from './logger';
 import { openStore } from './bootstrap';
 import { connectClient, createAppWorker, installRuntime } from './temporal';
+import { freeLoopbackPort, MetricsServer, startWorkerMetricsServer } from './metrics-server';
 
 async function main(): Promise<void> {
   const env = readEnv();
   const logger = createLogger('worker', env.logLevel);
   if (!env.encryptionKey) throw new Error('ENCRYPTION_KEY is required (credentials are stored encrypted)');
-  installRuntime({ metricsPort: process.env.WORKER_METRICS_PORT ? Number(process.env.WORKER_METRICS_PORT) : undefined });
+  // WORKER_METRICS_PORT: one /metrics with this process's metrics and the Temporal SDK's (exported by the
+  // SDK core on an internal loopback port and appended).
+  let metrics: MetricsServer | undefined;
+  if (process.env.WORKER_METRICS_PORT) {
+    const sdkPort = await freeLoopbackPort();
+    installRuntime({ metricsPort: sdkPort, metricsHost: '127.0.0.1' });
+    metrics = await startWorkerMetricsServer({
+      port: Number(process.env.WORKER_METRICS_PORT),
+      sdkMetricsUrl: `http://127.0.0.1:${sdkPort}/metrics`,
+      onError: (err) => logger.warn({ err }, 'worker metrics'),
+    });
+    logger.info({ url: metrics.url }, 'worker metrics listening');
+  } else {
+    installRuntime();
+  }
   const store = await openStore(env);
   const client = await connectClient({ address: env.temporalAddress, namespace: env.temporalNamespace, encryptionKey: env.encryptionKey });
   const { worker, close } = await createAppWorker({
@@ -29,6 +44,7 @@ async function main(): Promise<void> {
   logger.info({ taskQueue: env.taskQueue, temporal: env.temporalAddress, database: store.db.kind }, 'worker started');
   await worker.run();
   await close();
+  await metrics?.close();
   await client.connection.close();
   await store.close();
   process.exit(0);

@@ -26,13 +26,13 @@ export async function connectClient(opts: { address: string; namespace: string; 
 
 let runtimeInstalled = false;
 /** Quiet core logs; Prometheus metrics of the SDK on the given port when asked. */
-export function installRuntime(opts: { metricsPort?: number } = {}): void {
+export function installRuntime(opts: { metricsPort?: number; metricsHost?: string } = {}): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
-      metrics: opts.metricsPort ? { prometheus: { bindAddress: `0.0.0.0:${opts.metricsPort}` } } : undefined,
+      metrics: opts.metricsPort ? { prometheus: { bindAddress: `${opts.metricsHost ?? '0.0.0.0'}:${opts.metricsPort}` } } : undefined,
     },
   });
 }
