@@ -1,0 +1,281 @@
+/**
+ * Chaos: the real service on real processes while Tiki orders and Haravan stock edits flow, with the sandboxes
+ * answering ~20 % of calls with 5xx / 429 / latency and committing Haravan order creates and Tiki stock writes
+ * without delivering the response (timeout after commit). Meanwhile the worker is killed with SIGKILL several
+ * times, the Temporal dev server is restarted on its persisted database, and the API is restarted.
+ *
+ * Then, with the faults removed: every Tiki order is imported exactly once, every linked SKU on Tiki holds the
+ * value the rules give for Haravan's state, no workflow failed or is stuck, and the figures are printed.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import pino from 'pino';
+import { createApp } from '../../api/app';
+import { makeKeyring } from '../../store/secrets';
+import { Store } from '../../store/store';
+import { startHaravanSandbox } from '../../sandbox/haravan/app';
+import { startTikiSandbox } from '../../sandbox/tiki/app';
+import { codecFromEnv, dataConverterFor } from '../../worker/codec';
+import { connectionWorkflowId, orderIntakeWorkflowId, stockSyncWorkflowId } from '../../workflows/ids';
+import { connectBody, get, post, seedDemoShop } from '../helpers/seed';
+import { eventually } from '../helpers/stack';
+import { checkOrders, checkSkus } from './lib/expect';
+import { sharedDatabase, TemporalDevServer, WorkerProcess } from './lib/processes';
+
+jest.setTimeout(600_000);
+
+const ENCRYPTION_KEY = 'chaos-encryption-key-material-0123456789';
+const TOKEN = 'chaos-api-token';
+const TRAFFIC_MS = 60_000;
+
+const del = (url: string) => fetch(url, { method: 'DELETE' });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('nothing lost, nothing duplicated, everything converges through worker kills, a Temporal restart and an API restart', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-'));
+  const cleanups: (() => Promise<unknown>)[] = [];
+  try {
+    // ------------------------------------------------------------------ the stack, as real processes
+    const temporal = await TemporalDevServer.create(dir);
+    cleanups.unshift(() => temporal.stop());
+    const database = await sharedDatabase(dir);
+    cleanups.unshift(() => database.close());
+    const store = new Store(database.db, makeKeyring(ENCRYPTION_KEY));
+    await store.migrate();
+    const haravan = await startHaravanSandbox(0, { seed: 11 });
+    cleanups.unshift(() => haravan.close());
+    const tiki = await startTikiSandbox(0, { seed: 13 });
+    cleanups.unshift(() => tiki.close());
+    const taskQueue = `chaos-${Math.random().toString(36).slice(2, 8)}`;
+    const worker = new WorkerProcess({ TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: database.url, ENCRYPTION_KEY, TASK_QUEUE: taskQueue }, path.join(dir, 'worker.log'));
+    worker.start();
+    cleanups.unshift(() => worker.stop());
+
+    const connection = await Connection.connect({ address: temporal.address });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(ENCRYPTION_KEY) });
+
+    let server: http.Server | undefined;
+    let apiPort = 0;
+    const startApi = async () => {
+      const app = createApp({
+        client,
+        store,
+        logger: pino({ level: 'warn' }, pino.destination({ dest: path.join(dir, 'api.log'), sync: false })),
+        taskQueue,
+        apiToken: TOKEN,
+        webhookSecret: 'chaos-webhook-secret',
+        codec: codecFromEnv(ENCRYPTION_KEY),
+      });
+      server = http.createServer(app);
+      await new Promise<void>((resolve) => server!.listen(apiPort, '127.0.0.1', resolve));
+      apiPort = (server.address() as AddressInfo).port;
+    };
+    const stopApi = () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await startApi();
+    cleanups.unshift(() => stopApi());
+    const api = async (method: string, p: string, body?: unknown) => {
+      const res = await fetch(`http://127.0.0.1:${apiPort}${p}`, {
+        method,
+        headers: { Authorization: `Bearer ${TOKEN}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    };
+
+    // ------------------------------------------------------------------ a connected, linked shop
+    const shop = await seedDemoShop(haravan.url, tiki.url, { products: 20 });
+    const connId = `conn-${shop.shopId}`;
+    const created = await api('POST', '/v1/connections', connectBody(shop, haravan.url, tiki.url, { orderSweepIntervalSeconds: 20, reconcileIntervalSeconds: 45 }));
+    expect(created.status).toBe(201);
+    const run = await api('POST', `/v1/connections/${connId}/link-runs`, { all: true });
+    expect(run.status).toBe(202);
+    await eventually(async () => (await api('GET', `/v1/connections/${connId}/link-runs/${run.body.runId}`)).body.state === 'completed', 120_000, 500);
+    const links = await store.getLinks(connId);
+    expect(links.length).toBeGreaterThan(10);
+
+    const skuCheck = async () => {
+      const conn = (await store.getConnection(connId))!;
+      return checkSkus({
+        haravanUrl: haravan.url,
+        accessToken: shop.accessToken,
+        tikiUrl: tiki.url,
+        sellerId: shop.tiki.sellerId,
+        links: await store.getLinks(connId),
+        config: conn.config,
+        sellerWarehouseIds: conn.tikiSeller?.warehouseIds ?? [],
+      });
+    };
+    await eventually(async () => (await skuCheck()).mismatches.length === 0, 120_000, 1_000);
+
+    // What orders are placed on, and what stock edits touch.
+    const seedVariants = shop.haravanSeed.products.flatMap((p: { variants: unknown[] }) => p.variants) as {
+      barcode?: string | null;
+      inventory_management: string | null;
+      inventory?: { location_id: number }[];
+    }[];
+    const seedOf = (barcode: string) => seedVariants.find((v) => (v.barcode ?? '').trim() === barcode);
+    const editable = links.filter((l) => seedOf(l.barcode)?.inventory_management === 'haravan' && (seedOf(l.barcode)?.inventory ?? []).length > 0);
+
+    // ------------------------------------------------------------------ faults: ~20 % of calls, and timeouts after commit
+    const haravanFaults = [
+      { method: 'POST', path: '/com/orders.json', timeoutAfterCommit: true, mode: 'drop', probability: 0.3 },
+      { path: '/com/*', status: 503, probability: 0.1 },
+      { path: '/com/*', status: 429, retryAfterSeconds: 1, probability: 0.05 },
+      { path: '/com/*', latencyMs: 400, probability: 0.06 },
+    ];
+    const tikiFaults = [
+      { method: 'PUT', path: '/integration/v2/products/updateSku', timeoutAfterCommit: true, mode: 'drop', probability: 0.3 },
+      { method: 'PUT', path: '/integration/v2.1/products/updateSkus', timeoutAfterCommit: true, mode: 'drop', probability: 0.3 },
+      { path: '/integration/*', status: 500, probability: 0.1 },
+      { path: '/integration/*', status: 429, retryAfterSeconds: 1, probability: 0.05 },
+      { path: '/integration/*', latencyMs: 400, probability: 0.06 },
+    ];
+    await del(`${haravan.url}/_sandbox/calls`);
+    await del(`${tiki.url}/_sandbox/calls`);
+    await post(`${haravan.url}/_sandbox/faults`, { faults: haravanFaults });
+    await post(`${tiki.url}/_sandbox/faults`, { faults: tikiFaults });
+
+    // ------------------------------------------------------------------ traffic and disruptions, in parallel
+    const orderCodes: string[] = [];
+    let stockEdits = 0;
+    let apiCalls = 0;
+    let apiErrors = 0;
+    const started = Date.now();
+    const traffic = (async () => {
+      let i = 0;
+      while (Date.now() - started < TRAFFIC_MS) {
+        i++;
+        const link = links[i % links.length];
+        try {
+          const o = await post(`${tiki.url}/_sandbox/sellers/${shop.tiki.sellerId}/orders`, {
+            items: [{ original_sku: link.barcode, qty: 1 }],
+            customer: { full_name: `Khách Chaos ${i}`, phone: `09${String(10_000_000 + i).slice(-8)}` },
+          });
+          orderCodes.push(String(o.code));
+        } catch {
+          // Not sellable on Tiki right now (409): a customer could not buy it either.
+        }
+        const e = editable[i % editable.length];
+        if (e) {
+          await post(`${haravan.url}/_sandbox/shops/${shop.shopId}/inventory`, { variantId: e.haravanVariantId, locationId: seedOf(e.barcode)!.inventory![0].location_id, delta: i % 3 === 0 ? -1 : 2 });
+          stockEdits++;
+        }
+        await sleep(1_500);
+      }
+    })();
+    const apiTraffic = (async () => {
+      while (Date.now() - started < TRAFFIC_MS) {
+        apiCalls++;
+        try {
+          const r = await api('GET', `/v1/connections/${connId}`);
+          if (r.status >= 500) apiErrors++;
+        } catch {
+          apiErrors++; // the API is down while it restarts
+        }
+        await sleep(1_000);
+      }
+    })();
+    const disruptions = (async () => {
+      const at = async (ms: number) => sleep(Math.max(0, started + ms - Date.now()));
+      await at(8_000);
+      await worker.kill9();
+      await at(20_000);
+      await temporal.restart();
+      await at(32_000);
+      await worker.kill9();
+      await at(42_000);
+      await stopApi();
+      await sleep(1_000);
+      await startApi();
+      await at(50_000);
+      await worker.kill9();
+    })();
+    await Promise.all([traffic, apiTraffic, disruptions]);
+
+    // ------------------------------------------------------------------ faults off: converge
+    type Fired = { fired: number; timeoutAfterCommit?: boolean; status?: number; latencyMs?: number };
+    const firedBy = async (url: string) => {
+      const rules = (await get(`${url}/_sandbox/faults`)).faults as Fired[];
+      const calls = (await get(`${url}/_sandbox/calls`)).total as number;
+      const sum = (pred: (f: Fired) => boolean) => rules.filter(pred).reduce((a, f) => a + f.fired, 0);
+      return { calls, all: sum(() => true), afterCommit: sum((f) => !!f.timeoutAfterCommit), errors: sum((f) => !!f.status), slow: sum((f) => !!f.latencyMs) };
+    };
+    const faultsFired = { haravan: await firedBy(haravan.url), tiki: await firedBy(tiki.url) };
+    const describeFaults = (f: Awaited<ReturnType<typeof firedBy>>) =>
+      `${f.all} of ${f.calls} calls (${((100 * f.all) / Math.max(1, f.calls)).toFixed(0)} %: ${f.errors} 5xx/429, ${f.slow} slow, ${f.afterCommit} timeout-after-commit)`;
+    await del(`${haravan.url}/_sandbox/faults`);
+    await del(`${tiki.url}/_sandbox/faults`);
+    const calmAt = Date.now();
+    // Ask for the push the merchant would ask for after an incident (the poll would find the edits anyway).
+    await eventually(async () => (await api('POST', `/v1/connections/${connId}/stock-pushes`, {})).status === 202, 60_000, 1_000);
+
+    let orders = await checkOrders(haravan.url, shop.shopId, orderCodes);
+    let skus = await skuCheck();
+    await eventually(
+      async () => {
+        orders = await checkOrders(haravan.url, shop.shopId, orderCodes);
+        skus = await skuCheck();
+        return orders.lost.length === 0 && skus.mismatches.length === 0;
+      },
+      240_000,
+      2_000,
+    ).catch(() => undefined);
+    const convergeMs = Date.now() - calmAt;
+
+    // ------------------------------------------------------------------ no workflow failed or stuck
+    const failedOrStuck: string[] = [];
+    for await (const w of client.workflow.list({ query: `ExecutionStatus = 'Failed' OR ExecutionStatus = 'TimedOut' OR ExecutionStatus = 'Terminated'` })) {
+      failedOrStuck.push(`${w.workflowId} ${w.status.name}`);
+    }
+    for (const id of [connectionWorkflowId(shop.shopId), stockSyncWorkflowId(shop.shopId), orderIntakeWorkflowId(shop.shopId)]) {
+      const d = await client.workflow.getHandle(id).describe();
+      if (d.status.name !== 'RUNNING') failedOrStuck.push(`${id} ${d.status.name}`);
+    }
+    const notImported: string[] = [];
+    for (const code of orderCodes) {
+      const rec = await store.getOrder(connId, code);
+      if (!rec?.haravanOrderId) notImported.push(code);
+    }
+    const inbox = await api('GET', `/v1/connections/${connId}/failures`);
+    const status = await api('GET', `/v1/connections/${connId}`);
+
+    process.stdout.write(
+      [
+        '',
+        `chaos: ${TRAFFIC_MS / 1000} s of traffic on ${links.length} linked SKUs; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+        `chaos: disruptions: worker kill -9 ×${worker.kills} (worker starts ${worker.starts}, unexpected exits ${worker.unexpectedExits}), Temporal restarts ×${temporal.restarts}, API restarts ×1`,
+        `chaos: faults: haravan ${describeFaults(faultsFired.haravan)}; tiki ${describeFaults(faultsFired.tiki)}`,
+        `chaos: API calls during chaos ${apiCalls} (${apiErrors} failed while it restarted)`,
+        `chaos: orders: placed ${orders.tikiOrders}, imported ${orders.imported}, duplicates ${orders.duplicates.length}, lost ${orders.lost.length}`,
+        `chaos: stock edits ${stockEdits}; SKUs converged ${skus.converged}/${skus.total}`,
+        `chaos: time to converge after the faults stopped: ${(convergeMs / 1000).toFixed(1)} s`,
+        `chaos: failed/stuck workflows: ${failedOrStuck.length}; open failures ${inbox.body?.total}; connection ${status.body?.state}`,
+        '',
+      ].join('\n'),
+    );
+
+    expect(orders.tikiOrders).toBeGreaterThan(10);
+    expect(orders.duplicates).toEqual([]);
+    expect(orders.lost).toEqual([]);
+    expect(notImported).toEqual([]);
+    expect(skus.mismatches).toEqual([]);
+    expect(failedOrStuck).toEqual([]);
+    expect(inbox.body.total).toBe(0);
+    expect(status.body.state).toBe('connected');
+    expect(worker.kills).toBe(3);
+    expect(temporal.restarts).toBe(1);
+    // The hard cases really happened: creates and stock writes committed without an answer.
+    expect(faultsFired.haravan.afterCommit).toBeGreaterThan(0);
+    expect(faultsFired.tiki.afterCommit).toBeGreaterThan(0);
+    expect(faultsFired.haravan.errors + faultsFired.tiki.errors).toBeGreaterThan(0);
+  } finally {
+    for (const fn of cleanups) await fn().catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
