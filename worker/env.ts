@@ -30,6 +30,9 @@ export const ENV_SPEC: EnvVarSpec[] = [
   { name: 'CODEC_CORS_ORIGINS', usedBy: ['api'], requiredInProduction: false, description: 'Origins (comma-separated) of the Temporal Web UI allowed to call /codec' },
   { name: 'WORKER_METRICS_PORT', usedBy: ['worker'], requiredInProduction: false, description: 'Port of the worker Prometheus endpoint (Temporal SDK metrics)' },
   { name: 'TIKI_MAX_REQUESTS_PER_SECOND', usedBy: ['worker'], requiredInProduction: false, default: '40', description: 'Tiki request budget per seller credential and worker process (Tiki documents 200/s, a third party 50/s)' },
+  { name: 'WORKER_MAX_CONCURRENT_ACTIVITIES', usedBy: ['worker'], requiredInProduction: false, default: '200', description: 'Activity slots of one worker; each connection holds two with its polls, so keep it above 2 × connections per worker' },
+  { name: 'WORKER_MAX_CACHED_WORKFLOWS', usedBy: ['worker'], requiredInProduction: false, description: 'Sticky workflow cache size of one worker (SDK default: from memory); ~3 per connection + open orders avoids replays' },
+  { name: 'POLL_IDLE_MAX_SECONDS', usedBy: ['worker'], requiredInProduction: false, default: '0', description: 'Adaptive poll cadence: idle shops slow down to this many seconds between polls (0 = fixed configured interval)' },
   { name: 'SANDBOX', usedBy: ['dev-stack'], requiredInProduction: false, default: 'on', description: 'Start the Haravan/Tiki sandboxes (on/off)' },
   { name: 'LOG_LEVEL', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, default: 'info', description: 'pino log level' },
 ];

@@ -34,6 +34,8 @@ async function main(): Promise<void> {
     client,
     logger,
     encryptionKey: env.encryptionKey,
+    maxConcurrentActivityTaskExecutions: process.env.WORKER_MAX_CONCURRENT_ACTIVITIES ? Number(process.env.WORKER_MAX_CONCURRENT_ACTIVITIES) : undefined,
+    maxCachedWorkflows: process.env.WORKER_MAX_CACHED_WORKFLOWS ? Number(process.env.WORKER_MAX_CACHED_WORKFLOWS) : undefined,
   });
   const stop = () => {
     logger.info('worker shutting down');
