@@ -1,5 +1,6 @@
 /** Structured JSON logs (pino) with secrets redacted wherever they might appear. */
 import pino, { Logger } from 'pino';
+import { Context } from '@temporalio/activity';
 
 export const REDACT_PATHS = [
   '*.accessToken',
@@ -19,5 +20,16 @@ export const REDACT_PATHS = [
 ];
 
 export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {
-  return pino({ name, level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: name } }, destination);
+  return pino({ name, level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: name }, mixin: temporalFields }, destination);
+}
+
+/** Inside an activity, every line also names its workflow and activity (so a log line leads to the Web UI). */
+export function temporalFields(): Record<string, string> {
+  try {
+    const info = Context.current().info;
+    const wf = info.workflowExecution;
+    return wf ? { workflowId: wf.workflowId, runId: wf.runId, activityType: info.activityType, activityAttempt: String(info.attempt) } : { activityType: info.activityType };
+  } catch {
+    return {};
+  }
 }
