@@ -172,6 +172,8 @@ const freshnessFor = (connectionId: string) => {
 export function createStockActivities(deps: ActivityDeps) {
   const { store, clients, logger } = deps;
   const seenLatency = new LatencyTracker();
+  /** Phase durations of the last full pass per connection (kept with the reconcile counters). */
+  const lastTiming = new Map<string, { tikiReadMs: number; haravanReadMs: number; planMs: number; writeMs: number }>();
   const changeLatency = new LatencyTracker();
 
   /**
@@ -470,29 +472,29 @@ export function createStockActivities(deps: ActivityDeps) {
     const c = await clients.forConnection(connectionId);
     const { config, targets } = ctx;
     const reads = emptySummary();
-    // Both sides are read at once: Tiki's catalogue and, page by page, Haravan's linked variants.
-    const tikiRead = readTiki(c.tiki, reads);
+    const t0 = Date.now();
+    const timing = { tikiReadMs: 0, haravanReadMs: 0, planMs: 0, writeMs: 0 };
+    // Both sides are read at once: Tiki's catalogue and Haravan's linked products (the slower, bucket-bound side).
+    const tikiRead = readTiki(c.tiki, reads).then((m) => ((timing.tikiReadMs = Date.now() - t0), m));
     tikiRead.catch(() => undefined);
-    const linkPages: LinkRecord[][] = [];
-    for (let after = 0; ; ) {
-      const ids = await store.getLinkedVariantIdsPage(connectionId, after, LINK_PAGE);
-      if (ids.length === 0) break;
-      after = ids[ids.length - 1];
-      linkPages.push(await store.getLinks(connectionId, ids));
-    }
-    const allLinks = linkPages.flat();
+    const allLinks = await store.getLinks(connectionId);
     const haravanState = readHaravan(
       c.haravan,
       config,
       allLinks.map((l) => l.haravanProductId),
       new Set(allLinks.map((l) => l.haravanVariantId)),
       { fullRows: allLinks.length >= FULL_ROW_LISTING_MIN },
-    );
+    ).then((m) => ((timing.haravanReadMs = Date.now() - t0), m));
     const [actual, state] = await Promise.all([tikiRead, haravanState]);
     heartbeat({ phase: 'plan' });
+    const tPlan = Date.now();
     const planned = plan(allLinks, state, config, targets, { actual });
     const drifted = planned.filter((p) => p.change.quantity !== undefined || p.change.price !== undefined).length;
+    timing.planMs = Date.now() - tPlan;
+    const tWrite = Date.now();
     const total = merge(reads, await execute(connectionId, c, targets, planned, { verified: true }));
+    timing.writeMs = Date.now() - tWrite;
+    lastTiming.set(connectionId, timing);
     return { ...total, drifted };
   }
 
@@ -599,7 +601,13 @@ export function createStockActivities(deps: ActivityDeps) {
       try {
         const started = Date.now();
         const result = await fullPass(connectionId);
-        await store.setCounters(connectionId, { lastReconcileAt: new Date().toISOString(), lastReconcileDrifted: result.drifted, lastReconcileMs: Date.now() - started });
+        const t = lastTiming.get(connectionId);
+        await store.setCounters(connectionId, {
+          lastReconcileAt: new Date().toISOString(),
+          lastReconcileDrifted: result.drifted,
+          lastReconcileMs: Date.now() - started,
+          ...(t && { lastReconcileTikiReadMs: t.tikiReadMs, lastReconcileHaravanReadMs: t.haravanReadMs, lastReconcilePlanMs: t.planMs, lastReconcileWriteMs: t.writeMs }),
+        });
         logger.info({ connectionId, drifted: result.drifted, pushed: result.pushed, ms: Date.now() - started }, 'reconciled');
         const { drifted, ...s } = result;
         return { ...(await finish(connectionId, s)), drifted };

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     const linkedProducts = new Set(b.linked.map((l) => l.productId)).size;
     const tikiSkus = b.tikiProducts.length;
 
-    const runReconcile = async (): Promise<{ ms: number; drifted: number; wallMs: number }> => {
+    const runReconcile = async (): Promise<{ ms: number; drifted: number; wallMs: number; phases: string }> => {
       const before = (await b.api('GET', `/v1/connections/${b.connectionId}`)).reconcile?.lastAt;
       await b.resetCalls();
       const t0 = Date.now();
@@ -40,7 +40,8 @@ async function main(): Promise<void> {
         if (c.reconcile?.lastAt && c.reconcile.lastAt !== before) {
           await b.api('PATCH', `/v1/connections/${b.connectionId}/config`, { reconcileIntervalSeconds: 86_400 });
           const counters = (await b.stack.store.getConnection(b.connectionId))?.counters ?? {};
-          return { ms: Number(counters.lastReconcileMs), drifted: Number(c.reconcile.drifted), wallMs: Date.now() - t0 };
+          const phases = `Tiki read ${counters.lastReconcileTikiReadMs} ms, Haravan read ${counters.lastReconcileHaravanReadMs} ms (both from the start), plan ${counters.lastReconcilePlanMs} ms, writes + records ${counters.lastReconcileWriteMs} ms`;
+          return { ms: Number(counters.lastReconcileMs), drifted: Number(c.reconcile.drifted), wallMs: Date.now() - t0, phases };
         }
         await sleep(200);
       }
@@ -90,11 +91,12 @@ async function main(): Promise<void> {
       if (b.linked.some((l) => l.barcode === code) && q(a) !== q(s)) wrong++;
     }
 
-    const line = (name: string, r: { ms: number; drifted: number; wallMs: number }, w: { single: number; batch: number; reads: number }, f: ReturnType<typeof floor>) =>
+    const line = (name: string, r: { ms: number; drifted: number; wallMs: number; phases: string }, w: { single: number; batch: number; reads: number }, f: ReturnType<typeof floor>) =>
       [
         `${name}`,
         `  drifted / written           ${r.drifted} / Tiki write calls ${w.batch} batch + ${w.single} single; Tiki list calls ${w.reads}`,
         `  duration                    ${fmt(r.ms / 1000, 2)} s (activity); ${fmt(r.wallMs / 1000, 2)} s from the config change to the API showing it`,
+        `  phases                      ${r.phases}`,
         `  floor (client budget ${tikiRate}/s) ${fmt(f.budget, 2)} s = max(Haravan (${f.haravanCalls} − ${HARAVAN_BUCKET_SIZE}) / ${HARAVAN_LEAK_PER_SECOND}, Tiki ${f.tikiCalls} / ${tikiRate})  → ratio ${fmt(r.ms / 1000 / f.budget, 2)}x (target ≤ 1.2x)`,
         `  floor (documented ${TIKI_DOCUMENTED_PER_SECOND}/s)   ${fmt(f.documented, 2)} s  → ratio ${fmt(r.ms / 1000 / f.documented, 2)}x`,
       ].join('\n');
