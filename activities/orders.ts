@@ -111,6 +111,8 @@ export function createOrderActivities(deps: ActivityDeps) {
         // A closed run (finished, skipped as too old, stopped by a disconnect) may be followed by a new one: the
         // store mapping, not workflow retention, is what dedupes, so a later event or check is never lost.
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        // An order flood of one merchant queues behind its own fairness key (servers with task-queue fairness).
+        priority: { fairnessKey: connectionId },
         typedSearchAttributes: [
           { key: SA_SHOP_ID, value: String(shopId) },
           { key: SA_TIKI_ORDER_CODE, value: tikiCode },
@@ -331,7 +333,9 @@ export function createOrderActivities(deps: ActivityDeps) {
             seen++;
             const rec = await store.getOrder(connectionId, String(o.code));
             // Unchanged since we last saw it, or created before the import start (and never imported): skip.
-            if (rec?.haravanOrderId && rec.tikiStatus === o.status) continue;
+            // (A record without a Haravan order belongs to a workflow that is importing it or waiting in the failure
+            // inbox: only a status change is news for it.)
+            if (rec && rec.tikiStatus === o.status) continue;
             if (!rec && !isImportable(asInput(o), sinceAt)) continue;
             await dispatch(connectionId, String(o.code), 'sweep', o.status);
             dispatched++;

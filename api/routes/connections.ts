@@ -83,6 +83,8 @@ export function connectionRoutes(deps: ApiDeps): Router {
         args: [{ connectionId: id, shopId: input.shopId, config }],
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        // Fair sharing per merchant on servers with task-queue fairness; children and activities inherit it.
+        priority: { fairnessKey: id },
         typedSearchAttributes: [
           { key: SA_SHOP_ID, value: String(input.shopId) },
           { key: SA_CONNECTION_STATE, value: 'connecting' },
