@@ -70,7 +70,7 @@ export interface StatusResult {
 export interface CompletenessFigures {
   seen: number;
   imported: number;
-  /** Known to the service (order workflow running or an import attempted) but not in Haravan yet. */
+  /** Not in Haravan yet, but its order workflow is running (importing, or waiting in the failure inbox). */
   pending: number;
   /** Neither the event queue nor the sweep had handed them on: dispatched by this check. */
   missing: number;
@@ -149,9 +149,8 @@ export function createOrderActivities(deps: ActivityDeps) {
     let pending = 0;
     for (const code of codes) {
       if (known.has(code)) continue;
-      const rec = await store.getOrder(connectionId, code);
-      if (rec?.createAttemptedAt || (await workflowRunning(connectionId, code))) {
-        // In flight, or failed and waiting in the failure inbox: the order workflow owns it.
+      if (await workflowRunning(connectionId, code)) {
+        // In flight, or failed and waiting in the failure inbox: its order workflow owns it.
         pending++;
         continue;
       }
