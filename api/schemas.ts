@@ -124,6 +124,14 @@ export const FailureSchema = z
   .object({ id: z.string(), kind: z.string(), code: z.string(), message: z.string(), messageVi: z.string(), attempts: z.number(), firstAt: z.string(), lastAt: z.string(), ref: z.string() })
   .openapi('Failure');
 
+export const SourcesSchema = z
+  .object({
+    locations: z.array(z.object({ id: z.number(), name: z.string(), primary: z.boolean() })),
+    warehouses: z.array(z.object({ id: z.number(), name: z.string(), primary: z.boolean() })),
+    error: z.object({ code: z.string(), message: z.string(), messageVi: z.string() }).optional(),
+  })
+  .openapi('Sources');
+
 const list = (item: z.ZodTypeAny) => z.object({ items: z.array(item), total: z.number() });
 
 export function buildOpenApi(): object {
@@ -163,6 +171,7 @@ export function buildOpenApi(): object {
   add('post', '/v1/connections/{id}/orders/{tikiCode}/actions/{action}', 'Run a Tiki order action', { params: OrderActionParams, body: OrderActionBody, ok: [200, 'done', z.object({ order: OrderSchema, result: z.record(z.string(), z.unknown()) })], errors: { 409: 'PROCESSED_ON_TIKI / INVALID_ORDER_STATE' } });
   add('get', '/v1/connections/{id}/failures', 'Permanently failed items', { params: P, query: PageQuery, ok: [200, 'failures', list(FailureSchema)] });
   add('post', '/v1/connections/{id}/failures/{failureId}/retry', 'Retry a failed item', { params: FailureParams, ok: [202, 'retrying'] , errors: { 404: 'FAILURE_NOT_FOUND' } });
+  add('get', '/v1/connections/{id}/sources', 'Haravan locations and Tiki seller warehouses of the connection, read live (for the settings form)', { params: P, ok: [200, 'locations and warehouses (with `error` SOURCES_UNAVAILABLE when a side could not be read)', SourcesSchema], errors: { 404: 'NOT_FOUND', 409: 'CONNECTION_NOT_ACTIVE' } });
   add('post', '/webhooks/haravan', 'Haravan webhooks (HMAC-SHA256 of the raw body, base64)', { ok: [200, 'accepted'], errors: { 401: 'WEBHOOK_SIGNATURE_INVALID' } });
   add('get', '/healthz', 'Liveness/readiness (Temporal, database)', { ok: [200, 'healthy'], errors: { 503: 'unhealthy' } });
   add('get', '/metrics', 'Prometheus metrics', { ok: [200, 'text exposition format'] });
