@@ -6,10 +6,12 @@
  * Exactly-once import: the store mapping is checked first; the create attempt is recorded *before* the
  * Haravan call; any later attempt first looks the order up on Haravan by its Tiki reference (note
  * attribute / tag), so a create that timed out after Haravan committed it is found, not repeated.
- * A later attempt can only start once the previous one has ended (failed, or passed its start-to-close
- * timeout); the create call is only *started* early in an attempt (CREATE_START_BUDGET_MS), so that by the
- * time the next attempt looks the order up, the previous create request has been answered or abandoned
- * (HTTP timeout) — the lookup never races an in-flight create. One workflow per Tiki order (fixed id) makes
+ * A later attempt can only start once the previous one has ended: it failed, it passed its start-to-close
+ * timeout, or its worker died (heartbeat timeout — a live attempt heartbeats on a timer, so only a dead
+ * process misses it, and a dead process sends nothing more). The create call is only *started* while at least
+ * CREATE_FINISH_RESERVE_MS of the start-to-close timeout remain, enough for it (with the client's HTTP timeout
+ * and 429 retries) to be answered or abandoned before the attempt ends — so the next attempt's lookup never
+ * races an in-flight create. One workflow per Tiki order (fixed id) makes
  * concurrent imports of the same order impossible; the store mapping outlives workflow retention and resets.
  */
 import { heartbeat, sleep as activitySleep, Context } from '@temporalio/activity';
@@ -81,8 +83,8 @@ export interface CompletenessFigures {
 const QUEUE_EVENT_TYPES = ['ORDER_CREATED_SUCCESSFULLY', 'ORDER_STATUS_UPDATED'];
 const LOOKUP_SLACK_MS = 10 * 60_000;
 const SWEEP_OVERLAP_MS = 5 * 60_000;
-/** A create call starts at most this long after its attempt was scheduled (see the module comment). */
-const CREATE_START_BUDGET_MS = 30_000;
+/** Time a create call may need to be answered or abandoned: HTTP timeouts and 429 retries (see the module comment). */
+const CREATE_FINISH_RESERVE_MS = 180_000;
 /** How long a completeness check waits for the orders it dispatched to reach Haravan. */
 const REPAIR_WAIT_MS = 120_000;
 
@@ -389,10 +391,11 @@ export function createOrderActivities(deps: ActivityDeps) {
     /** Import one Tiki order into Haravan exactly once (see the module comment). */
     async importOrder(connectionId: string, tikiCode: string): Promise<ImportResult> {
       const attemptStartedAt = Date.now(); // local clock: no skew against the server's timestamps
+      const beat = setInterval(() => heartbeat(), 5_000);
       try {
         const conn = await store.getConnection(connectionId);
         if (!conn) throw ApplicationFailure.nonRetryable(`unknown connection ${connectionId}`, 'CONNECTION_NOT_ACTIVE');
-        const c = await clients.forConnection(connectionId);
+        const c = urgent(await clients.forConnection(connectionId));
         const o = await c.tiki.getOrder(tikiCode);
         const prev = await store.getOrder(connectionId, tikiCode);
         const status = ourStatus(o.status, itemStatuses(o));
@@ -434,10 +437,10 @@ export function createOrderActivities(deps: ActivityDeps) {
           ? await c.haravan.findOrderByReference({ tikiCode, createdAtMin: new Date(Date.parse(prev.createAttemptedAt) - LOOKUP_SLACK_MS).toISOString() })
           : null;
         if (!haravanOrder) {
-          // Start the create only early in the attempt: then it has been answered or abandoned before any later
-          // attempt (which can only start after this one's start-to-close timeout) looks the order up.
+          // Start the create only while enough of the attempt remains: then it has been answered or abandoned before
+          // any later attempt (which can only start once this one has ended) looks the order up.
           const info = Context.current().info;
-          const late = Date.now() - attemptStartedAt > Math.min(CREATE_START_BUDGET_MS, info.startToCloseTimeoutMs / 4);
+          const late = Date.now() - attemptStartedAt > Math.max(info.startToCloseTimeoutMs - CREATE_FINISH_RESERVE_MS, info.startToCloseTimeoutMs / 4);
           if (late || Context.current().cancellationSignal.aborted) {
             throw ApplicationFailure.retryable('the create call would start too late in this attempt; the next attempt looks the order up first', 'ORDER_CREATE_DEFERRED');
           }
@@ -470,6 +473,8 @@ export function createOrderActivities(deps: ActivityDeps) {
           });
         }
         throw failure;
+      } finally {
+        clearInterval(beat);
       }
     },
 
@@ -528,7 +533,7 @@ export function createOrderActivities(deps: ActivityDeps) {
         if (!conn.config.processOrdersInHaravan) {
           throw ApplicationFailure.nonRetryable(messageFor('PROCESSED_ON_TIKI').en, 'PROCESSED_ON_TIKI');
         }
-        const c = await clients.forConnection(connectionId);
+        const c = urgent(await clients.forConnection(connectionId));
         let o = await c.tiki.getOrder(tikiCode);
         const attempt = Context.current().info.attempt;
         const decision = allowedAction(action, { fulfillmentType: o.fulfillment_type ?? '', status: o.status, itemConfirmationStatuses: itemStatuses(o) });
@@ -625,6 +630,11 @@ function normalizeDigits(v: unknown): string {
 function sameCustomer(x: { phone?: unknown; email?: unknown }, phone: string | null, email: string | null): boolean {
   if (phone && normalizeDigits(x.phone) === normalizeDigits(phone)) return true;
   return !!email && typeof x.email === 'string' && x.email.toLowerCase() === email.toLowerCase();
+}
+
+/** Order imports and merchant actions go ahead of background stock reads in the shop's Haravan call budget. */
+function urgent(c: ConnectionClients): ConnectionClients {
+  return { ...c, haravan: c.haravan.withPriority('high') };
 }
 
 function riskAtOf(deadlineAt: string | null | undefined, hoursBefore: number): string | null {

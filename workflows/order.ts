@@ -55,8 +55,17 @@ const FAILED_IMPORT_RECHECK = '30 minutes';
 const IDLE_RECHECK_MS = 86_400_000;
 
 const acts = proxyActivities<OrderActivities>({
-  // Long enough for a create call started early in the attempt to be answered or abandoned (activities/orders.ts).
-  startToCloseTimeout: '3 minutes',
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 30 },
+});
+/**
+ * The import: a long start-to-close timeout (a create call is only started while 3 minutes of it remain, see
+ * activities/orders.ts) and a heartbeat on a timer, so a dead worker is noticed in 30 s while a live but slow
+ * attempt (e.g. queued behind Haravan's rate limit) is never overlapped by the next one.
+ */
+const importing = proxyActivities<OrderActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 30 },
 });
 const actions = proxyActivities<OrderActivities>({
@@ -131,7 +140,7 @@ export async function orderWorkflow(input: OrderInput): Promise<{ status: string
     }
     try {
       refresh = false;
-      const res = await acts.importOrder(connectionId, tikiCode);
+      const res = await importing.importOrder(connectionId, tikiCode);
       status = res.status;
       tikiStatus = res.tikiStatus;
       if (res.state === 'skipped-old') {
