@@ -33,13 +33,17 @@ import { toHaravanProductInput, toTikiSkuInput } from './mappers';
 
 /** Rows per store write (one statement each). */
 export const WRITE_BATCH = 5000;
-/** Concurrent page requests per side; the rate limiters decide when each one goes. */
-export const HARAVAN_FETCH_CONCURRENCY = 8;
-export const TIKI_FETCH_CONCURRENCY = 8;
+/** Concurrent page requests per side; the rate limiters decide when each one goes. Enough to keep the limiters busy
+ *  when answers are slow (at 4 calls/s, 16 in flight covers answers of up to ~4 s). */
+export const HARAVAN_FETCH_CONCURRENCY = 16;
+export const TIKI_FETCH_CONCURRENCY = 16;
+/** Only what the rules need (Haravan's documented `fields`; variants come whole). */
+const PRODUCT_FIELDS = ['id', 'title', 'updated_at', 'created_at', 'variants'];
 const MAX_STORED_DRY_RUN_OUTCOMES = 20_000;
-/** Progress reports: at most one per this share of the elapsed time (≥ 1 s), plus phase changes. */
-const REPORT_MIN_INTERVAL_MS = 1000;
-const REPORT_ELAPSED_SHARE = 1 / 20;
+/** Progress: the store at most once a second; the workflow signal at most every max(3 s, elapsed / 8), plus phase changes. */
+const STORE_MIN_INTERVAL_MS = 1000;
+const SIGNAL_MIN_INTERVAL_MS = 3000;
+const SIGNAL_ELAPSED_SHARE = 1 / 8;
 
 export interface LinkRunCounts {
   processed: number;
@@ -52,6 +56,8 @@ export interface LinkRunCounts {
   calls?: { haravan: number; tiki: number };
   /** False when the Haravan listing moved under the run (links were then only replaced for the products read). */
   consistent?: boolean;
+  /** Milliseconds per phase (audit log, benchmark). */
+  timings?: { fetchMs: number; computeMs: number; writeMs: number; upsertMs?: number; deleteMs?: number; errorsMs?: number };
 }
 
 interface HaravanFetch {
@@ -70,13 +76,18 @@ interface TikiFetch {
 export function createLinkingActivities(deps: ActivityDeps) {
   const { store, clients, logger, temporal } = deps;
 
-  /** Throttled progress: heartbeat always, store + workflow signal at most every max(1 s, elapsed/20) and on phase changes. */
+  /**
+   * Throttled progress: heartbeat on every change; the store (GET's fallback) at most once a second; a signal to the
+   * workflow (its live `progress` query) on phase changes and at most every max(3 s, elapsed / 8) — about 15 signals
+   * for a one-minute run, growing with the logarithm of the run time.
+   */
   function progressReporter(runId: string) {
     const info = safeInfo();
     const started = Date.now();
     let seq = 0;
-    let lastSent = 0;
-    let lastPhase: LinkRunPhase | undefined;
+    let storedAt = 0;
+    let signalledAt = 0;
+    let signalledPhase: LinkRunPhase | undefined;
     let inFlight: Promise<void> | null = null;
     const state: Omit<LinkRunProgressReport, 'attempt' | 'seq'> = {
       phase: 'fetching',
@@ -88,11 +99,13 @@ export function createLinkingActivities(deps: ActivityDeps) {
       fetched: { haravanProducts: 0, haravanProductsTotal: null, tikiSkus: 0, tikiSkusTotal: null },
     };
 
-    const send = async (): Promise<void> => {
+    const send = async (toStore: boolean, toWorkflow: boolean): Promise<void> => {
       const report: LinkRunProgressReport = { ...state, fetched: { ...state.fetched! }, attempt: info?.attempt ?? 1, seq: ++seq };
       await Promise.all([
-        store.updateLinkRun(runId, { processed: report.processed, total: report.total, linked: report.linked, errors: report.errors, warnings: report.warnings }),
-        info
+        toStore
+          ? store.updateLinkRun(runId, { processed: report.processed, total: report.total, linked: report.linked, errors: report.errors, warnings: report.warnings })
+          : undefined,
+        toWorkflow && info
           ? temporal.workflow
               .getHandle(info.workflowId)
               .signal(linkRunProgressSignal, report)
@@ -103,25 +116,31 @@ export function createLinkingActivities(deps: ActivityDeps) {
 
     return {
       state,
-      /** Record a change; sends when due. `force` waits for the report (phase ends). */
+      /** Record a change; reports when due. `force` (phase boundaries) waits until the report is out. */
       async update(patch: Partial<Omit<typeof state, 'fetched'>> & { fetched?: Partial<LinkRunFetched> }, force = false): Promise<void> {
         const { fetched, ...rest } = patch;
         Object.assign(state, rest);
         if (fetched) Object.assign(state.fetched!, fetched);
-        if (info) heartbeat({ phase: state.phase, processed: state.processed, fetched: state.fetched });
+        if (info) heartbeat({ phase: state.phase, processed: state.processed, total: state.total });
         const now = Date.now();
-        const due = now - lastSent >= Math.max(REPORT_MIN_INTERVAL_MS, (now - started) * REPORT_ELAPSED_SHARE);
-        const phaseChanged = state.phase !== lastPhase;
+        // 'done' is the workflow's own to set (it knows when the activity returned): no signal for it.
+        const phaseChanged = state.phase !== signalledPhase && state.phase !== 'done';
+        const signalDue = phaseChanged || now - signalledAt >= Math.max(SIGNAL_MIN_INTERVAL_MS, (now - started) * SIGNAL_ELAPSED_SHARE);
+        const storeDue = force || now - storedAt >= STORE_MIN_INTERVAL_MS;
         if (force || phaseChanged) {
           if (inFlight) await inFlight;
-          lastSent = now;
-          lastPhase = state.phase;
-          await send();
+          storedAt = now;
+          if (signalDue) {
+            signalledAt = now;
+            signalledPhase = state.phase;
+          }
+          await send(true, signalDue);
           return;
         }
-        if (!due || inFlight) return;
-        lastSent = now;
-        inFlight = send()
+        if (inFlight || !(storeDue || signalDue)) return;
+        if (storeDue) storedAt = now;
+        if (signalDue) signalledAt = now;
+        inFlight = send(storeDue, signalDue)
           .catch((err) => logger.warn({ err, runId }, 'link-run progress not recorded'))
           .finally(() => {
             inFlight = null;
@@ -142,7 +161,10 @@ export function createLinkingActivities(deps: ActivityDeps) {
         byId.set(input.id, input);
         variants += input.variants.length;
       }
-      await progress.update({ total: variants, fetched: { haravanProducts: byId.size } });
+      // processed = variants read; total = estimated from the product count until everything is read.
+      const productsTotal = progress.state.fetched?.haravanProductsTotal ?? 0;
+      const estimate = byId.size > 0 ? Math.round((variants / byId.size) * productsTotal) : 0;
+      await progress.update({ processed: variants, total: Math.max(variants, estimate), fetched: { haravanProducts: byId.size } });
     };
 
     if (!req.all) {
@@ -152,7 +174,7 @@ export function createLinkingActivities(deps: ActivityDeps) {
       await progress.update({ fetched: { haravanProductsTotal: ids.length } });
       await pool(chunks, HARAVAN_FETCH_CONCURRENCY, async (idChunk) => {
         calls++;
-        await take(await haravan.listProducts({ ids: idChunk, limit: PRODUCT_PAGE_SIZE }));
+        await take(await haravan.listProducts({ ids: idChunk, limit: PRODUCT_PAGE_SIZE, fields: PRODUCT_FIELDS }));
       });
       return { products: [...byId.values()], scope: ids, consistent: true, calls };
     }
@@ -165,7 +187,7 @@ export function createLinkingActivities(deps: ActivityDeps) {
     let lastPageLength = 0;
     await pool(range(1, pages), HARAVAN_FETCH_CONCURRENCY, async (page) => {
       calls++;
-      const rows = await haravan.listProducts({ page, limit: PRODUCT_PAGE_SIZE });
+      const rows = await haravan.listProducts({ page, limit: PRODUCT_PAGE_SIZE, fields: PRODUCT_FIELDS });
       if (page === pages) lastPageLength = rows.length;
       await take(rows);
     });
@@ -173,17 +195,17 @@ export function createLinkingActivities(deps: ActivityDeps) {
     if (pages === 0 || lastPageLength === PRODUCT_PAGE_SIZE) {
       for (let page = pages + 1; ; page++) {
         calls++;
-        const rows = await haravan.listProducts({ page, limit: PRODUCT_PAGE_SIZE });
+        const rows = await haravan.listProducts({ page, limit: PRODUCT_PAGE_SIZE, fields: PRODUCT_FIELDS });
         await take(rows);
         if (rows.length < PRODUCT_PAGE_SIZE) break;
       }
     }
-    calls++;
-    const countAfter = await haravan.countProducts();
-    const consistent = countAfter === countBefore && byId.size === countAfter;
+    // Every counted product read exactly once? (A product created or deleted meanwhile shifts the pages and changes
+    // the number of distinct products read; then only the products read have their links replaced.)
+    const consistent = byId.size === countBefore;
     const products = [...byId.values()];
     if (!consistent) {
-      logger.warn({ countBefore, countAfter, read: byId.size }, 'Haravan catalogue changed during the link run: links replaced only for the products read');
+      logger.warn({ counted: countBefore, read: byId.size }, 'Haravan catalogue changed during the link run: links replaced only for the products read');
     }
     return { products, scope: consistent ? 'all' : products.map((p) => p.id), consistent, calls };
   }
@@ -224,10 +246,13 @@ export function createLinkingActivities(deps: ActivityDeps) {
         if (!connection) throw new Error(`unknown connection ${connectionId}`);
         const { haravan, tiki } = await clients.forConnection(connectionId);
         const progress = progressReporter(runId);
+        const t0 = Date.now();
         await progress.update({ phase: 'fetching' }, true);
 
         const [h, t] = await Promise.all([fetchHaravan(haravan, req, progress), fetchTiki(tiki, progress)]);
-        await progress.update({ phase: 'computing', total: h.products.reduce((n, p) => n + p.variants.length, 0) }, true);
+        const t1 = Date.now();
+        const variantsRead = h.products.reduce((n, p) => n + p.variants.length, 0);
+        await progress.update({ phase: 'computing', processed: variantsRead, total: variantsRead }, true);
 
         const outcomes = computeLinks({ products: h.products, tikiSkus: t.skus, config: connection.config });
         const summary = summarizeLinks(outcomes);
@@ -242,6 +267,8 @@ export function createLinkingActivities(deps: ActivityDeps) {
           calls: { haravan: h.calls, tiki: t.calls },
           consistent: h.consistent,
         };
+        const t2 = Date.now();
+        counts.timings = { fetchMs: t1 - t0, computeMs: t2 - t1, writeMs: 0 };
 
         if (req.dryRun) {
           await store.updateLinkRun(runId, { ...counts, processed: total, outcomes: outcomes.slice(0, MAX_STORED_DRY_RUN_OUTCOMES) });
@@ -249,18 +276,30 @@ export function createLinkingActivities(deps: ActivityDeps) {
           return { ...counts, processed: total };
         }
 
-        await progress.update({ phase: 'writing', total, linked: counts.linked, linkedProducts: counts.linkedProducts, errors: counts.errors, warnings: counts.warnings }, true);
+        await progress.update(
+          { phase: 'writing', processed: total, total, linked: counts.linked, linkedProducts: counts.linkedProducts, errors: counts.errors, warnings: counts.warnings },
+          true,
+        );
         const marketPrice = new Map(t.skus.map((s) => [s.productId, s.marketPrice]));
-        for (let i = 0; i < total; i += WRITE_BATCH) {
-          const batch = outcomes.slice(i, i + WRITE_BATCH);
-          await store.upsertLinks(connectionId, batch.filter((o) => o.link).map((o) => toLinkRecord(o, marketPrice)));
-          await progress.update({ processed: Math.min(total, i + batch.length) });
+        const linkRecords = outcomes.filter((o) => o.link).map((o) => toLinkRecord(o, marketPrice));
+        for (let i = 0; i < linkRecords.length; i += WRITE_BATCH) {
+          await store.upsertLinks(connectionId, linkRecords.slice(i, i + WRITE_BATCH));
+          await progress.update({});
         }
+        const t3 = Date.now();
         // Idempotent re-run: links no longer made and errors now resolved disappear (within the scope read).
-        const linkedIds = outcomes.filter((o) => o.link).map((o) => o.haravanVariantId);
-        await store.deleteLinksNotIn(connectionId, h.scope, linkedIds);
+        await store.deleteLinksNotIn(
+          connectionId,
+          h.scope,
+          linkRecords.map((l) => l.haravanVariantId),
+        );
+        const t4 = Date.now();
         await store.replaceSyncErrors(connectionId, h.scope, outcomes.flatMap(toSyncErrors));
         counts.processed = total;
+        counts.timings.writeMs = Date.now() - t2;
+        counts.timings.upsertMs = t3 - t2;
+        counts.timings.deleteMs = t4 - t3;
+        counts.timings.errorsMs = Date.now() - t4;
         await progress.update({ processed: total, phase: 'done' }, true);
         await store.updateLinkRun(runId, { ...counts });
         await store.audit(connectionId, 'link-run', { runId, ...counts });

@@ -1,0 +1,20 @@
+/** Small helpers shared by the benchmark scripts. */
+import os from 'node:os';
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Nearest-rank percentile (p in 0..100) of a list of numbers; NaN when empty. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1];
+}
+
+/** `uptime`-style load averages, e.g. "1.20 0.80 0.50 (2 cores)". */
+export function loadAverage(): string {
+  return `${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} (${os.cpus().length} cores)`;
+}
