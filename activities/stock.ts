@@ -61,6 +61,8 @@ const BATCH_READBACK_MIN = 50;
 /** Linked variants from which a full pass lists the chosen locations' rows instead of asking by variant ids. */
 const FULL_ROW_LISTING_MIN = 250;
 const LATENCY_WINDOW_MS = 3_600_000;
+/** Per connection, entries kept by the in-process write guards before they are dropped. */
+const GUARD_MAX_ENTRIES = 20_000;
 
 export interface HaravanVariantState {
   productId: number;
@@ -164,6 +166,14 @@ const confirmedReadAt = new Map<string, Map<number, number>>();
 const freshnessFor = (connectionId: string) => {
   let m = confirmedReadAt.get(connectionId);
   if (!m) confirmedReadAt.set(connectionId, (m = new Map()));
+  return m;
+};
+
+/** Per connection and variant: the values last confirmed on Tiki by this process. */
+const confirmedValues = new Map<string, Map<number, PushValues>>();
+const writtenFor = (connectionId: string) => {
+  let m = confirmedValues.get(connectionId);
+  if (!m) confirmedValues.set(connectionId, (m = new Map()));
   return m;
 };
 
@@ -311,8 +321,9 @@ export function createStockActivities(deps: ActivityDeps) {
     }
     if (changes.length === 0) return summary;
     if (targets.length === 0) throw new Error('the Tiki seller has no warehouse to write stock to');
-    // Not converged until Tiki confirms.
-    await store.recordPushes(connectionId, changes.map((p) => ({ haravanVariantId: p.link.haravanVariantId, converged: false })));
+    // Not converged until Tiki confirms (written alongside the first Tiki call, awaited before any confirmation).
+    const markedPending = store.recordPushes(connectionId, changes.map((p) => ({ haravanVariantId: p.link.haravanVariantId, converged: false })));
+    markedPending.catch(() => undefined);
 
     // Batching needs every SKU's current warehouse rows; read them back when it saves calls.
     if (changes.length >= BATCH_READBACK_MIN && changes.some((p) => !p.current)) {
@@ -326,16 +337,30 @@ export function createStockActivities(deps: ActivityDeps) {
 
     const gate = gateFor(connectionId);
     const fresh = freshnessFor(connectionId);
-    const stale = (p: PlannedPush) => (fresh.get(p.link.haravanVariantId) ?? 0) > p.readAt;
+    const written = writtenFor(connectionId);
+    // Skip a write when a fresher Haravan read was already confirmed, or (incremental runs, whose reference is
+    // the last confirmed push) when another job of this process has just confirmed the very same values.
+    const stale = (p: PlannedPush) => {
+      if ((fresh.get(p.link.haravanVariantId) ?? 0) > p.readAt) return true;
+      if (opts.verified) return false;
+      const w = written.get(p.link.haravanVariantId);
+      return !!w && (p.change.quantity === undefined || p.change.quantity === w.quantity) && (p.change.price === undefined || p.change.price === w.price);
+    };
 
     const confirm = async (batch: PlannedPush[]) => {
       const now = Date.now();
+      await markedPending;
+      // The guards only matter while jobs overlap; bound their memory (many connections × many SKUs per worker).
+      if (fresh.size > GUARD_MAX_ENTRIES) fresh.clear();
+      if (written.size > GUARD_MAX_ENTRIES) written.clear();
       await store.recordPushes(
         connectionId,
         batch.map((p) => ({ haravanVariantId: p.link.haravanVariantId, quantity: p.change.quantity, price: p.change.price, converged: true, verified: opts.verified })),
       );
       for (const p of batch) {
         fresh.set(p.link.haravanVariantId, Math.max(fresh.get(p.link.haravanVariantId) ?? 0, p.readAt));
+        const w = written.get(p.link.haravanVariantId) ?? {};
+        written.set(p.link.haravanVariantId, { quantity: p.change.quantity ?? w.quantity, price: p.change.price ?? w.price });
         if (!p.seen) continue;
         const ms = Math.max(0, now - p.seen.seenAt);
         summary.latenciesMs.push(ms);
@@ -420,6 +445,7 @@ export function createStockActivities(deps: ActivityDeps) {
         } else throw err;
       }
     }
+    await markedPending;
     return summary;
   }
 

@@ -42,7 +42,8 @@ async function main(): Promise<void> {
       }
       if (got === want) latencies.push(Date.now() - t0);
       else misses.push(`${v.variantId}: want ${want}, Tiki ${got}`);
-      await sleep(200 + Math.floor(rnd() * 800));
+      // A random phase against the poll cycle: after a confirmation the poll has just run, so wait a uniform share of it.
+      await sleep(100 + Math.floor(rnd() * pollIntervalSeconds * 1000));
     }
     const conn = await b.api('GET', `/v1/connections/${b.connectionId}`);
     const lines = [
