@@ -4,7 +4,7 @@
  */
 import { render } from 'preact';
 import { html } from 'htm/preact';
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiFailure, token } from './api';
 import type { Connection } from './types';
 import { I18nContext, Lang, makeI18n, useI18n } from './i18n';
@@ -138,10 +138,15 @@ function ConnectionView({ id, onListChanged }: { id: string; onListChanged: () =
   const [error, setError] = useState<unknown>(null);
   const [errorsVersion, setErrorsVersion] = useState(0);
 
+  const lastState = useRef<string | null>(null);
   const refresh = useCallback(async () => {
     try {
-      setConn(await api.getConnection(id));
+      const c = await api.getConnection(id);
+      setConn(c);
       setError(null);
+      // Keep the connection picker's state labels in step with what this view sees.
+      if (lastState.current !== null && lastState.current !== c.state) onListChanged();
+      lastState.current = c.state;
     } catch (err) {
       setError(err);
     }

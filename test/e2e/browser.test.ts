@@ -47,6 +47,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Stop the page's polling before the stack goes away (no request may reach a closed Temporal client).
+  await page?.goto('about:blank').catch(() => undefined);
   await context?.close();
   await stack?.stop();
   if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
@@ -219,13 +221,31 @@ test('orders: ready to ship, print label opens the label, cancel after confirmat
   await shot('13-orders-after-actions');
 });
 
+test('health: revoked Tiki credentials show the attention reason; replaced credentials clear it', async () => {
+  await page.getByTestId('tab-overview').click();
+  await post(`${stack.tiki.url}/_sandbox/sellers/${shop.tiki.sellerId}/revoke`, {});
+  await page.locator('[data-testid=attention]').waitFor({ timeout: 90_000 });
+  const code = await page.getByTestId('attention').getAttribute('data-code');
+  expect(code).toMatch(/^TIKI_/);
+  expect(await page.getByTestId('attention').innerText()).toContain(MESSAGES.CONNECTION_ATTENTION_TIKI.vi);
+  expect((await stack.api('GET', `/v1/connections/${connId()}`)).body.attention.code).toBe(code);
+  // The connection picker follows the state too.
+  await page.waitForFunction((label) => document.querySelector('[data-testid=connection-select]')?.selectedOptions[0]?.textContent?.includes(label), 'Cần xử lý');
+  await shot('14-attention');
+
+  await post(`${stack.tiki.url}/_sandbox/sellers/${shop.tiki.sellerId}/credentials`, { clientSecret: shop.tiki.clientSecret });
+  const replaced = await stack.api('PATCH', `/v1/connections/${connId()}/credentials`, { tiki: { clientId: shop.tiki.clientId, clientSecret: shop.tiki.clientSecret, baseUrl: stack.tiki.url } });
+  expect(replaced.status).toBe(200);
+  await page.getByTestId('healthy').waitFor({ timeout: 30_000 });
+});
+
 test('disconnect asks for confirmation, then the connection goes disconnected', async () => {
   await page.getByTestId('tab-overview').click();
   await page.getByTestId('disconnect').click();
   await page.getByTestId('disconnect-dialog').waitFor();
-  await shot('14-disconnect-confirm');
+  await shot('15-disconnect-confirm');
   await page.getByTestId('modal-confirm').click();
   await page.locator('[data-testid=connection][data-state=disconnected]').waitFor({ timeout: 90_000 });
   expect((await stack.api('GET', `/v1/connections/${connId()}`)).body.state).toBe('disconnected');
-  await shot('15-disconnected');
+  await shot('16-disconnected');
 });
