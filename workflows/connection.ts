@@ -71,6 +71,7 @@ const ACTIVE: ConnectionState[] = ['connected', 'attention'];
 /** While in attention, credentials are re-checked after 5 s, 10 s, 20 s… up to every minute. */
 const ATTENTION_RECHECK_FIRST_MS = 5_000;
 const ATTENTION_RECHECK_MAX_MS = 60_000;
+const ATTENTION_BACKOFF_RESET_MS = 10 * 60_000;
 const CHILD_STOP_TIMEOUT = '10 minutes';
 
 const acts = proxyActivities<ConnectionActivities>({
@@ -95,6 +96,7 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
   let disconnectRequested = false;
   let recheckNow = false;
   let attentionChecks = 0;
+  let lastResumedAt = 0;
   const stoppedChildren = new Set<string>();
   const runs = (input.carried?.runs ?? 0) + 1;
   const children = [stockSyncWorkflowId(shopId), orderIntakeWorkflowId(shopId)];
@@ -302,13 +304,15 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
       await condition(wake, Math.min(ATTENTION_RECHECK_MAX_MS, ATTENTION_RECHECK_FIRST_MS * 2 ** Math.min(attentionChecks, 6)));
       attentionChecks++;
     } else {
-      attentionChecks = 0;
       await condition(wake);
     }
     if (disconnectRequested) break;
 
     if (state === 'attention' && persistedState !== 'attention') {
       // A child reported rejected credentials: pause the children, keep their cursors, show the reason.
+      // The re-check backoff starts over only after a quiet spell, so a credential that works for the check but
+      // not for the work (e.g. a missing scope) cannot make the connection flap every few seconds.
+      if (Date.now() - lastResumedAt > ATTENTION_BACKOFF_RESET_MS) attentionChecks = 0;
       await setState('attention', attention);
       await signalChildren((id) => getExternalWorkflowHandle(id).signal(pauseSignal, { paused: true }));
       continue;
@@ -317,6 +321,7 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
       recheckNow = false;
       const res = await verifyActs.verifyCredentials(connectionId, shopId, { pending: false }).catch(() => undefined);
       if (res?.ok) {
+        lastResumedAt = Date.now();
         await setState('connected');
         await signalChildren((id) => getExternalWorkflowHandle(id).signal(pauseSignal, { paused: false }));
       }
