@@ -44,7 +44,10 @@ export function errorHandler(logger: { error: (o: object, m: string) => void }) 
     else if (err instanceof ZodError) e = new ApiError(400, 'VALIDATION_FAILED', messageFor('VALIDATION_FAILED').en, { issues: zodIssues(err) });
     else if ((err as { type?: string }).type === 'entity.too.large') e = apiError('PAYLOAD_TOO_LARGE');
     else if ((err as { type?: string }).type === 'entity.parse.failed') e = new ApiError(400, 'VALIDATION_FAILED', 'malformed JSON body', { issues: [{ path: '', message: 'malformed JSON' }] });
-    else if (fromUpdateFailure(err)) e = fromUpdateFailure(err)!;
+    else if (isClientHttpError(err)) {
+      // Other body-parser refusals (unsupported charset or encoding, aborted or mis-sized body): the client's fault.
+      e = new ApiError(err.status, 'VALIDATION_FAILED', err.message, { issues: [{ path: '', message: err.message }] });
+    } else if (fromUpdateFailure(err)) e = fromUpdateFailure(err)!;
     else if (err instanceof WorkflowNotFoundError) e = apiError('CONNECTION_NOT_ACTIVE', 'the workflow is not running');
     else if (err instanceof WorkflowExecutionAlreadyStartedError) e = apiError('ALREADY_CONNECTED');
     else {
@@ -54,4 +57,10 @@ export function errorHandler(logger: { error: (o: object, m: string) => void }) 
     const m = messageFor(e.code);
     res.status(e.status).json({ error: { code: e.code, message: e.message, messageVi: m.vi, ...e.extra } });
   };
+}
+
+/** An http-errors style 4xx (what express' body parsers throw): `{ status, expose: true }`. */
+function isClientHttpError(err: unknown): err is { status: number; message: string } {
+  const e = err as { status?: unknown; expose?: unknown } | null;
+  return !!e && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true;
 }

@@ -143,6 +143,14 @@ test('body, params and query are validated; a rejected request changes nothing',
   expect(big.status).toBe(413);
   expect(((await big.json()) as any).error.code).toBe('PAYLOAD_TOO_LARGE');
 
+  // Bodies the parser refuses (charset, content encoding) are the client's error, never a 500.
+  const refused: Record<string, string>[] = [{ 'Content-Type': 'application/json; charset=koi8-r' }, { 'Content-Type': 'application/json', 'Content-Encoding': 'x-unknown' }];
+  for (const headers of refused) {
+    const res = await fetch(`${stack.apiUrl}/v1/connections`, { method: 'POST', headers: { Authorization: `Bearer ${stack.token}`, ...headers }, body: '{"shopId":1}' });
+    expect(res.status).toBe(415);
+    expect(((await res.json()) as any).error.code).toBe('VALIDATION_FAILED');
+  }
+
   expect(await fingerprint()).toBe(before);
   expect(await connectionUpdatesAndSignals()).toEqual(historyBefore);
   expect((await stack.store.getConnection(connId))!.config.stockRatioPercent).toBe(100);
