@@ -223,34 +223,45 @@ export function createOrderActivities(deps: ActivityDeps) {
   }
 
   /**
-   * Mirror Tiki's status into the Haravan order. The base is the Tiki status last written on the Haravan order
-   * (`tiki_status` note attribute, set at creation and by every mirror), so a mirror interrupted after the store
-   * moved on is completed by the next one; `prevTikiStatus` is the fallback for orders without that note.
+   * Bring the Haravan order in line with Tiki's status `next`: every step from a fresh order up to `next`
+   * (mirrorActions from `queueing`), each applied only if the Haravan order does not show it yet — so a mirror
+   * that was interrupted, or an order created after Tiki had already moved on, is completed by the next call, and
+   * repeating a call changes nothing. Callers run it *before* recording `next` in the store, so a failure here
+   * leaves the status change pending for the retry. `from` is only for the audit.
    */
-  async function applyMirror(connectionId: string, c: ConnectionClients, rec: OrderRecord, prevTikiStatus: string | null, next: TikiOrder, handledInHaravan: boolean, restock: boolean) {
-    if (!rec.haravanOrderId) return;
-    const current = await c.haravan.getOrder(rec.haravanOrderId);
-    const noted = (current.note_attributes ?? []).find((x) => x.name === 'tiki_status')?.value;
-    const base = typeof noted === 'string' && noted ? noted : prevTikiStatus;
-    const actions = mirrorActions(base, next.status, { processOrdersInHaravan: handledInHaravan, restockOnCancel: restock });
+  async function applyMirror(connectionId: string, c: ConnectionClients, tikiCode: string, haravanOrderId: number, from: string | null, next: TikiOrder, handledInHaravan: boolean, restock: boolean) {
+    const actions = mirrorActions('queueing', next.status, { processOrdersInHaravan: handledInHaravan, restockOnCancel: restock });
     if (actions.length === 0) return;
+    const current = await c.haravan.getOrder(haravanOrderId);
     const cancelled = current.cancelled_status === 'cancelled' || !!current.cancelled_at;
+    const done: string[] = [];
     for (const a of actions) {
-      if (a === 'confirm' && current.confirmed_status !== 'confirmed' && !cancelled) await c.haravan.confirmOrder(rec.haravanOrderId);
+      if (a === 'confirm' && current.confirmed_status !== 'confirmed' && !cancelled) {
+        await c.haravan.confirmOrder(haravanOrderId);
+        done.push(a);
+      }
       if (a === 'fulfill' && !cancelled && current.fulfillment_status !== 'fulfilled') {
-        await c.haravan.createFulfillment(rec.haravanOrderId, { locationId: current.location_id ?? (await orderLocation(connectionId)) });
+        await c.haravan.createFulfillment(haravanOrderId, { locationId: current.location_id ?? (await orderLocation(connectionId)) });
+        done.push(a);
       }
-      if (a === 'close' && !cancelled && current.closed_status !== 'closed') await c.haravan.closeOrder(rec.haravanOrderId);
+      if (a === 'close' && !cancelled && current.closed_status !== 'closed') {
+        await c.haravan.closeOrder(haravanOrderId);
+        done.push(a);
+      }
       if ((a === 'cancel' || a === 'restock-cancel') && !cancelled) {
-        await c.haravan.cancelOrder(rec.haravanOrderId, { reason: 'customer', restock: a === 'restock-cancel', note: `Tiki: ${next.cancel_info?.reason_text ?? next.status}` });
+        await c.haravan.cancelOrder(haravanOrderId, { reason: 'customer', restock: a === 'restock-cancel', note: `Tiki: ${next.cancel_info?.reason_text ?? next.status}` });
+        done.push(a);
       }
-      if (a === 'note') {
+      const noted = (current.note_attributes ?? []).find((x) => x.name === 'tiki_status')?.value;
+      if (a === 'note' && noted !== next.status) {
         const attrs = (current.note_attributes ?? []).filter((x) => x.name !== 'tiki_status').map((x) => ({ name: String(x.name), value: String(x.value ?? '') }));
-        await c.haravan.updateOrder(rec.haravanOrderId, { note_attributes: [...attrs, { name: 'tiki_status', value: next.status }] });
+        await c.haravan.updateOrder(haravanOrderId, { note_attributes: [...attrs, { name: 'tiki_status', value: next.status }] });
+        done.push(a);
       }
     }
-    await store.audit(connectionId, 'order-mirrored', { tikiCode: rec.tikiCode, from: base, to: next.status, actions });
+    if (done.length > 0) await store.audit(connectionId, 'order-mirrored', { tikiCode, from, to: next.status, actions: done });
   }
+
 
   return {
     /** Create the connection's Tiki event queue and subscriptions once; the queue code is kept in the store. */
@@ -409,8 +420,8 @@ export function createOrderActivities(deps: ActivityDeps) {
         if (prev?.haravanOrderId) {
           // Already in Haravan (a new workflow run after the previous one closed, a reset, or a re-delivered event):
           // never create again; bring the status up to date and mirror what changed meanwhile (e.g. a return).
+          if (prev.tikiStatus !== o.status) await applyMirror(connectionId, c, tikiCode, prev.haravanOrderId, prev.tikiStatus, o, conn.config.processOrdersInHaravan, conn.config.restockOnCancel);
           const rec = await store.upsertOrder(connectionId, { ...toRecord(o, null, prev, hours), haravanOrderId: prev.haravanOrderId });
-          await applyMirror(connectionId, c, rec, prev.tikiStatus, o, conn.config.processOrdersInHaravan, conn.config.restockOnCancel);
           return { state: 'imported', haravanOrderId: prev.haravanOrderId, status: rec.status, tikiStatus: rec.tikiStatus, terminal: isTerminal(rec.status as OurOrderStatus), deadlineAt: rec.deadlineAt, riskAt: riskAtOf(rec.deadlineAt, hours) };
         }
 
@@ -436,6 +447,7 @@ export function createOrderActivities(deps: ActivityDeps) {
         let haravanOrder = prev?.createAttemptedAt
           ? await c.haravan.findOrderByReference({ tikiCode, createdAtMin: new Date(Date.parse(prev.createAttemptedAt) - LOOKUP_SLACK_MS).toISOString() })
           : null;
+        const createdNow = !haravanOrder;
         if (!haravanOrder) {
           // Start the create only while enough of the attempt remains: then it has been answered or abandoned before
           // any later attempt (which can only start once this one has ended) looks the order up.
@@ -446,6 +458,13 @@ export function createOrderActivities(deps: ActivityDeps) {
           }
           haravanOrder = await c.haravan.createOrder(mapped.body as never);
         }
+        // The order may have moved on Tiki before it reached Haravan (e.g. already cancelled): mirror it before the
+        // mapping is recorded, so a failure here is completed by the retry (which finds the order by reference).
+        // A fresh order only needs it when there is more to do than the status note it was created with.
+        const mirrorOpts = { processOrdersInHaravan: conn.config.processOrdersInHaravan, restockOnCancel: conn.config.restockOnCancel };
+        if (!createdNow || mirrorActions(null, o.status, mirrorOpts).some((a) => a !== 'note')) {
+          await applyMirror(connectionId, c, tikiCode, Number(haravanOrder.id), null, o, mirrorOpts.processOrdersInHaravan, mirrorOpts.restockOnCancel);
+        }
 
         await store.patchOrder(connectionId, tikiCode, { haravanOrderId: Number(haravanOrder.id), importedAt: new Date().toISOString() });
         await store.resolveFailures(connectionId, 'order-import', tikiCode);
@@ -454,9 +473,7 @@ export function createOrderActivities(deps: ActivityDeps) {
         const placedAt = parseTikiDateTime(o.created_at);
         if (placedAt) orderIntakeHistogram.observe(Math.max(0, Date.now() - placedAt.getTime()) / 1000);
 
-        // The order may have moved on Tiki before it reached Haravan (e.g. already cancelled): mirror it now.
         const rec = (await store.getOrder(connectionId, tikiCode))!;
-        await applyMirror(connectionId, c, rec, null, o, conn.config.processOrdersInHaravan, conn.config.restockOnCancel);
         return { state: 'imported', haravanOrderId: Number(haravanOrder.id), status, tikiStatus: o.status, terminal: isTerminal(status), deadlineAt: rec.deadlineAt, riskAt: riskAtOf(rec.deadlineAt, hours) };
       } catch (err) {
         const failure = toFailure(err);
@@ -486,8 +503,11 @@ export function createOrderActivities(deps: ActivityDeps) {
         const o = await c.tiki.getOrder(tikiCode);
         const prev = await store.getOrder(connectionId, tikiCode);
         const hours = conn?.config.atRiskHoursBeforeDeadline ?? 2;
+        // Mirror first, then record: a failed mirror leaves the change pending for the retry.
+        if (prev?.haravanOrderId && prev.tikiStatus !== o.status) {
+          await applyMirror(connectionId, c, tikiCode, prev.haravanOrderId, prev.tikiStatus, o, conn?.config.processOrdersInHaravan ?? true, conn?.config.restockOnCancel ?? true);
+        }
         const rec = await store.upsertOrder(connectionId, { ...toRecord(o, null, prev, hours), haravanOrderId: prev?.haravanOrderId ?? null });
-        if (prev) await applyMirror(connectionId, c, rec, prev.tikiStatus, o, conn?.config.processOrdersInHaravan ?? true, conn?.config.restockOnCancel ?? true);
         return {
           status: rec.status,
           tikiStatus: rec.tikiStatus,
