@@ -110,25 +110,95 @@ function toJson(p: Payload): JsonPayload {
   return { metadata, data: p.data ? Buffer.from(p.data).toString('base64') : undefined };
 }
 
-interface OpenApiDoc {
-  info: { title: string; description?: string };
-  paths: Record<string, Record<string, { summary?: string; responses?: Record<string, { description?: string }> }>>;
+interface SchemaObject {
+  $ref?: string;
+  type?: string;
+  format?: string;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  nullable?: boolean;
+  items?: SchemaObject;
+  properties?: Record<string, SchemaObject>;
+  required?: string[];
+  anyOf?: SchemaObject[];
+  oneOf?: SchemaObject[];
+  allOf?: SchemaObject[];
 }
 
+interface OpenApiDoc {
+  info: { title: string; description?: string };
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        summary?: string;
+        parameters?: { name: string; in: string; required?: boolean; schema?: SchemaObject }[];
+        requestBody?: { content?: Record<string, { schema?: SchemaObject }> };
+        responses?: Record<string, { description?: string; content?: Record<string, { schema?: SchemaObject }> }>;
+      }
+    >
+  >;
+  components?: { schemas?: Record<string, SchemaObject> };
+}
+
+/** The API reference page: every operation with its inputs and answers, then every schema with its fields. */
 function renderReference(doc: OpenApiDoc): string {
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  const refName = (ref: string) => ref.split('/').pop()!;
+  const typeOf = (sc: SchemaObject | undefined): string => {
+    if (!sc) return '';
+    if (sc.$ref) return `<a href="#schema-${esc(refName(sc.$ref))}">${esc(refName(sc.$ref))}</a>`;
+    const alts = sc.anyOf ?? sc.oneOf ?? sc.allOf;
+    if (alts) return alts.map(typeOf).join(sc.allOf ? ' &amp; ' : ' | ');
+    if (sc.type === 'array') return `${typeOf(sc.items)}[]`;
+    const rules = [
+      sc.enum ? sc.enum.map((v) => JSON.stringify(v)).join(' | ') : '',
+      sc.minimum !== undefined || sc.maximum !== undefined ? `${sc.minimum ?? '…'}–${sc.maximum ?? '…'}` : '',
+      sc.maxLength !== undefined ? `≤ ${sc.maxLength} chars` : '',
+      sc.format ?? '',
+      sc.pattern ? `/${sc.pattern}/` : '',
+    ].filter(Boolean);
+    return `${esc(sc.type ?? 'object')}${rules.length ? ` <small>(${esc(rules.join(', '))})</small>` : ''}${sc.nullable ? ' | null' : ''}`;
+  };
+  const fields = (sc: SchemaObject | undefined): string => {
+    if (!sc) return '';
+    if (sc.$ref) return typeOf(sc);
+    if (!sc.properties) return typeOf(sc);
+    const req = new Set(sc.required ?? []);
+    return Object.entries(sc.properties)
+      .map(([k, v]) => `<code>${esc(k)}</code>${req.has(k) ? '' : '?'}: ${typeOf(v)}`)
+      .join('<br>');
+  };
   const rows = Object.entries(doc.paths)
     .flatMap(([path, ops]) =>
-      Object.entries(ops).map(
-        ([method, op]) =>
-          `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${esc(path)}</code></td><td>${esc(op.summary ?? '')}</td><td>${Object.entries(op.responses ?? {})
-            .map(([code, r]) => `<b>${code}</b> ${esc(r.description ?? '')}`)
-            .join('<br>')}</td></tr>`,
-      ),
+      Object.entries(ops).map(([method, op]) => {
+        const params = (op.parameters ?? []).map((p) => `<code>${esc(p.name)}</code> <small>(${esc(p.in)})</small>${p.required ? '' : '?'}: ${typeOf(p.schema)}`);
+        const body = op.requestBody?.content?.['application/json']?.schema;
+        const input = [...params, body ? `<b>body</b> ${fields(body)}` : ''].filter(Boolean).join('<br>');
+        const answers = Object.entries(op.responses ?? {})
+          .map(([code, r]) => {
+            const sc = r.content?.['application/json']?.schema;
+            return `<b>${code}</b> ${esc(r.description ?? '')}${sc ? ` → ${typeOf(sc)}` : ''}`;
+          })
+          .join('<br>');
+        return `<tr id="${esc(method)}-${esc(path)}"><td><code>${method.toUpperCase()}</code></td><td><code>${esc(path)}</code></td><td>${esc(op.summary ?? '')}</td><td>${input}</td><td>${answers}</td></tr>`;
+      }),
     )
     .join('\n');
+  const schemas = Object.entries(doc.components?.schemas ?? {})
+    .map(([name, sc]) => `<h3 id="schema-${esc(name)}">${esc(name)}</h3><p>${fields(sc)}</p>`)
+    .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(doc.info.title)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:1100px}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:.4rem;vertical-align:top;text-align:left}code{font-size:.9em}</style></head>
-<body><h1>${esc(doc.info.title)}</h1><p>${esc(doc.info.description ?? '')}</p><p>Machine-readable: <a href="/openapi.json">/openapi.json</a>. All <code>/v1</code> routes need <code>Authorization: Bearer &lt;API_TOKEN&gt;</code>.</p>
-<table><thead><tr><th>Method</th><th>Path</th><th>What it does</th><th>Responses</th></tr></thead><tbody>${rows}</tbody></table></body></html>`;
+<style>body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#1d2733}table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border:1px solid #dde3ea;padding:.4rem;vertical-align:top;text-align:left}th{background:#f4f6f9}code{font-size:.9em}small{color:#5f6b7a}h3{margin:1.2rem 0 .3rem}th:nth-child(1){width:5%}th:nth-child(2){width:20%}th:nth-child(3){width:20%}th:nth-child(4){width:27%}</style></head>
+<body><h1>${esc(doc.info.title)}</h1><p>${esc(doc.info.description ?? '')}</p>
+<p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (generated from the zod schemas the routes validate with). Merchant dashboard: <a href="/app">/app</a>.
+All <code>/v1</code> routes need <code>Authorization: Bearer &lt;API_TOKEN&gt;</code>. Errors are <code>{ "error": { "code", "message", "messageVi", "issues"? } }</code>; an invalid request is <code>400 VALIDATION_FAILED</code> with field-level <code>issues</code> and changes nothing. <code>?</code> marks an optional field.</p>
+<h2>Operations</h2>
+<table><thead><tr><th>Method</th><th>Path</th><th>What it does</th><th>Input</th><th>Answers</th></tr></thead><tbody>${rows}</tbody></table>
+<h2>Schemas</h2>${schemas}</body></html>`;
 }

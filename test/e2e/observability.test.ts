@@ -189,6 +189,8 @@ test('/openapi.json is generated from the route schemas; /docs lists every opera
 
   const html = await (await fetch(`${stack.apiUrl}/docs`)).text();
   for (const p of Object.keys(doc.paths)) expect(html).toContain(p);
+  // Inputs and schemas with the same limits: the Config schema's ratio reads 0–100.
+  expect(html).toMatch(/<code>stockRatioPercent<\/code>\?: integer <small>\(0–100\)<\/small>/);
 });
 
 test('logs are JSON lines and carry no credential', async () => {
