@@ -64,6 +64,8 @@ export interface ConnectionInput {
     attention?: ConnectionStatus['attention'];
     activeLinkRun?: { runId: string; workflowId: string } | null;
     runs: number;
+    /** Webhook product ids that arrived once the history was full: forwarded by the next run. */
+    deferredProducts?: number[] | 'all';
   };
 }
 
@@ -99,6 +101,9 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
   let lastResumedAt = 0;
   const stoppedChildren = new Set<string>();
   const runs = (input.carried?.runs ?? 0) + 1;
+  let deferredProducts: Set<number> | 'all' = input.carried?.deferredProducts === 'all' ? 'all' : new Set(input.carried?.deferredProducts ?? []);
+  const DEFERRED_MAX = 1_000;
+  const deferredList = (): number[] | 'all' => (deferredProducts === 'all' ? 'all' : [...deferredProducts]);
   const children = [stockSyncWorkflowId(shopId), orderIntakeWorkflowId(shopId)];
 
   const setState = async (next: ConnectionState, why?: ConnectionStatus['attention']) => {
@@ -204,6 +209,12 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
 
   setHandler(haravanWebhookSignal, async ({ topic, productIds }) => {
     if (!ACTIVE.includes(state) || disconnectRequested || productIds.length === 0) return;
+    if (historyFull()) {
+      // No new handler work once the run is switching (a webhook storm would postpone it): carry the ids.
+      if (deferredProducts !== 'all') for (const id of productIds) deferredProducts.add(id);
+      if (deferredProducts !== 'all' && deferredProducts.size > DEFERRED_MAX) deferredProducts = 'all';
+      return;
+    }
     try {
       await getExternalWorkflowHandle(stockSyncWorkflowId(shopId)).signal(productsChangedSignal, { productIds, reason: `webhook:${topic}` });
     } catch (err) {
@@ -297,6 +308,13 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
   }
 
   // ---------------------------------------------------------------- 3. run until disconnect
+  if (deferredProducts === 'all' || deferredProducts.size > 0) {
+    const productIds = deferredList();
+    deferredProducts = new Set();
+    await getExternalWorkflowHandle(stockSyncWorkflowId(shopId))
+      .signal(productsChangedSignal, { productIds, reason: 'webhook:carried' })
+      .catch((err) => log.warn('stock-sync not reachable for carried webhooks', { error: String(err) }));
+  }
   for (;;) {
     const persistedState = state;
     const wake = () => disconnectRequested || recheckNow || state !== persistedState || (historyFull() && !activeLinkRun);
@@ -336,7 +354,7 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
         connectionId,
         shopId,
         config,
-        carried: { state, attention, activeLinkRun, runs },
+        carried: { state, attention, activeLinkRun, runs, deferredProducts: deferredList() },
       });
     }
   }

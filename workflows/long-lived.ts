@@ -156,6 +156,16 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
     );
     if (stopping || paused) continue;
 
+    // Pending on-demand work and the periodic schedule are part of the carried state, so a full history
+    // switches first (a long job or a stream of signals cannot postpone it); the new run does the work.
+    if (historyFull()) {
+      await stopPoll();
+      await condition(allHandlersFinished);
+      // A stop that arrived while the poll wound down wins (it is not carried): the loop ends instead.
+      if (!stopping) await opts.continueAsNew({ paused, nextAt: Object.fromEntries(opts.periodic.map((p) => [p.name, p.nextAt])) });
+      continue;
+    }
+
     const job = opts.nextJob();
     if (job) await runJob(job);
 
@@ -164,15 +174,6 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
         await runJob(p.run);
         p.nextAt = Date.now() + p.intervalMs();
       }
-    }
-
-    // Pending on-demand work is part of the carried state (e.g. stock-sync's product ids), so a stream of
-    // signals cannot postpone the switch.
-    if (historyFull() && !stopping) {
-      await stopPoll();
-      await condition(allHandlersFinished);
-      // A stop that arrived while the poll wound down wins (it is not carried): the loop ends instead.
-      if (!stopping) await opts.continueAsNew({ paused, nextAt: Object.fromEntries(opts.periodic.map((p) => [p.name, p.nextAt])) });
     }
   }
 

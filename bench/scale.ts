@@ -1,0 +1,561 @@
+/**
+ * bench/scale — N connections on ONE worker process, on the embedded stack with the sandboxes.
+ *
+ *   npx tsx bench/scale.ts                       # SCALE_CONNECTIONS=1000 by default
+ *   SCALE_CONNECTIONS=200 SCALE_TRAFFIC_SECONDS=60 npx tsx bench/scale.ts
+ *
+ * Stack: a Temporal dev server (the provisioned CLI, in-memory), a throw-away PostgreSQL (scripts/postgres.sh on
+ * its own port and directory), the Haravan and Tiki sandboxes and the HTTP API in this process, and the worker as
+ * its own process (`node …/tsx/dist/cli.mjs worker/main.ts`) so its RSS and CPU are its own (the tsx process
+ * tree is summed).
+ *
+ * Phases, each printed as it ends:
+ *   1. setup     — seed N demo shops (19 products / 44 variants each, ~30 linked), connect each through the API
+ *                  and run its link run; stops early when SCALE_SETUP_BUDGET_SECONDS is spent (prints how far).
+ *   2. idle      — worker RSS and CPU over SCALE_IDLE_SECONDS with no traffic.
+ *   3. traffic   — light traffic on random connections: Haravan stock edits (SCALE_STOCK_PER_SECOND) measured
+ *                  until Tiki shows the new quantity, Tiki orders (SCALE_ORDERS_PER_SECOND) measured until the
+ *                  Haravan order exists; worker RSS/CPU; Temporal task backlog.
+ *   4. fairness  — one big merchant (SCALE_BIG_SKUS variants, 0 = skip) runs a link run and a full stock pass
+ *                  while the same light traffic goes on: the small merchants' latencies during it.
+ *   5. histories — history length of the current run of every connection / stock-sync / order-intake workflow.
+ *
+ * Targets (issue 9): RSS ≤ 1 GiB, idle CPU ≤ 5 %, stock p50 ≤ 1.5 s / p95 ≤ 3 s, orders p50 ≤ 2 s / p95 ≤ 5 s.
+ * The worker gets POLL_IDLE_MAX_SECONDS (default here 8; set 0 for the fixed 2 s cadence).
+ */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import pino from 'pino';
+import { createApp } from '../api/app';
+import { startHaravanSandbox } from '../sandbox/haravan/app';
+import { startTikiSandbox } from '../sandbox/tiki/app';
+import { generateDemoShop } from '../sandbox/demo-data';
+import { openDb } from '../store/db';
+import { makeKeyring } from '../store/secrets';
+import { Store } from '../store/store';
+import { codecFromEnv, dataConverterFor } from '../worker/codec';
+import { connectionWorkflowId, orderIntakeWorkflowId, stockSyncWorkflowId } from '../workflows/ids';
+import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../workflows/search-attributes';
+import { ProcSampler, percentile, summarize } from './lib/scale-proc';
+
+const root = path.resolve(__dirname, '..');
+const num = (name: string, def: number) => (process.env[name] !== undefined ? Number(process.env[name]) : def);
+const N = num('SCALE_CONNECTIONS', 1000);
+const CONNECT_CONCURRENCY = num('SCALE_CONNECT_CONCURRENCY', 6);
+const SETUP_BUDGET_S = num('SCALE_SETUP_BUDGET_SECONDS', 1800);
+const IDLE_S = num('SCALE_IDLE_SECONDS', 60);
+const SETTLE_S = num('SCALE_SETTLE_SECONDS', 30);
+const TRAFFIC_S = num('SCALE_TRAFFIC_SECONDS', 120);
+const STOCK_RATE = num('SCALE_STOCK_PER_SECOND', 2);
+const ORDER_RATE = num('SCALE_ORDERS_PER_SECOND', 0.5);
+const BIG_SKUS = num('SCALE_BIG_SKUS', 10_000);
+const BIG_BUDGET_S = num('SCALE_BIG_BUDGET_SECONDS', 600);
+const POLL_IDLE_MAX = process.env.POLL_IDLE_MAX_SECONDS ?? '8';
+const ENCRYPTION_KEY = 'scale-bench-encryption-key-0123456789';
+const API_TOKEN = 'scale-bench-token';
+const TASK_QUEUE = 'scale-bench';
+/** Task-queue fairness (the connection and order workflows carry a fairness key per connection). */
+const FAIRNESS_ARGS =
+  process.env.SCALE_FAIRNESS === '0' ? [] : ['--dynamic-config-value', 'matching.enableFairness=true'];
+
+const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
+interface Shop {
+  i: number;
+  shopId: number;
+  connectionId: string;
+  sellerId: number;
+  locationId: number;
+  primaryWarehouse: number;
+  /** Tracked, deny-policy variants linked to a Tiki SKU: safe probes for quantity deltas. */
+  probes: { variantId: number; barcode: string }[];
+  busy: Set<number>;
+}
+
+async function json(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, {
+    method,
+    headers: { ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body: parsed };
+}
+
+async function waitFor<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs: number,
+  stepMs = 100,
+): Promise<T | undefined> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      const v = await fn();
+      if (v) return v as T;
+    } catch {
+      /* retry */
+    }
+    await sleep(stepMs);
+  }
+  return undefined;
+}
+
+async function pool<T>(
+  items: T[],
+  width: number,
+  fn: (item: T) => Promise<void>,
+  stop: () => boolean = () => false,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length && !stop()) await fn(items[next++]);
+    }),
+  );
+}
+
+async function main() {
+  const children: ChildProcess[] = [];
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const pgEnv = {
+    ...process.env,
+    PG_DATA_DIR: '/tmp/haravan-tiki-scale-pg',
+    PG_PORT: process.env.SCALE_PG_PORT ?? '54341',
+    PG_DATABASE: 'scale_bench',
+  };
+  try {
+    log(`bench/scale: N=${N}, cores=${os.cpus().length}, load ${load()}, POLL_IDLE_MAX_SECONDS=${POLL_IDLE_MAX}`);
+
+    // ---- PostgreSQL (its own cluster: other engineers use the default one)
+    const pgOut = execFileSync('bash', [path.join(root, 'scripts/postgres.sh'), 'start'], {
+      env: pgEnv,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const databaseUrl = /DATABASE_URL=(\S+)/.exec(pgOut)?.[1];
+    if (!databaseUrl) throw new Error(`no DATABASE_URL from postgres.sh: ${pgOut}`);
+    cleanups.push(async () =>
+      execFileSync('bash', [path.join(root, 'scripts/postgres.sh'), 'stop'], { env: pgEnv, stdio: 'ignore' }),
+    );
+    const store = new Store(await openDb({ databaseUrl }), makeKeyring(ENCRYPTION_KEY));
+    await store.migrate();
+    await store.db.query('TRUNCATE connections CASCADE').catch(() => undefined);
+    cleanups.unshift(() => store.close());
+
+    // ---- Temporal dev server (in memory)
+    const cli = execFileSync('bash', [path.join(root, 'scripts/temporal.sh')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim();
+    const temporalPort = await freePort();
+    const temporal = spawn(
+      cli,
+      [
+        'server',
+        'start-dev',
+        '--headless',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(temporalPort),
+        '--log-level',
+        'error',
+        ...DEV_SERVER_SEARCH_ATTRIBUTE_ARGS,
+        ...FAIRNESS_ARGS,
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    children.push(temporal);
+    const address = `127.0.0.1:${temporalPort}`;
+    const connection = (await waitFor(() => Connection.connect({ address }), 60_000, 500))!;
+    const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(ENCRYPTION_KEY) });
+    cleanups.unshift(() => connection.close());
+
+    // ---- Sandboxes and API in this process
+    const haravan = await startHaravanSandbox(0, {});
+    const tiki = await startTikiSandbox(0, { rateLimitPerSecond: 200 });
+    cleanups.unshift(() => tiki.close());
+    cleanups.unshift(() => haravan.close());
+    const app = createApp({
+      client,
+      store,
+      logger: pino({ level: 'warn' }),
+      taskQueue: TASK_QUEUE,
+      apiToken: API_TOKEN,
+      webhookSecret: 'scale-bench-webhook',
+      codec: codecFromEnv(ENCRYPTION_KEY),
+      rateLimitPerMinute: 1_000_000,
+    });
+    const server = http.createServer(app);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.unshift(() => new Promise((r) => server.close(r)));
+    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const api = (method: string, p: string, body?: unknown) =>
+      json(method, apiUrl + p, body, { Authorization: `Bearer ${API_TOKEN}` });
+
+    // ---- The worker, its own process
+    const worker = spawn(
+      process.execPath,
+      [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'worker/main.ts')],
+      {
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: address,
+          DATABASE_URL: databaseUrl,
+          ENCRYPTION_KEY,
+          TASK_QUEUE,
+          LOG_LEVEL: 'warn',
+          POLL_IDLE_MAX_SECONDS: POLL_IDLE_MAX,
+          // Two poll activities per connection hold a slot each: room for them plus the real work.
+          WORKER_MAX_CONCURRENT_ACTIVITIES: process.env.WORKER_MAX_CONCURRENT_ACTIVITIES ?? String(2 * N + 300),
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    children.unshift(worker);
+    const workerPid = worker.pid!;
+
+    // ---- 1. setup
+    const t0 = Date.now();
+    const shops: Shop[] = [];
+    let setupStop = '';
+    const order = Array.from({ length: N }, (_, i) => i);
+    const connectLat: number[] = [];
+    await pool(
+      order,
+      CONNECT_CONCURRENCY,
+      async (i) => {
+        if ((Date.now() - t0) / 1000 > SETUP_BUDGET_S) {
+          setupStop ||= `setup budget of ${SETUP_BUDGET_S} s spent`;
+          return;
+        }
+        try {
+          shops.push(await setupShop(i));
+        } catch (err) {
+          setupStop ||= `shop ${i}: ${String(err).slice(0, 300)}`;
+        }
+        if (shops.length % 50 === 0)
+          log(
+            `setup: ${shops.length}/${N} connected and linked (${((Date.now() - t0) / 1000).toFixed(0)} s, load ${load()})`,
+          );
+      },
+      () => !!setupStop,
+    );
+    log(
+      `setup: ${shops.length}/${N} connections in ${((Date.now() - t0) / 1000).toFixed(0)} s${setupStop ? ` — stopped: ${setupStop}` : ''}; connect+link per shop ${summarize(connectLat)}`,
+    );
+    if (shops.length === 0) throw new Error('no connection could be set up');
+
+    async function setupShop(i: number): Promise<Shop> {
+      const shopId = 210_000_000_000 + i;
+      const sellerId = 300_000 + i;
+      const accessToken = `hrv-scale-${shopId}`;
+      const creds = { sellerId, clientId: `tiki-scale-${shopId}`, clientSecret: `tiki-secret-${shopId}` };
+      const demo = generateDemoShop({ seed: 7, shopId, products: 0, accessToken, tiki: creds });
+      const started = Date.now();
+      const h = await json('POST', `${haravan.url}/_sandbox/shops`, demo.haravan);
+      if (h.status >= 300) throw new Error(`seed haravan ${h.status} ${JSON.stringify(h.body).slice(0, 200)}`);
+      const t = await json('POST', `${tiki.url}/_sandbox/sellers`, demo.tiki);
+      if (t.status >= 300) throw new Error(`seed tiki ${t.status} ${JSON.stringify(t.body).slice(0, 200)}`);
+      const c = await api('POST', '/v1/connections', {
+        shopId,
+        haravan: { accessToken, baseUrl: haravan.url },
+        tiki: { clientId: creds.clientId, clientSecret: creds.clientSecret, baseUrl: tiki.url },
+      });
+      if (c.status !== 201) throw new Error(`connect ${c.status} ${JSON.stringify(c.body).slice(0, 200)}`);
+      const connectionId = c.body.id as string;
+      const run = await api('POST', `/v1/connections/${connectionId}/link-runs`, { all: true });
+      if (run.status >= 300) throw new Error(`link run ${run.status}`);
+      const done = await waitFor(
+        async () => {
+          const r = await store.getLinkRun(connectionId, run.body.runId);
+          return r && r.state !== 'running' ? r.state : undefined;
+        },
+        300_000,
+        250,
+      );
+      if (done !== 'completed') throw new Error(`link run ${done ?? 'timed out'}`);
+      connectLat.push(Date.now() - started);
+      const links = await store.getLinks(connectionId);
+      const variants = demo.haravan.products.flatMap((p: any) => p.variants) as any[];
+      const okVariant = new Set(
+        variants.filter((v) => v.inventory_management === 'haravan' && v.inventory_policy === 'deny').map((v) => v.id),
+      );
+      return {
+        i,
+        shopId,
+        connectionId,
+        sellerId,
+        locationId: demo.haravan.locations.find((l: any) => l.is_primary)!.id,
+        primaryWarehouse: demo.tiki.warehouses.find((w: any) => w.is_primary)!.id,
+        probes: links
+          .filter((l) => okVariant.has(l.haravanVariantId))
+          .map((l) => ({ variantId: l.haravanVariantId, barcode: l.barcode })),
+        busy: new Set(),
+      };
+    }
+
+    const tikiQty = async (s: Shop, barcode: string): Promise<number | undefined> => {
+      const r = await json('GET', `${tiki.url}/_sandbox/sellers/${s.sellerId}/skus/${encodeURIComponent(barcode)}`);
+      return r.body?.stocks?.find((x: any) => x.warehouse_id === s.primaryWarehouse)?.quantity_available;
+    };
+
+    // ---- traffic generator (used by phases 3 and 4)
+    const traffic = async (seconds: number, among: Shop[]) => {
+      const stockMs: number[] = [];
+      const orderMs: number[] = [];
+      let stockWrong = 0;
+      let stockLost = 0;
+      let orderLost = 0;
+      const inflight: Promise<void>[] = [];
+      const end = Date.now() + seconds * 1000;
+      const pick = () => among[Math.floor(Math.random() * among.length)];
+      const stockProbe = async () => {
+        const s = pick();
+        const p = s.probes.filter((x) => !s.busy.has(x.variantId))[
+          0 + Math.floor(Math.random() * Math.max(1, s.probes.length - s.busy.size))
+        ];
+        if (!p) return;
+        s.busy.add(p.variantId);
+        try {
+          const before = await tikiQty(s, p.barcode);
+          const delta = 1 + Math.floor(Math.random() * 5);
+          const at = Date.now();
+          await json('POST', `${haravan.url}/_sandbox/shops/${s.shopId}/inventory`, {
+            variantId: p.variantId,
+            locationId: s.locationId,
+            delta,
+          });
+          const after = await waitFor(
+            async () => {
+              const q = await tikiQty(s, p.barcode);
+              return q !== undefined && q !== before ? { q } : undefined;
+            },
+            60_000,
+            100,
+          );
+          if (!after) stockLost++;
+          else {
+            stockMs.push(Date.now() - at);
+            if (before !== undefined && after.q !== before + delta) stockWrong++;
+          }
+        } finally {
+          s.busy.delete(p.variantId);
+        }
+      };
+      const orderProbe = async () => {
+        const s = pick();
+        const p = s.probes[Math.floor(Math.random() * s.probes.length)];
+        const at = Date.now();
+        const o = await json('POST', `${tiki.url}/_sandbox/sellers/${s.sellerId}/orders`, {
+          items: [{ original_sku: p.barcode, qty: 1 }],
+          customer: {
+            full_name: 'Khách Bench',
+            phone: `09${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
+          },
+        });
+        if (o.status >= 300) {
+          orderLost++;
+          return;
+        }
+        const ok = await waitFor(
+          async () => (await store.getOrder(s.connectionId, String(o.body.code)))?.haravanOrderId,
+          90_000,
+          150,
+        );
+        if (ok) orderMs.push(Date.now() - at);
+        else orderLost++;
+      };
+      let nextStock = Date.now();
+      let nextOrder = Date.now() + 500;
+      while (Date.now() < end) {
+        const now = Date.now();
+        if (STOCK_RATE > 0 && now >= nextStock) {
+          inflight.push(stockProbe().catch(() => void stockLost++));
+          nextStock += 1000 / STOCK_RATE;
+        }
+        if (ORDER_RATE > 0 && now >= nextOrder) {
+          inflight.push(orderProbe().catch(() => void orderLost++));
+          nextOrder += 1000 / ORDER_RATE;
+        }
+        await sleep(20);
+      }
+      await Promise.all(inflight);
+      return { stockMs, orderMs, stockWrong, stockLost, orderLost };
+    };
+
+    const backlog = async () => {
+      const out: string[] = [];
+      for (const [name, type] of [
+        ['workflow', 1],
+        ['activity', 2],
+      ] as const) {
+        try {
+          const r = await connection.workflowService.describeTaskQueue({
+            namespace: 'default',
+            taskQueue: { name: TASK_QUEUE, kind: 1 },
+            taskQueueType: type,
+            reportStats: true,
+          });
+          const stats = r.stats;
+          out.push(
+            `${name} backlog=${Number(stats?.approximateBacklogCount ?? 0)} age=${Number(stats?.approximateBacklogAge?.seconds ?? 0)}s`,
+          );
+        } catch (err) {
+          out.push(`${name} backlog=? (${String(err).slice(0, 80)})`);
+        }
+      }
+      return out.join(', ');
+    };
+
+    // ---- 2. idle
+    log(`settling ${SETTLE_S} s (initial pushes, first polls)…`);
+    await sleep(SETTLE_S * 1000);
+    const idleSampler = new ProcSampler(workerPid).start();
+    await sleep(IDLE_S * 1000);
+    const idle = idleSampler.stop();
+    log(
+      `IDLE (${shops.length} connections, ${idle.seconds.toFixed(0)} s, load ${load()}): worker CPU ${idle.cpuPercent.toFixed(1)} % of one core (p95 of 1 s samples ${idle.cpuP95.toFixed(1)} %), RSS max ${idle.rssMaxMiB.toFixed(0)} MiB; ${await backlog()}`,
+    );
+
+    // ---- 3. traffic
+    const trafficSampler = new ProcSampler(workerPid).start();
+    const backlogMid = setTimeout(async () => log(`traffic midpoint: ${await backlog()}`), (TRAFFIC_S * 1000) / 2);
+    const tr = await traffic(TRAFFIC_S, shops);
+    clearTimeout(backlogMid);
+    const busy = trafficSampler.stop();
+    log(
+      `TRAFFIC (${shops.length} connections, ${TRAFFIC_S} s, ${STOCK_RATE} stock edits/s + ${ORDER_RATE} orders/s, load ${load()}): worker CPU ${busy.cpuPercent.toFixed(1)} % (p95 ${busy.cpuP95.toFixed(1)} %), RSS max ${busy.rssMaxMiB.toFixed(0)} MiB; ${await backlog()}`,
+    );
+    log(
+      `  stock  Haravan edit → Tiki quantity: ${summarize(tr.stockMs)}, lost ${tr.stockLost}, wrong value ${tr.stockWrong} (target p50 ≤ 1.50 s, p95 ≤ 3.00 s)`,
+    );
+    log(
+      `  orders Tiki order → Haravan order:   ${summarize(tr.orderMs)}, lost ${tr.orderLost} (target p50 ≤ 2.00 s, p95 ≤ 5.00 s)`,
+    );
+
+    // ---- 4. fairness: a big merchant working while the small ones trade
+    if (BIG_SKUS > 0) {
+      const bigProducts = Math.ceil(BIG_SKUS / 2.5);
+      const bigId = 219_999_000_000;
+      const creds = { sellerId: 399_999, clientId: 'tiki-scale-big', clientSecret: 'tiki-secret-big' };
+      const demo = generateDemoShop({
+        seed: 9,
+        shopId: bigId,
+        products: bigProducts,
+        accessToken: 'hrv-scale-big',
+        tiki: creds,
+      });
+      const variants = demo.haravan.products.reduce((a: number, p: any) => a + p.variants.length, 0);
+      log(
+        `fairness: seeding a big merchant with ${demo.haravan.products.length} products / ${variants} variants / ${demo.tiki.products.length} Tiki SKUs…`,
+      );
+      await json('POST', `${haravan.url}/_sandbox/shops`, demo.haravan);
+      await json('POST', `${tiki.url}/_sandbox/sellers`, demo.tiki);
+      const c = await api('POST', '/v1/connections', {
+        shopId: bigId,
+        haravan: { accessToken: 'hrv-scale-big', baseUrl: haravan.url },
+        tiki: { ...creds, baseUrl: tiki.url },
+      });
+      const bigConn = c.body.id as string;
+      const bigStarted = Date.now();
+      const run = await api('POST', `/v1/connections/${bigConn}/link-runs`, { all: true });
+      const bigSampler = new ProcSampler(workerPid).start();
+      let bigDone: string | undefined;
+      let pushNowAt: number | undefined;
+      const watcher = (async () => {
+        bigDone = await waitFor(
+          async () => {
+            const r = await store.getLinkRun(bigConn, run.body.runId);
+            return r && r.state !== 'running' ? r.state : undefined;
+          },
+          BIG_BUDGET_S * 1000,
+          1000,
+        );
+        if (bigDone === 'completed') {
+          pushNowAt = Date.now();
+          await api('POST', `/v1/connections/${bigConn}/stock-pushes`, {});
+        }
+      })();
+      const during = await traffic(Math.min(BIG_BUDGET_S, TRAFFIC_S), shops);
+      await watcher;
+      const big = bigSampler.stop();
+      const linked = (await store.counts(bigConn)).linkedVariants;
+      log(
+        `FAIRNESS (big merchant ${variants} variants: link run ${bigDone ?? 'still running'} after ${((Date.now() - bigStarted) / 1000).toFixed(0)} s, ${linked} linked${pushNowAt ? ', then a full push' : ''}; load ${load()}): worker CPU ${big.cpuPercent.toFixed(1)} %, RSS max ${big.rssMaxMiB.toFixed(0)} MiB; ${await backlog()}`,
+      );
+      log(
+        `  small merchants' stock:  ${summarize(during.stockMs)}, lost ${during.stockLost}, wrong ${during.stockWrong}`,
+      );
+      log(`  small merchants' orders: ${summarize(during.orderMs)}, lost ${during.orderLost}`);
+    }
+
+    // ---- 5. histories
+    const lengths: Record<string, number[]> = { connection: [], 'stock-sync': [], 'order-intake': [] };
+    const sample = shops.length <= 200 ? shops : shops.filter((_, k) => k % Math.ceil(shops.length / 200) === 0);
+    await pool(sample, 8, async (s) => {
+      for (const [kind, id] of [
+        ['connection', connectionWorkflowId(s.shopId)],
+        ['stock-sync', stockSyncWorkflowId(s.shopId)],
+        ['order-intake', orderIntakeWorkflowId(s.shopId)],
+      ] as const) {
+        const d = await client.workflow.getHandle(id).describe();
+        lengths[kind].push(d.historyLength);
+      }
+    });
+    for (const [kind, v] of Object.entries(lengths)) {
+      log(
+        `HISTORY ${kind} (current run, ${v.length} sampled): p50=${percentile(v, 50)} p95=${percentile(v, 95)} max=${Math.max(...v)} events (continue-as-new at 1000)`,
+      );
+    }
+    const rss = Math.max(idle.rssMaxMiB, busy.rssMaxMiB);
+    log(
+      `SUMMARY ${shops.length}/${N} connections: RSS max ${rss.toFixed(0)} MiB (${rss <= 1024 ? 'ok' : 'OVER'} ≤ 1024), idle CPU ${idle.cpuPercent.toFixed(1)} % (${idle.cpuPercent <= 5 ? 'ok' : 'OVER'} ≤ 5), stock p50/p95 ${(percentile(tr.stockMs, 50) / 1000).toFixed(2)}/${(percentile(tr.stockMs, 95) / 1000).toFixed(2)} s, orders p50/p95 ${(percentile(tr.orderMs, 50) / 1000).toFixed(2)}/${(percentile(tr.orderMs, 95) / 1000).toFixed(2)} s`,
+    );
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await sleep(2000);
+    for (const c of cleanups) await c().catch(() => undefined);
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = http.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
