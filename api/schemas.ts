@@ -36,10 +36,12 @@ export const ConfigSchema = z
 
 export const ConfigPatchSchema = ConfigSchema.partial().strict().openapi('ConfigPatch');
 
-const HaravanCredentials = z.object({ accessToken: z.string().min(1).max(2000), baseUrl }).strict();
+/** Credentials travel in HTTP headers and form bodies: printable ASCII only (anything else cannot be sent). */
+const secret = (max: number) => z.string().min(1).max(max).regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces');
+const HaravanCredentials = z.object({ accessToken: secret(2000), baseUrl }).strict();
 const TikiCredentials = z.union([
-  z.object({ clientId: z.string().min(1).max(500), clientSecret: z.string().min(1).max(2000), baseUrl }).strict(),
-  z.object({ apiKey: z.string().min(1).max(2000), baseUrl }).strict(),
+  z.object({ clientId: secret(500), clientSecret: secret(2000), baseUrl }).strict(),
+  z.object({ apiKey: secret(2000), baseUrl }).strict(),
 ]);
 
 export const CreateConnectionSchema = z

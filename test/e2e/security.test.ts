@@ -101,6 +101,8 @@ test('body, params and query are validated; a rejected request changes nothing',
     { method: 'POST', path: '/v1/connections', body: { ...connectBody(shop, stack.haravan.url, stack.tiki.url), extra: true } },
     { method: 'POST', path: '/v1/connections', body: { shopId: 1, haravan: { accessToken: 'x', baseUrl: 'not a url' }, tiki: { apiKey: 'k' } } },
     { method: 'POST', path: '/v1/connections', raw: 'shopId=1', contentType: 'application/x-www-form-urlencoded' },
+    // Found by the fuzz run: a token that cannot go into an HTTP header was a 503 ("vendor unreachable").
+    { method: 'POST', path: '/v1/connections', body: { shopId: 5, haravan: { accessToken: 'tôken-𝄞', baseUrl: 'http://127.0.0.1:1' }, tiki: { apiKey: 'k', baseUrl: 'http://127.0.0.1:1' } }, field: 'haravan.accessToken' },
     { method: 'POST', path: '/v1/connections', raw: '{"shopId": 1,', contentType: 'application/json' },
     { method: 'PATCH', path: `/v1/connections/${connId}/config`, body: { stockRatioPercent: 'eighty' }, field: 'stockRatioPercent' },
     { method: 'PATCH', path: `/v1/connections/${connId}/config`, body: { safetyStock: -1 }, field: 'safetyStock' },
