@@ -316,8 +316,10 @@ export function createStockActivities(deps: ActivityDeps) {
     );
     const unchanged = planned.filter((p) => p.change.quantity === undefined && p.change.price === undefined);
     summary.skipped = unchanged.length;
-    if (opts.verified && unchanged.length > 0) {
-      await store.recordPushes(connectionId, unchanged.map((p) => ({ haravanVariantId: p.link.haravanVariantId, ...p.target, converged: true, verified: true })));
+    // Verified = Tiki's actual value was read and matches (a SKU missing from Tiki's listing is not verified).
+    const verifiedSame = opts.verified ? unchanged.filter((p) => p.current !== undefined) : [];
+    if (verifiedSame.length > 0) {
+      await store.recordPushes(connectionId, verifiedSame.map((p) => ({ haravanVariantId: p.link.haravanVariantId, ...p.target, converged: true, verified: true })));
     }
     if (changes.length === 0) return summary;
     if (targets.length === 0) throw new Error('the Tiki seller has no warehouse to write stock to');
@@ -355,7 +357,7 @@ export function createStockActivities(deps: ActivityDeps) {
       if (written.size > GUARD_MAX_ENTRIES) written.clear();
       await store.recordPushes(
         connectionId,
-        batch.map((p) => ({ haravanVariantId: p.link.haravanVariantId, quantity: p.change.quantity, price: p.change.price, converged: true, verified: opts.verified })),
+        batch.map((p) => ({ haravanVariantId: p.link.haravanVariantId, quantity: p.change.quantity, price: p.change.price, converged: true, verified: opts.verified && p.current !== undefined })),
       );
       for (const p of batch) {
         fresh.set(p.link.haravanVariantId, Math.max(fresh.get(p.link.haravanVariantId) ?? 0, p.readAt));

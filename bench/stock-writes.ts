@@ -46,7 +46,7 @@ async function main(): Promise<void> {
       const w = await b.tikiWrites();
       const calls = w.single + w.batch;
       rows.push(
-        `${name.padEnd(44)} changed ${String(changed).padStart(4)}  writes ${String(calls).padStart(4)} (${w.batch} batch, ${w.single} single)  ` +
+        `${name.padEnd(44)} changed ${String(changed).padStart(4)}  writes ${String(calls).padStart(4)} (${w.batch} batch, ${w.single} single, ${w.rejected} rejected)  ` +
           `writes/variant ${fmt(calls / changed, 3)}  Tiki list calls ${w.reads}  all on Tiki in ${fmt(ms / 1000, 2)} s`,
       );
     };
