@@ -18,6 +18,7 @@
  * and errors are only replaced for the products actually read.
  */
 import { Context, heartbeat } from '@temporalio/activity';
+import { ConnectorError } from '../connectors/errors';
 import type { HaravanClient } from '../connectors/haravan/client';
 import { MAX_IDS_PER_CALL, PRODUCT_PAGE_SIZE } from '../connectors/haravan/client';
 import type { HaravanProduct } from '../connectors/haravan/schemas';
@@ -40,6 +41,10 @@ export const TIKI_FETCH_CONCURRENCY = 16;
 /** Only what the rules need (Haravan's documented `fields`; variants come whole). */
 const PRODUCT_FIELDS = ['id', 'title', 'updated_at', 'created_at', 'variants'];
 const MAX_STORED_DRY_RUN_OUTCOMES = 20_000;
+/** In-place retries of one page read (then the activity's own retry policy takes over). */
+const PAGE_ATTEMPTS = 5;
+const PAGE_RETRY_BASE_MS = 1000;
+const PAGE_RETRY_MAX_MS = 15_000;
 /** Progress: the store at most once a second; the workflow signal at most every max(3 s, elapsed / 8), plus phase changes. */
 const STORE_MIN_INTERVAL_MS = 1000;
 const SIGNAL_MIN_INTERVAL_MS = 3000;
@@ -149,10 +154,15 @@ export function createLinkingActivities(deps: ActivityDeps) {
     };
   }
 
-  async function fetchHaravan(haravan: HaravanClient, req: LinkRunRequest, progress: ReturnType<typeof progressReporter>): Promise<HaravanFetch> {
+  async function fetchHaravan(haravan: HaravanClient, req: LinkRunRequest, progress: ReturnType<typeof progressReporter>, stop: StopSignal): Promise<HaravanFetch> {
     const byId = new Map<number, HaravanProductInput>();
     let variants = 0;
     let calls = 0;
+    const read = <T>(fn: () => Promise<T>) =>
+      readWithRetry(() => {
+        calls++;
+        return fn();
+      }, stop);
     const take = async (page: HaravanProduct[]) => {
       for (const p of page) {
         const input = toHaravanProductInput(p);
@@ -172,30 +182,36 @@ export function createLinkingActivities(deps: ActivityDeps) {
       const ids = [...new Set(req.productIds ?? [])];
       const chunks = chunk(ids, MAX_IDS_PER_CALL);
       await progress.update({ fetched: { haravanProductsTotal: ids.length } });
-      await pool(chunks, HARAVAN_FETCH_CONCURRENCY, async (idChunk) => {
-        calls++;
-        await take(await haravan.listProducts({ ids: idChunk, limit: PRODUCT_PAGE_SIZE, fields: PRODUCT_FIELDS }));
-      });
+      await pool(
+        chunks,
+        HARAVAN_FETCH_CONCURRENCY,
+        async (idChunk) => {
+          await take(await read(() => haravan.listProducts({ ids: idChunk, limit: PRODUCT_PAGE_SIZE, fields: PRODUCT_FIELDS })));
+        },
+        stop,
+      );
       return { products: [...byId.values()], scope: ids, consistent: true, calls };
     }
 
     // The whole catalogue: count, then every page at once (the limiter paces them), then make sure nothing was left.
-    calls++;
-    const countBefore = await haravan.countProducts();
+    const countBefore = await read(() => haravan.countProducts());
     await progress.update({ fetched: { haravanProductsTotal: countBefore } });
     const pages = Math.ceil(countBefore / PRODUCT_PAGE_SIZE);
     let lastPageLength = 0;
-    await pool(range(1, pages), HARAVAN_FETCH_CONCURRENCY, async (page) => {
-      calls++;
-      const rows = await haravan.listProducts({ page, limit: PRODUCT_PAGE_SIZE, fields: PRODUCT_FIELDS });
-      if (page === pages) lastPageLength = rows.length;
-      await take(rows);
-    });
+    await pool(
+      range(1, pages),
+      HARAVAN_FETCH_CONCURRENCY,
+      async (page) => {
+        const rows = await read(() => haravan.listProducts({ page, limit: PRODUCT_PAGE_SIZE, fields: PRODUCT_FIELDS }));
+        if (page === pages) lastPageLength = rows.length;
+        await take(rows);
+      },
+      stop,
+    );
     // Products added meanwhile push rows past the counted pages: walk on until a short page.
     if (pages === 0 || lastPageLength === PRODUCT_PAGE_SIZE) {
       for (let page = pages + 1; ; page++) {
-        calls++;
-        const rows = await haravan.listProducts({ page, limit: PRODUCT_PAGE_SIZE, fields: PRODUCT_FIELDS });
+        const rows = await read(() => haravan.listProducts({ page, limit: PRODUCT_PAGE_SIZE, fields: PRODUCT_FIELDS }));
         await take(rows);
         if (rows.length < PRODUCT_PAGE_SIZE) break;
       }
@@ -210,9 +226,14 @@ export function createLinkingActivities(deps: ActivityDeps) {
     return { products, scope: consistent ? 'all' : products.map((p) => p.id), consistent, calls };
   }
 
-  async function fetchTiki(tiki: TikiClient, progress: ReturnType<typeof progressReporter>): Promise<TikiFetch> {
+  async function fetchTiki(tiki: TikiClient, progress: ReturnType<typeof progressReporter>, stop: StopSignal): Promise<TikiFetch> {
     const byId = new Map<number, TikiSkuInput>();
     let calls = 0;
+    const read = <T>(fn: () => Promise<T>) =>
+      readWithRetry(() => {
+        calls++;
+        return fn();
+      }, stop);
     let lastPage = 0;
     const take = async (items: Parameters<typeof toTikiSkuInput>[0][], paging: { last_page: number; total?: number | null }) => {
       for (const item of items) {
@@ -222,18 +243,21 @@ export function createLinkingActivities(deps: ActivityDeps) {
       lastPage = Math.max(lastPage, paging.last_page);
       await progress.update({ fetched: { tikiSkus: byId.size, tikiSkusTotal: paging.total ?? null } });
     };
-    calls++;
-    const first = await tiki.listProducts({ page: 1, limit: TIKI_MAX_PAGE_SIZE });
+    const first = await read(() => tiki.listProducts({ page: 1, limit: TIKI_MAX_PAGE_SIZE }));
     await take(first.items, first.paging);
     // Pages 2..last_page concurrently; last_page is re-read from every answer, so rows added meanwhile are reached.
     let done = 1;
     while (done < lastPage) {
       const upTo = lastPage;
-      await pool(range(done + 1, upTo), TIKI_FETCH_CONCURRENCY, async (page) => {
-        calls++;
-        const res = await tiki.listProducts({ page, limit: TIKI_MAX_PAGE_SIZE });
-        await take(res.items, res.paging);
-      });
+      await pool(
+        range(done + 1, upTo),
+        TIKI_FETCH_CONCURRENCY,
+        async (page) => {
+          const res = await read(() => tiki.listProducts({ page, limit: TIKI_MAX_PAGE_SIZE }));
+          await take(res.items, res.paging);
+        },
+        stop,
+      );
       done = upTo;
     }
     return { skus: [...byId.values()], calls };
@@ -249,7 +273,16 @@ export function createLinkingActivities(deps: ActivityDeps) {
         const t0 = Date.now();
         await progress.update({ phase: 'fetching' }, true);
 
-        const [h, t] = await Promise.all([fetchHaravan(haravan, req, progress), fetchTiki(tiki, progress)]);
+        const stop: StopSignal = {};
+        const flag = <T>(p: Promise<T>) =>
+          p.catch((err) => {
+            stop.failed ??= err;
+            throw err;
+          });
+        // allSettled: when one side fails, the other stops dispatching and is waited for, so no call outlives the attempt.
+        const [hs, ts] = await Promise.allSettled([flag(fetchHaravan(haravan, req, progress, stop)), flag(fetchTiki(tiki, progress, stop))]);
+        if (hs.status === 'rejected' || ts.status === 'rejected') throw stop.failed;
+        const [h, t] = [hs.value, ts.value];
         const t1 = Date.now();
         const variantsRead = h.products.reduce((n, p) => n + p.variants.length, 0);
         await progress.update({ phase: 'computing', processed: variantsRead, total: variantsRead }, true);
@@ -326,22 +359,46 @@ function safeInfo(): { workflowId: string; attempt: number } | null {
   }
 }
 
-/** Run `fn` over `items` with at most `concurrency` at a time; the first failure stops the rest and is thrown. */
-export async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+/** Set by the first failure of either side, so the other side stops sending (no orphan calls eat the budget). */
+export interface StopSignal {
+  failed?: unknown;
+}
+
+/**
+ * Run `fn` over `items` with at most `concurrency` at a time; the first failure (here or flagged on `stop` by the
+ * other side) stops dispatching and is thrown.
+ */
+export async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>, stop: StopSignal = {}): Promise<void> {
   let next = 0;
-  let failed: unknown;
   const worker = async () => {
-    while (failed === undefined && next < items.length) {
+    while (stop.failed === undefined && next < items.length) {
       const item = items[next++];
       try {
         await fn(item);
       } catch (err) {
-        failed ??= err;
+        stop.failed ??= err;
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  if (failed !== undefined) throw failed;
+  if (stop.failed !== undefined) throw stop.failed;
+}
+
+/**
+ * A page read, retried in place on transient failures (timeout, network, 5xx, 429 past the client's own retries) so
+ * one slow answer does not restart the whole run; reads are idempotent. Other failures (auth, validation) go at once.
+ */
+export async function readWithRetry<T>(fn: () => Promise<T>, stop: StopSignal = {}, attempts = PAGE_ATTEMPTS): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const retryable = err instanceof ConnectorError && err.retryable;
+      if (!retryable || attempt >= attempts || stop.failed !== undefined) throw err;
+      const wait = Math.min(PAGE_RETRY_MAX_MS, Math.max(err.retryAfterMs ?? 0, PAGE_RETRY_BASE_MS * 2 ** (attempt - 1)));
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
 }
 
 function range(from: number, to: number): number[] {

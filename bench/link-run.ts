@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       pollLatency.push(Date.now() - q0);
       samples.push({ at: Date.now() - t0, phase: run.phase, processed: run.processed, total: run.total });
       if (run.state !== 'running') break;
-      await sleep(200);
+      await sleep(500);
     }
     const runSeconds = (Date.now() - t0) / 1000;
     if (run.state !== 'completed') throw new Error(`link run ${run.state}: ${JSON.stringify(run.error)}`);
@@ -83,6 +83,9 @@ async function main(): Promise<void> {
     const history = await handle.fetchHistory();
     const events = history.events?.length ?? 0;
     const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+    const started_ = (history.events ?? []).map((e) => e.activityTaskStartedEventAttributes).filter((a) => a);
+    const attempts = Math.max(0, ...started_.map((a) => a!.attempt ?? 1));
+    const lastFailure = started_.map((a) => a!.lastFailure?.message).find((m) => m);
 
     const audit = (await stack.store.auditLog(conn, 20)).find((a) => a.action === 'link-run' && (a.details as { runId?: string })?.runId === runId);
     const details = (audit?.details ?? {}) as { calls?: { haravan: number; tiki: number }; timings?: { fetchMs: number; computeMs: number; writeMs: number; upsertMs?: number; deleteMs?: number; errorsMs?: number } };
@@ -115,7 +118,7 @@ async function main(): Promise<void> {
       `ratio run / floor             ${fmt(runSeconds / floor)}x   (target ≤ 1.2x)`,
       `ratio vs floor of all calls   ${fmt(runSeconds / Math.max(haravanFloorAll, tikiFloor))}x   (floor counting background Haravan calls too: ${fmt(haravanFloorAll)} s)`,
       `activity phases seconds       fetch ${fmt(timings.fetchMs / 1000)}, compute ${fmt(timings.computeMs / 1000)}, write ${fmt(timings.writeMs / 1000)} (links ${fmt(timings.upsertMs / 1000)}, unlink ${fmt(timings.deleteMs / 1000)}, sync errors ${fmt(timings.errorsMs / 1000)})`,
-      `workflow history events       ${events} (${signals} progress signals)`,
+      `workflow history events       ${events} (${signals} progress signals; link activity attempts ${attempts}${lastFailure ? `, last failure: ${lastFailure}` : ''})`,
       `live progress                 phases seen ${phases.join(' → ')}; writing from ${fmt((phaseStart('writing') ?? NaN) / 1000)} s; ${processedSeen} intermediate processed values in ${samples.length} polls`,
       `GET link-run latency ms       p50 ${percentile(pollLatency, 50)}  p95 ${percentile(pollLatency, 95)}  max ${Math.max(...pollLatency)}`,
       `load average (1/5/15 min)     before ${loadBefore}; after ${loadAverage()}`,
