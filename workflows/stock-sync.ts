@@ -4,7 +4,7 @@
  * changes, finished link runs) coalesced into one job, and periodic full reconciliation against Tiki's
  * actual values.
  */
-import { continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
+import { continueAsNew, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { StockActivities } from '../activities/stock';
 import type { Config } from '../domain/config';
 import { configChangedSignal, productsChangedSignal } from './definitions';
@@ -65,7 +65,8 @@ export async function stockSyncWorkflow(input: StockSyncInput): Promise<void> {
     const before = config.reconcileIntervalSeconds;
     config = next;
     if (stockAffecting) addPending('all');
-    if (next.reconcileIntervalSeconds !== before) {
+    // patched(): workflows started before this behaviour replay without the extra wake-up and timer.
+    if (next.reconcileIntervalSeconds !== before && patched('stock-sync-reconcile-interval-applies-at-once')) {
       // The new interval counts from now (shorter: sooner; longer: the next run moves out).
       reconcileJob.nextAt = Date.now() + next.reconcileIntervalSeconds * 1000;
       wake = true;
