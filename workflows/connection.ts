@@ -240,7 +240,15 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
   setHandler(
     credentialsReplacedUpdate,
     async () => {
-      const res = await verifyActs.verifyCredentials(connectionId, shopId, { pending: true });
+      let res: VerificationResult;
+      try {
+        res = await verifyActs.verifyCredentials(connectionId, shopId, { pending: true });
+      } catch (err) {
+        // Haravan/Tiki did not answer (network, 5xx, 429 after the bounded retries): unverified, nothing replaced.
+        const cause = err instanceof ActivityFailure ? err.cause : err;
+        const m = messageFor('CREDENTIALS_UNVERIFIED');
+        return { ok: false, state, code: 'CREDENTIALS_UNVERIFIED', message: `${m.en}: ${(cause as Error)?.message ?? ''}`, messageVi: m.vi };
+      }
       if (res.ok) {
         recheckNow = true;
         if (state === 'attention') {

@@ -139,8 +139,15 @@ export function connectionRoutes(deps: ApiDeps): Router {
     const current = await store.loadCredentials(id);
     if (!current) throw apiError('CONNECTION_NOT_ACTIVE');
     await store.saveCredentials(pendingCredentialsId(id), { haravan: input.haravan ?? current.haravan, tiki: (input.tiki ?? current.tiki) as Credentials['tiki'] });
-    const result = await updateActive(c.state, () => handleFor(c.shopId).executeUpdate(credentialsReplacedUpdate));
-    if (!result.ok) throw new ApiError(422, result.code ?? 'CREDENTIALS_UNVERIFIED', result.message);
+    const result = await updateActive(c.state, () => handleFor(c.shopId).executeUpdate(credentialsReplacedUpdate)).catch(async (err) => {
+      await store.deleteCredentials(pendingCredentialsId(id)); // never leave unverified secrets behind
+      throw err;
+    });
+    if (!result.ok) {
+      await store.deleteCredentials(pendingCredentialsId(id));
+      const code = result.code ?? 'CREDENTIALS_UNVERIFIED';
+      throw new ApiError(code === 'CREDENTIALS_UNVERIFIED' ? 503 : 422, code, result.message);
+    }
     res.json(await render(id));
   });
 

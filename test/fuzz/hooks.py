@@ -30,6 +30,9 @@ def map_body(context, body):
 def map_path_parameters(context, path_parameters):
     if not path_parameters:
         return path_parameters
+    operation = getattr(context, "operation", None)
+    if operation is not None and str(getattr(operation, "method", "")).upper() == "DELETE":
+        return path_parameters  # keep the demo connection connected for the other operations
     value = path_parameters.get("id")
     if isinstance(value, str) and ID.match(value):
         path_parameters["id"] = CONNECTION

@@ -136,6 +136,14 @@ test('a revoked Tiki client goes to attention; PATCH credentials verifies the re
   expect(s.attention.code).toBe('TIKI_AUTH_FAILED');
   orderCodes.push(await placeTikiOrder(sellable.barcode));
 
+  // A replacement that cannot be checked (vendor unreachable) is a 503, replaces nothing and keeps no copy.
+  const unreachable = await stack.api('PATCH', `/v1/connections/${connId}/credentials`, { haravan: { accessToken: shop.accessToken, baseUrl: 'http://127.0.0.1:1' } });
+  expect(unreachable.status).toBe(503);
+  expect(unreachable.body.error.code).toBe('CREDENTIALS_UNVERIFIED');
+  expect(unreachable.body.error.messageVi).toBeTruthy();
+  expect(await stack.store.loadCredentials(`${connId}#pending`)).toBeNull();
+  expect((await stack.store.loadCredentials(connId))!.haravan.baseUrl).toBe(stack.haravan.url);
+
   // A wrong replacement is refused and changes nothing.
   const wrong = await stack.api('PATCH', `/v1/connections/${connId}/credentials`, { tiki: { clientId: shop.tiki.clientId, clientSecret: 'not-the-secret', baseUrl: stack.tiki.url } });
   expect(wrong.status).toBe(422);
