@@ -49,6 +49,7 @@ SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$PWD/test/fuzz" "$VENV/bin/st" run "$FUZZ_U
   --max-time "${FUZZ_MAX_TIME:-240}" \
   --workers 1 \
   --seed 7 \
+  --generation-database none \
   --request-timeout 60 \
   --no-color || st_status=$?
 
