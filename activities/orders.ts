@@ -571,21 +571,23 @@ export function createOrderActivities(deps: ActivityDeps) {
         }
         o = await c.tiki.getOrder(tikiCode);
         const prev = await store.getOrder(connectionId, tikiCode);
-        const rec = await store.upsertOrder(connectionId, { ...toRecord(o, null, prev, conn.config.atRiskHoursBeforeDeadline), labelUrl: labelUrl ?? prev?.labelUrl ?? null });
 
-        // Then Haravan, so both sides agree.
-        if (rec.haravanOrderId) {
-          const h = await c.haravan.getOrder(rec.haravanOrderId);
-          if (action === 'ready-to-ship' && h.confirmed_status !== 'confirmed') await c.haravan.confirmOrder(rec.haravanOrderId);
+        // Then Haravan, so both sides agree — before the new status is recorded, so that if Haravan keeps failing,
+        // the status change stays pending and the order workflow's next sync mirrors it (cancellations included).
+        const haravanOrderId = prev?.haravanOrderId;
+        if (haravanOrderId) {
+          const h = await c.haravan.getOrder(haravanOrderId);
+          if (action === 'ready-to-ship' && h.confirmed_status !== 'confirmed') await c.haravan.confirmOrder(haravanOrderId);
           if (action === 'print-label') {
-            if (h.confirmed_status !== 'confirmed') await c.haravan.confirmOrder(rec.haravanOrderId);
+            if (h.confirmed_status !== 'confirmed') await c.haravan.confirmOrder(haravanOrderId);
             const attrs = (h.note_attributes ?? []).filter((x) => x.name !== 'tiki_label_url').map((x) => ({ name: String(x.name), value: String(x.value ?? '') }));
-            if (labelUrl) await c.haravan.updateOrder(rec.haravanOrderId, { note_attributes: [...attrs, { name: 'tiki_label_url', value: labelUrl }] });
+            if (labelUrl) await c.haravan.updateOrder(haravanOrderId, { note_attributes: [...attrs, { name: 'tiki_label_url', value: labelUrl }] });
           }
           if (action === 'cancel' && h.cancelled_status !== 'cancelled') {
-            await c.haravan.cancelOrder(rec.haravanOrderId, { reason: 'other', restock: conn.config.restockOnCancel, note: reason ? `Hủy trên Tiki: ${reason}` : 'Hủy trên Tiki' });
+            await c.haravan.cancelOrder(haravanOrderId, { reason: 'other', restock: conn.config.restockOnCancel, note: reason ? `Hủy trên Tiki: ${reason}` : 'Hủy trên Tiki' });
           }
         }
+        const rec = await store.upsertOrder(connectionId, { ...toRecord(o, null, prev, conn.config.atRiskHoursBeforeDeadline), labelUrl: labelUrl ?? prev?.labelUrl ?? null });
         await store.audit(connectionId, 'order-action', { tikiCode, action, reason, tikiStatus: o.status });
         return { action, tikiStatus: o.status, status: rec.status, labelUrl: labelUrl ?? rec.labelUrl ?? undefined };
       } catch (err) {
