@@ -240,6 +240,7 @@ async function main() {
     const t0 = Date.now();
     const shops: Shop[] = [];
     let setupStop = '';
+    const setupErrors: string[] = [];
     const order = Array.from({ length: N }, (_, i) => i);
     const connectLat: number[] = [];
     await pool(
@@ -253,7 +254,9 @@ async function main() {
         try {
           shops.push(await setupShop(i));
         } catch (err) {
-          setupStop ||= `shop ${i}: ${String(err).slice(0, 300)}`;
+          // A failed shop is counted and skipped; ten failures end the setup (the reason is printed).
+          setupErrors.push(`shop ${i}: ${String(err).slice(0, 200)}`);
+          if (setupErrors.length >= 10) setupStop ||= `10 shops failed, last ${setupErrors[setupErrors.length - 1]}`;
         }
         if (shops.length % 50 === 0)
           log(
@@ -263,7 +266,7 @@ async function main() {
       () => !!setupStop,
     );
     log(
-      `setup: ${shops.length}/${N} connections in ${((Date.now() - t0) / 1000).toFixed(0)} s${setupStop ? ` — stopped: ${setupStop}` : ''}; connect+link per shop ${summarize(connectLat)}`,
+      `setup: ${shops.length}/${N} connections in ${((Date.now() - t0) / 1000).toFixed(0)} s${setupStop ? ` — stopped: ${setupStop}` : ''}; ${setupErrors.length} failed${setupErrors.length ? ` (first: ${setupErrors[0]})` : ''}; connect+link per shop ${summarize(connectLat)}`,
     );
     if (shops.length === 0) throw new Error('no connection could be set up');
 
@@ -340,6 +343,11 @@ async function main() {
         s.busy.add(p.variantId);
         try {
           const before = await tikiQty(s, p.barcode);
+          // Only variants with a positive quantity on Tiki: a negative or zero stock stays 0 after a small delta.
+          if (!before || before <= 0) {
+            s.probes = s.probes.filter((x) => x !== p);
+            return;
+          }
           const delta = 1 + Math.floor(Math.random() * 5);
           const at = Date.now();
           await json('POST', `${haravan.url}/_sandbox/shops/${s.shopId}/inventory`, {
