@@ -1,7 +1,7 @@
 /**
  * Benchmark: one product link run over a large catalogue (default 20,000 Haravan variants) against the in-process
  * sandboxes at the real rate limits, driven through the HTTP API on a real Temporal dev server, compared with the
- * rate-limit floor. Run: `npx tsx bench/link-run.ts [variants]` (see bench/README.md for the formula and figures).
+ * rate-limit floor. Run: `npx tsx bench/link-run.ts [variants] [--poll-interval=seconds]` (see bench/README.md for the formula and figures).
  */
 import { generateCatalogue } from '../sandbox/demo-data';
 import { startStack } from '../test/helpers/stack';
@@ -15,7 +15,12 @@ import { loadAverage, percentile, sleep } from './lib/util';
 const TIKI_LIMIT_PER_SECOND = 200;
 
 async function main(): Promise<void> {
-  const variantCount = Number(process.argv[2] ?? 20_000);
+  const args = process.argv.slice(2);
+  const variantCount = Number(args.find((a) => /^\d+$/.test(a)) ?? 20_000);
+  // --poll-interval=N sets the connection's Haravan delta-poll interval (default: the service default, 2 s), whose
+  // calls share the shop's bucket with the link run.
+  const pollArg = args.find((a) => a.startsWith('--poll-interval='));
+  const pollIntervalSeconds = pollArg ? Number(pollArg.split('=')[1]) : undefined;
   const seed = 20_000;
   const shopId = 210000000000 + (Date.now() % 100000);
   const sellerId = 900000 + (shopId % 100000);
@@ -49,6 +54,7 @@ async function main(): Promise<void> {
       shopId,
       haravan: { accessToken, baseUrl: stack.haravan.url },
       tiki: { ...tikiCreds, baseUrl: stack.tiki.url },
+      ...(pollIntervalSeconds ? { config: { pollIntervalSeconds } } : {}),
     });
     if (created.status !== 201) throw new Error(`connect failed: ${created.status} ${JSON.stringify(created.body)}`);
 
@@ -110,6 +116,7 @@ async function main(): Promise<void> {
       `link-run benchmark (${new Date().toISOString()})`,
       `variants                      ${variants} (${catalogue.haravanProducts.length} Haravan products, ${catalogue.tikiProducts.length} Tiki SKUs)`,
       `result                        linked ${run.linked}, errors ${run.errors}, warnings ${run.warnings}, processed ${run.processed}/${run.total}`,
+      `connection config             Haravan delta poll every ${created.body.config?.pollIntervalSeconds ?? '?'} s (stock sync, shares the shop's bucket)`,
       `limits                        Haravan bucket ${HARAVAN_BUCKET_SIZE} + ${HARAVAN_LEAK_PER_SECOND}/s; Tiki ${TIKI_LIMIT_PER_SECOND}/s (documented); client Tiki budget ${tikiRequestsPerSecond()}/s (default ${DEFAULT_TIKI_REQUESTS_PER_SECOND})`,
       `Haravan calls (link run)      ${calls.haravan}   (all calls to the shop during the run, incl. background polling: ${haravanAll}; sandbox throttled ${bucket.throttled})`,
       `Tiki calls (link run)         ${calls.tiki}   (all calls to the seller during the run: ${tikiAll})`,
