@@ -89,7 +89,8 @@ test('connects, dedupes, updates config through a validated update, disconnects 
   expect(del.status).toBe(202);
   expect(del.body.state).toBe('disconnecting');
   await eventually(async () => (await stack.api('GET', `/v1/connections/conn-${shop.shopId}`)).body.state === 'disconnected', 60_000);
-  expect((await handle.describe()).status.name).toBe('COMPLETED');
+  // The store says disconnected just before the workflow returns: wait for it to close.
+  await eventually(async () => (await handle.describe()).status.name === 'COMPLETED', 30_000);
   for (const id of [stockSyncWorkflowId(shop.shopId), orderIntakeWorkflowId(shop.shopId)]) {
     expect((await stack.client.workflow.getHandle(id).describe()).status.name).toBe('COMPLETED');
   }
