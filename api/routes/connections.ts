@@ -1,6 +1,6 @@
 /** /v1/connections: connect, status, config, disconnect, credentials, link runs, links, sync errors, pushes, failures. */
 import { Router } from 'express';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { DEFAULT_CONFIG, mergeConfig } from '../../domain/config';
 import { messageFor } from '../../domain/messages';
 import type { Credentials } from '../../store/types';
@@ -243,12 +243,20 @@ export function connectionRoutes(deps: ApiDeps): Router {
     if (state === 'disconnected' || state === 'failed' || state === 'disconnecting') {
       throw new ApiError(409, 'CONNECTION_NOT_ACTIVE', `${messageFor('CONNECTION_NOT_ACTIVE').en} (${state})`);
     }
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new ApiError(409, 'CONNECTION_NOT_ACTIVE', 'the connection workflow is not running');
-      logger.debug({ err }, 'update failed');
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw new ApiError(409, 'CONNECTION_NOT_ACTIVE', 'the connection workflow is not running');
+        // An update that reached a run while it continued-as-new is aborted, not delivered: send it again, it
+        // lands on the new run (config/push-now/credentials updates are safe to repeat).
+        if (!(err instanceof WorkflowUpdateFailedError) && attempt < 3) {
+          logger.warn({ err: String(err), attempt }, 'update not delivered; retrying');
+          continue;
+        }
+        logger.debug({ err }, 'update failed');
+        throw err;
+      }
     }
   }
 
