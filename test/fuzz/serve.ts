@@ -20,6 +20,7 @@ interface Finding {
   path: string;
   status: number;
   body?: string;
+  changed?: string[];
 }
 
 async function main(): Promise<void> {
@@ -35,15 +36,14 @@ async function main(): Promise<void> {
    * what background work writes later (links, sync errors, orders), which an earlier accepted request may cause.
    */
   const fingerprint = async () => {
-    const q = (sql: string) => stack.store.db.query(sql);
-    return JSON.stringify(
-      await Promise.all([
-        q("SELECT id, state, config::text AS c, attention::text AS a FROM connections WHERE state <> 'failed' ORDER BY id"),
-        q('SELECT connection_id, ciphertext FROM credentials ORDER BY connection_id'),
-        q('SELECT count(*)::int AS n FROM link_runs'),
-      ]),
-    );
+    const q = async (sql: string) => JSON.stringify(await stack.store.db.query(sql));
+    return {
+      connections: await q("SELECT id, state, config::text AS c, attention::text AS a FROM connections WHERE state <> 'failed' ORDER BY id"),
+      credentials: await q('SELECT connection_id, ciphertext FROM credentials ORDER BY connection_id'),
+      linkRuns: await q('SELECT count(*)::int AS n FROM link_runs'),
+    };
   };
+  const changedParts = (a: Record<string, string>, b: Record<string, string>) => Object.keys(a).filter((k) => a[k] !== b[k]);
 
   const serverErrors: Finding[] = [];
   const stateChanges: Finding[] = [];
@@ -91,7 +91,8 @@ async function main(): Promise<void> {
       if (res.statusCode >= 500) serverErrors.push(finding);
       if (res.statusCode >= 400 && res.statusCode < 500) {
         rejected++;
-        if ((await fingerprint()) !== before) stateChanges.push(finding);
+        const changed = changedParts(before, await fingerprint());
+        if (changed.length > 0) stateChanges.push({ ...finding, changed });
       }
     });
     chain = run.catch(() => undefined);
