@@ -17,6 +17,7 @@
  * Haravan listing was not consistent (the count changed, or fewer distinct products were read than counted), links
  * and errors are only replaced for the products actually read.
  */
+import { withBulkRead } from './bulk-reads';
 import { Context, heartbeat } from '@temporalio/activity';
 import { ConnectorError } from '../connectors/errors';
 import type { HaravanClient } from '../connectors/haravan/client';
@@ -280,7 +281,9 @@ export function createLinkingActivities(deps: ActivityDeps) {
             throw err;
           });
         // allSettled: when one side fails, the other stops dispatching and is waited for, so no call outlives the attempt.
-        const [hs, ts] = await Promise.allSettled([flag(fetchHaravan(haravan, req, progress, stop)), flag(fetchTiki(tiki, progress, stop))]);
+        const [hs, ts] = await withBulkRead(connectionId, () =>
+          Promise.allSettled([flag(fetchHaravan(haravan, req, progress, stop)), flag(fetchTiki(tiki, progress, stop))]),
+        );
         if (hs.status === 'rejected' || ts.status === 'rejected') throw stop.failed;
         const [h, t] = [hs.value, ts.value];
         const t1 = Date.now();

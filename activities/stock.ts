@@ -25,6 +25,7 @@
  * by the poll count: pushes caused by config changes, push now or reconciliation are not propagation.
  */
 import { Context, heartbeat, sleep as activitySleep } from '@temporalio/activity';
+import { bulkReadActive, withBulkRead } from './bulk-reads';
 import { ConnectorError } from '../connectors/errors';
 import type { HaravanClient } from '../connectors/haravan/client';
 import type { HaravanProduct } from '../connectors/haravan/schemas';
@@ -560,6 +561,12 @@ export function createStockActivities(deps: ActivityDeps) {
       try {
         while (Date.now() < deadline) {
           const cycleStart = Date.now();
+          if (bulkReadActive(connectionId)) {
+            // A link run or reconciliation is reading the shop: leave it the budget (see activities/bulk-reads.ts).
+            heartbeat({ polls: 'paused-for-bulk-read' });
+            await activitySleep(Math.max(1, Math.min(opts.intervalMs, deadline - Date.now())));
+            continue;
+          }
           const connection = await store.getConnection(connectionId);
           if (!connection) break;
           const intervalMs = (connection.config.pollIntervalSeconds ?? opts.intervalMs / 1000) * 1000;
@@ -628,7 +635,7 @@ export function createStockActivities(deps: ActivityDeps) {
     async reconcile(connectionId: string): Promise<PushSummary & { drifted: number }> {
       try {
         const started = Date.now();
-        const result = await fullPass(connectionId);
+        const result = await withBulkRead(connectionId, () => fullPass(connectionId));
         const t = lastTiming.get(connectionId);
         await store.setCounters(connectionId, {
           lastReconcileAt: new Date().toISOString(),

@@ -5,7 +5,7 @@
  * the `progress` query answers from those reports while it works. When it wrote links, the stock engine is asked
  * to push them.
  */
-import { ApplicationFailure, CancellationScope, getExternalWorkflowHandle, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, patched, getExternalWorkflowHandle, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { LinkingActivities } from '../activities/linking';
 import {
   LinkRunProgress,
@@ -47,6 +47,11 @@ export async function linkRunWorkflow(input: LinkRunInput): Promise<LinkRunProgr
     const counts = await work.executeLinkRun(input.connectionId, input.runId, input.request);
     const { processed, total, linked, linkedProducts, errors, warnings } = counts;
     Object.assign(progress, { processed, total, linked, linkedProducts, errors, warnings, phase: 'done', state: 'completed' });
+    if (patched('link-run-frees-parent-before-store')) {
+      // Free the connection for the next run before the store says "completed": a request that sees the
+      // finished run must never be answered with it as the running one.
+      await getExternalWorkflowHandle(input.parentWorkflowId).signal(linkRunFinishedSignal, { runId: input.runId }).catch(() => undefined);
+    }
     await book.finishLinkRun(input.runId, 'completed');
     if (!input.request.dryRun) {
       const productIds = input.request.all ? ('all' as const) : input.request.productIds ?? [];
