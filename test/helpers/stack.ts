@@ -27,6 +27,8 @@ export interface StackOptions {
   worker?: boolean;
   haravanSandbox?: Parameters<typeof startHaravanSandbox>[1];
   tikiSandbox?: Parameters<typeof startTikiSandbox>[1];
+  /** API requests per minute per client (default 20,000: tests and benchmarks poll hard; production default is 600). */
+  rateLimitPerMinute?: number;
   /** Collect log lines (for secret scans). */
   logSink?: string[];
 }
@@ -73,6 +75,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     webhookSecret: opts.webhookSecret ?? 'test-webhook-secret',
     codec: codecFromEnv(encryptionKey),
     codecCorsOrigins: ['http://localhost:8233'],
+    rateLimitPerMinute: opts.rateLimitPerMinute ?? 20_000,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
