@@ -70,6 +70,12 @@ export function createConnectionActivities(deps: ActivityDeps) {
           warehouseIds: warehouses.map((w) => Number(w.id)),
         });
         if (opts.pending) {
+          const previous = await store.loadCredentials(connectionId);
+          if (previous && JSON.stringify(tikiIdentity(previous.tiki)) !== JSON.stringify(tikiIdentity(creds.tiki))) {
+            // The event queue belongs to the old Tiki client/key: start a fresh one (the sweep covers the gap).
+            await store.setCursor(connectionId, 'tiki-queue', '');
+            await store.setCursor(connectionId, 'tiki-ack', '');
+          }
           await store.saveCredentials(connectionId, creds);
           await store.deleteCredentials(sourceId);
           deps.clients.forget(connectionId);
@@ -133,6 +139,11 @@ export function createConnectionActivities(deps: ActivityDeps) {
       await store.audit(connectionId, 'disconnected');
     },
   };
+}
+
+/** Who owns Tiki-side resources such as event queues (the secret may rotate without changing the owner). */
+function tikiIdentity(t: { baseUrl?: string } & ({ clientId: string } | { apiKey: string })): unknown {
+  return 'clientId' in t ? { baseUrl: t.baseUrl ?? null, clientId: t.clientId } : { baseUrl: t.baseUrl ?? null, apiKey: t.apiKey };
 }
 
 export type ConnectionActivities = ReturnType<typeof createConnectionActivities>;

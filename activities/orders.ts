@@ -262,23 +262,26 @@ export function createOrderActivities(deps: ActivityDeps) {
     if (done.length > 0) await store.audit(connectionId, 'order-mirrored', { tikiCode, from, to: next.status, actions: done });
   }
 
+  async function ensureQueue(connectionId: string): Promise<string> {
+    const existing = await store.getCursor(connectionId, 'tiki-queue');
+    if (existing) return existing;
+    const { tiki } = await clients.forConnection(connectionId);
+    const name = `haravan-sync-${shopIdFromConnectionId(connectionId)}`;
+    const queues = await tiki.listQueues();
+    const queue = queues.find((q) => q.name === name) ?? (await tiki.createQueue(name));
+    const subs = await tiki.listSubscriptions(queue.code).catch(() => []);
+    for (const type of QUEUE_EVENT_TYPES) {
+      if (!subs.some((sub) => sub.event_type === type)) await tiki.subscribe(queue.code, type);
+    }
+    await store.setCursor(connectionId, 'tiki-queue', queue.code);
+    return queue.code;
+  }
 
   return {
     /** Create the connection's Tiki event queue and subscriptions once; the queue code is kept in the store. */
     async ensureTikiQueue(connectionId: string): Promise<string> {
       try {
-        const existing = await store.getCursor(connectionId, 'tiki-queue');
-        if (existing) return existing;
-        const { tiki } = await clients.forConnection(connectionId);
-        const name = `haravan-sync-${shopIdFromConnectionId(connectionId)}`;
-        const queues = await tiki.listQueues();
-        const queue = queues.find((q) => q.name === name) ?? (await tiki.createQueue(name));
-        const subs = await tiki.listSubscriptions(queue.code).catch(() => []);
-        for (const type of QUEUE_EVENT_TYPES) {
-          if (!subs.some((s) => s.event_type === type)) await tiki.subscribe(queue.code, type);
-        }
-        await store.setCursor(connectionId, 'tiki-queue', queue.code);
-        return queue.code;
+        return await ensureQueue(connectionId);
       } catch (err) {
         throw toFailure(err);
       }
@@ -294,8 +297,8 @@ export function createOrderActivities(deps: ActivityDeps) {
       let events = 0;
       let dispatched = 0;
       try {
-        const queue = await store.getCursor(connectionId, 'tiki-queue');
-        if (!queue) return { events, dispatched };
+        // Re-created when missing (e.g. cleared because the Tiki credentials changed owner).
+        const queue = (await store.getCursor(connectionId, 'tiki-queue')) || (await ensureQueue(connectionId));
         while (Date.now() < deadline) {
           const { tiki } = await clients.forConnection(connectionId);
           const ack = await store.getCursor(connectionId, 'tiki-ack');
