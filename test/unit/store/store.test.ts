@@ -2,6 +2,7 @@
  * The store against PGlite always, and against a real PostgreSQL when TEST_DATABASE_URL is set
  * (.ci/run starts one from Debian packages and sets it).
  */
+import pg from 'pg';
 import { openDb } from '../../../store/db';
 import { Store } from '../../../store/store';
 import { makeKeyring } from '../../../store/secrets';
@@ -10,25 +11,46 @@ import { DEFAULT_CONFIG } from '../../../domain/config';
 const targets: [string, string | undefined][] = [['pglite', undefined]];
 if (process.env.TEST_DATABASE_URL) targets.push(['postgres', process.env.TEST_DATABASE_URL]);
 
-describe.each(targets)('Store on %s', (_kind, url) => {
+/**
+ * A database of its own on the shared server: other suites (chaos) use TEST_DATABASE_URL at the same time,
+ * and whole-table operations such as key rotation must only see this suite's rows.
+ */
+async function freshDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `store_test_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(baseUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+describe.each(targets)('Store on %s', (_kind, baseUrl) => {
   let store: Store;
+  let own: { url: string; drop(): Promise<void> } | undefined;
   const cid = `conn-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
   const shopId = Math.floor(Math.random() * 1e9) + 1;
 
   beforeAll(async () => {
+    own = baseUrl ? await freshDatabase(baseUrl) : undefined;
+    const url = own?.url;
     const db = await openDb({ databaseUrl: url, dataDir: 'memory://' });
     store = new Store(db, makeKeyring('test-key-material'));
     await store.migrate();
     await store.migrate(); // idempotent
   });
   afterAll(async () => {
-    if (url) {
-      for (const t of ['links', 'sync_errors', 'orders', 'failures', 'cursors', 'audit_log', 'credentials', 'link_runs']) {
-        await store.db.query(`DELETE FROM ${t} WHERE connection_id = $1`, [cid]);
-      }
-      await store.db.query('DELETE FROM connections WHERE id = $1', [cid]);
-    }
     await store.close();
+    await own?.drop();
   });
 
   test('claiming a shop twice is refused while live, allowed after disconnect', async () => {
