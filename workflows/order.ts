@@ -17,7 +17,6 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  getExternalWorkflowHandle,
   continueAsNew,
   defineSignal,
   log,
@@ -27,8 +26,7 @@ import {
 } from '@temporalio/workflow';
 import type { OrderActivities } from '../activities/orders';
 import { isTerminal, type OurOrderStatus } from '../domain/orders';
-import { OrderActionResult, credentialsRejectedSignal, orderActionUpdate, orderStatusQuery, stopSignal, tikiOrderEventSignal } from './definitions';
-import { connectionWorkflowId } from './ids';
+import { OrderActionResult, orderActionUpdate, orderStatusQuery, stopSignal, tikiOrderEventSignal } from './definitions';
 
 export interface OrderInput {
   connectionId: string;
@@ -168,13 +166,6 @@ export async function orderWorkflow(input: OrderInput): Promise<{ status: string
       const code = cause instanceof ApplicationFailure ? (cause.type ?? 'ORDER_IMPORT_FAILED') : 'ORDER_IMPORT_FAILED';
       const detail = (cause as Error | undefined)?.message ?? String(cause);
       await acts.recordImportFailure(connectionId, tikiCode, code, detail).catch((e) => log.warn('could not record the failure', { error: String(e) }));
-      if (CREDENTIAL_FAILURES.includes(code)) {
-        // Tell the connection: it goes to attention with the reason and resumes by itself once they work again.
-        const [system, ...rest] = code.split('_');
-        await getExternalWorkflowHandle(connectionWorkflowId(input.shopId))
-          .signal(credentialsRejectedSignal, { system: system.toLowerCase() === 'tiki' ? 'tiki' : 'haravan', code: rest.join('_'), message: detail })
-          .catch(() => undefined);
-      }
       retryRequested = false;
       refresh = false;
       // Rejected credentials are not the order's fault: the connection goes to attention and resumes by itself, so
