@@ -215,13 +215,20 @@ test('nothing lost, nothing duplicated, everything converges through worker kill
     // Ask for the push the merchant would ask for after an incident (the poll would find the edits anyway).
     await eventually(async () => (await api('POST', `/v1/connections/${connId}/stock-pushes`, {})).status === 202, 60_000, 1_000);
 
+    // Imported = on Haravan AND in the store's mapping (after a timeout-after-commit the retry finds the order by
+    // its reference and records it a moment after Haravan already shows it).
+    const unmapped = async () => {
+      const out: string[] = [];
+      for (const code of orderCodes) if (!(await store.getOrder(connId, code))?.haravanOrderId) out.push(code);
+      return out;
+    };
     let orders = await checkOrders(haravan.url, shop.shopId, orderCodes);
     let skus = await skuCheck();
     await eventually(
       async () => {
         orders = await checkOrders(haravan.url, shop.shopId, orderCodes);
         skus = await skuCheck();
-        return orders.lost.length === 0 && skus.mismatches.length === 0;
+        return orders.lost.length === 0 && skus.mismatches.length === 0 && (await unmapped()).length === 0;
       },
       240_000,
       2_000,
