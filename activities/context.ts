@@ -25,7 +25,7 @@ export interface ConnectionClients {
 }
 
 export class ClientFactory {
-  private cache = new Map<string, { fingerprint: string; clients: ConnectionClients }>();
+  private cache = new Map<string, { fingerprint: string; clients: ConnectionClients; loadedAt: number }>();
 
   constructor(private readonly store: Store) {}
 
@@ -37,15 +37,25 @@ export class ClientFactory {
     return { haravan, tiki };
   }
 
-  /** Clients for a connection, rebuilt when its credentials change. */
-  async forConnection(connectionId: string): Promise<ConnectionClients> {
+  /**
+   * Clients for a connection, rebuilt when its credentials change. `maxAgeMs` lets a hot loop (the delta polls,
+   * every few seconds on every connection) reuse clients resolved that recently instead of reading and
+   * decrypting the credentials each round; a replacement in this process `forget`s them at once, another
+   * worker process picks it up within `maxAgeMs`.
+   */
+  async forConnection(connectionId: string, opts: { maxAgeMs?: number } = {}): Promise<ConnectionClients> {
+    const cached = this.cache.get(connectionId);
+    if (cached && opts.maxAgeMs && Date.now() - cached.loadedAt < opts.maxAgeMs) return cached.clients;
     const creds = await this.store.loadCredentials(connectionId);
     if (!creds) throw new Error(`no credentials for ${connectionId}`);
     const fingerprint = crypto.createHash('sha256').update(JSON.stringify(creds)).digest('hex');
     const hit = this.cache.get(connectionId);
-    if (hit && hit.fingerprint === fingerprint) return hit.clients;
+    if (hit && hit.fingerprint === fingerprint) {
+      hit.loadedAt = Date.now();
+      return hit.clients;
+    }
     const clients = ClientFactory.build(creds);
-    this.cache.set(connectionId, { fingerprint, clients });
+    this.cache.set(connectionId, { fingerprint, clients, loadedAt: Date.now() });
     return clients;
   }
 

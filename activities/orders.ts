@@ -298,11 +298,30 @@ export function createOrderActivities(deps: ActivityDeps) {
       let dispatched = 0;
       try {
         // Re-created when missing (e.g. cleared because the Tiki credentials changed owner).
-        const queue = (await store.getCursor(connectionId, 'tiki-queue')) || (await ensureQueue(connectionId));
+        let queue = (await store.getCursor(connectionId, 'tiki-queue')) || (await ensureQueue(connectionId));
+        let recreated = false;
+        // The ack id lives in memory between pulls and is stored only after a batch with events was handed on:
+        // an empty batch has nothing to acknowledge, so an idle pull costs the one Tiki call and no database work.
+        // After a crash the stored ack is that of the last non-empty batch; if a later pull already committed it,
+        // it is stale and Tiki re-delivers from the committed cursor (at-least-once; the hand-off is idempotent).
+        let ack = await store.getCursor(connectionId, 'tiki-ack');
         while (Date.now() < deadline) {
-          const { tiki } = await clients.forConnection(connectionId);
-          const ack = await store.getCursor(connectionId, 'tiki-ack');
-          const res = await tiki.pullEvents(queue, ack || null);
+          const { tiki } = await clients.forConnection(connectionId, { maxAgeMs: 15_000 });
+          let res: Awaited<ReturnType<typeof tiki.pullEvents>>;
+          try {
+            res = await tiki.pullEvents(queue, ack || null);
+          } catch (err) {
+            // The queue is gone on Tiki's side (deleted, expired, another environment's code): make a new one
+            // once. Events of the gap are not lost for good: the periodic order sweep lists what changed.
+            if (recreated || !(err instanceof ConnectorError) || err.code !== 'NOT_FOUND') throw err;
+            recreated = true;
+            await store.setCursor(connectionId, 'tiki-queue', '');
+            await store.setCursor(connectionId, 'tiki-ack', '');
+            ack = null;
+            queue = await ensureQueue(connectionId);
+            await store.audit(connectionId, 'tiki-queue-recreated', { queue });
+            continue;
+          }
           events += res.events.length;
           if (res.events.length > 0) pollCadence.reset(`tiki:${connectionId}`);
           const latest = new Map<string, { status?: string; id: string }>();
@@ -319,7 +338,10 @@ export function createOrderActivities(deps: ActivityDeps) {
             await dispatch(connectionId, code, 'tiki-event', ev.status, ev.id);
             dispatched++;
           }
-          if (res.ackId) await store.setCursor(connectionId, 'tiki-ack', res.ackId);
+          if (res.ackId) {
+            ack = res.ackId;
+            if (res.events.length > 0) await store.setCursor(connectionId, 'tiki-ack', res.ackId);
+          }
           heartbeat({ events });
           if (res.events.length === 0) {
             // Adaptive when idle (activities/poll-cadence.ts): the configured interval right after events.

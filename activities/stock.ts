@@ -55,6 +55,8 @@ const TIKI_PAGE = 50;
 const HARAVAN_IDS_PER_CALL = 50;
 const LINK_PAGE = 500;
 const CURSOR_OVERLAP_MS = 2_000;
+/** How long a delta poll reuses the connection row and its clients before reading them again. */
+const POLL_STATE_MAX_AGE_MS = 15_000;
 /** Parallel page reads; the shared rate limiters pace them. */
 const READ_CONCURRENCY = 4;
 /** Outside a full pass, read Tiki back to batch once this many SKUs change. */
@@ -558,6 +560,13 @@ export function createStockActivities(deps: ActivityDeps) {
       const deadline = Date.now() + opts.durationMs;
       let total = emptySummary();
       let cycle = emptySummary();
+      // An idle round costs the two Haravan calls and nothing else: the connection and the clients are re-read
+      // every POLL_STATE_MAX_AGE_MS, the cursors once per activity (this poll is their only writer) and written
+      // only when they move.
+      let connection: Awaited<ReturnType<typeof store.getConnection>> = null;
+      let connectionReadAt = 0;
+      let invCursor: string | undefined;
+      let prodCursor: string | undefined;
       try {
         while (Date.now() < deadline) {
           const cycleStart = Date.now();
@@ -567,13 +576,18 @@ export function createStockActivities(deps: ActivityDeps) {
             await activitySleep(Math.max(1, Math.min(opts.intervalMs, deadline - Date.now())));
             continue;
           }
-          const connection = await store.getConnection(connectionId);
-          if (!connection) break;
+          if (!connection || cycleStart - connectionReadAt >= POLL_STATE_MAX_AGE_MS) {
+            connection = await store.getConnection(connectionId);
+            connectionReadAt = cycleStart;
+            if (!connection) break;
+          }
           const intervalMs = (connection.config.pollIntervalSeconds ?? opts.intervalMs / 1000) * 1000;
-          const c = await clients.forConnection(connectionId);
+          const c = await clients.forConnection(connectionId, { maxAgeMs: POLL_STATE_MAX_AGE_MS });
           const haravan = c.haravan.withPriority('high');
-          const invCursor = (await store.getCursor(connectionId, 'haravan-inventory')) ?? new Date(Date.now() - 60_000).toISOString();
-          const prodCursor = (await store.getCursor(connectionId, 'haravan-products')) ?? invCursor;
+          if (invCursor === undefined || prodCursor === undefined) {
+            invCursor = (await store.getCursor(connectionId, 'haravan-inventory')) ?? new Date(Date.now() - 60_000).toISOString();
+            prodCursor = (await store.getCursor(connectionId, 'haravan-products')) ?? invCursor;
+          }
           const since = (iso: string) => new Date(Date.parse(iso) - CURSOR_OVERLAP_MS).toISOString();
           const pollStarted = new Date().toISOString();
 
@@ -611,8 +625,10 @@ export function createStockActivities(deps: ActivityDeps) {
           const maxInv = maxIso(rows.r.map((r) => String(r.updated_at ?? '')), invCursor);
           const maxProd = maxIso(products.map((p) => String(p.updated_at ?? '')), prodCursor);
           // Never move a cursor past the moment this poll started (late writes are caught next time).
-          await store.setCursor(connectionId, 'haravan-inventory', minIso(maxInv, pollStarted));
-          await store.setCursor(connectionId, 'haravan-products', minIso(maxProd, pollStarted));
+          const nextInv = minIso(maxInv, pollStarted);
+          const nextProd = minIso(maxProd, pollStarted);
+          if (nextInv !== invCursor) await store.setCursor(connectionId, 'haravan-inventory', (invCursor = nextInv));
+          if (nextProd !== prodCursor) await store.setCursor(connectionId, 'haravan-products', (prodCursor = nextProd));
           if (cycle.considered > 0) total = merge(total, await finish(connectionId, cycle));
           cycle = emptySummary();
           heartbeat({ polls: true });

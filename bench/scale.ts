@@ -6,8 +6,8 @@
  *
  * Stack: a Temporal dev server (the provisioned CLI, in-memory), a throw-away PostgreSQL (scripts/postgres.sh on
  * its own port and directory), the Haravan and Tiki sandboxes and the HTTP API in this process, and the worker as
- * its own process (`node …/tsx/dist/cli.mjs worker/main.ts`) so its RSS and CPU are its own (the tsx process
- * tree is summed).
+ * its own process (`node --import tsx worker/main.ts`) so its RSS and CPU are its own (its process tree is summed;
+ * SCALE_PROFILE_DIR=<dir> also writes a CPU profile of the idle phase).
  *
  * Phases, each printed as it ends:
  *   1. setup     — seed N demo shops (19 products / 44 variants each, ~30 linked), connect each through the API
@@ -48,6 +48,8 @@ const N = num('SCALE_CONNECTIONS', 1000);
 const CONNECT_CONCURRENCY = num('SCALE_CONNECT_CONCURRENCY', 6);
 const SETUP_BUDGET_S = num('SCALE_SETUP_BUDGET_SECONDS', 1800);
 const IDLE_S = num('SCALE_IDLE_SECONDS', 60);
+/** Set to a directory to write a V8 CPU profile of the worker over the idle phase. */
+const PROFILE_DIR = process.env.SCALE_PROFILE_DIR ?? '';
 const SETTLE_S = num('SCALE_SETTLE_SECONDS', 30);
 const TRAFFIC_S = num('SCALE_TRAFFIC_SECONDS', 120);
 const STOCK_RATE = num('SCALE_STOCK_PER_SECOND', 2);
@@ -159,8 +161,10 @@ async function main() {
       execFileSync('bash', [path.join(root, 'scripts/postgres.sh'), 'stop'], { env: pgEnv, stdio: 'ignore' }),
     );
     const store = new Store(await openDb({ databaseUrl }), makeKeyring(ENCRYPTION_KEY));
+    // A clean database every run: cursors and queue codes of an earlier run point at sandboxes that are gone.
+    await store.db.query('DROP SCHEMA IF EXISTS public CASCADE');
+    await store.db.query('CREATE SCHEMA public');
     await store.migrate();
-    await store.db.query('TRUNCATE connections CASCADE').catch(() => undefined);
     cleanups.unshift(() => store.close());
 
     // ---- Temporal dev server (in memory)
@@ -217,7 +221,8 @@ async function main() {
     // ---- The worker, its own process
     const worker = spawn(
       process.execPath,
-      [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'worker/main.ts')],
+      // `node --import tsx` (no tsx parent process): the sampled pid is the worker itself, and SIGUSR2 reaches it.
+      ['--import', 'tsx', path.join(root, 'worker/main.ts')],
       {
         env: {
           ...process.env,
@@ -227,6 +232,7 @@ async function main() {
           TASK_QUEUE,
           LOG_LEVEL: 'warn',
           POLL_IDLE_MAX_SECONDS: POLL_IDLE_MAX,
+          WORKER_CPU_PROFILE_DIR: PROFILE_DIR,
           // Two poll activities per connection hold a slot each: room for them plus the real work.
           WORKER_MAX_CONCURRENT_ACTIVITIES: process.env.WORKER_MAX_CONCURRENT_ACTIVITIES ?? String(2 * N + 300),
         },
@@ -441,8 +447,13 @@ async function main() {
     log(`settling ${SETTLE_S} s (initial pushes, first polls)…`);
     await sleep(SETTLE_S * 1000);
     const idleSampler = new ProcSampler(workerPid).start();
+    if (PROFILE_DIR) process.kill(workerPid, 'SIGUSR2'); // start the worker's CPU profile (worker/cpu-profile.ts)
     await sleep(IDLE_S * 1000);
     const idle = idleSampler.stop();
+    if (PROFILE_DIR) {
+      process.kill(workerPid, 'SIGUSR2');
+      log(`idle CPU profile of the worker: ${PROFILE_DIR}/worker-${workerPid}-1.cpuprofile`);
+    }
     log(
       `IDLE (${shops.length} connections, ${idle.seconds.toFixed(0)} s, load ${load()}): worker CPU ${idle.cpuPercent.toFixed(1)} % of one core (p95 of 1 s samples ${idle.cpuP95.toFixed(1)} %), RSS max ${idle.rssMaxMiB.toFixed(0)} MiB; ${await backlog()}`,
     );

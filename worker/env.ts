@@ -28,6 +28,7 @@ export const ENV_SPEC: EnvVarSpec[] = [
   { name: 'ENCRYPTION_KEY', usedBy: ['api', 'worker'], requiredInProduction: true, description: '32-byte key (base64 or hex) for credentials at rest and the Temporal payload codec' },
   { name: 'ENCRYPTION_KEYS_PREVIOUS', usedBy: ['api', 'worker'], requiredInProduction: false, description: 'Old keys (comma-separated) still accepted for decryption during a key rotation' },
   { name: 'CODEC_CORS_ORIGINS', usedBy: ['api'], requiredInProduction: false, description: 'Origins (comma-separated) of the Temporal Web UI allowed to call /codec' },
+  { name: 'WORKER_CPU_PROFILE_DIR', usedBy: ['worker'], requiredInProduction: false, description: 'Directory for on-demand CPU profiles: SIGUSR2 starts one, the next SIGUSR2 writes it' },
   { name: 'WORKER_METRICS_PORT', usedBy: ['worker'], requiredInProduction: false, description: 'Port of the worker Prometheus endpoint (Temporal SDK metrics)' },
   { name: 'TIKI_MAX_REQUESTS_PER_SECOND', usedBy: ['worker'], requiredInProduction: false, default: '40', description: 'Tiki request budget per seller credential and worker process (Tiki documents 200/s, a third party 50/s)' },
   { name: 'WORKER_MAX_CONCURRENT_ACTIVITIES', usedBy: ['worker'], requiredInProduction: false, default: '200', description: 'Activity slots of one worker; each connection holds two with its polls, so keep it above 2 × connections per worker' },

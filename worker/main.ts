@@ -3,6 +3,7 @@ import { readEnv } from './env';
 import { createLogger } from './logger';
 import { openStore } from './bootstrap';
 import { connectClient, createAppWorker, installRuntime } from './temporal';
+import { installCpuProfileToggle } from './cpu-profile';
 import { freeLoopbackPort, MetricsServer, startWorkerMetricsServer } from './metrics-server';
 
 async function main(): Promise<void> {
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   } else {
     installRuntime();
   }
+  installCpuProfileToggle(process.env.WORKER_CPU_PROFILE_DIR, (msg) => logger.warn(msg));
   const store = await openStore(env);
   const client = await connectClient({ address: env.temporalAddress, namespace: env.temporalNamespace, encryptionKey: env.encryptionKey });
   const { worker, close } = await createAppWorker({

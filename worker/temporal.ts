@@ -30,6 +30,8 @@ export function installRuntime(opts: { metricsPort?: number; metricsHost?: strin
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({
+    // The SDK's default list also has SIGUSR2, which worker/cpu-profile.ts uses to toggle a CPU profile.
+    shutdownSignals: ['SIGINT', 'SIGTERM', 'SIGQUIT'],
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
       metrics: opts.metricsPort ? { prometheus: { bindAddress: `${opts.metricsHost ?? '0.0.0.0'}:${opts.metricsPort}` } } : undefined,

@@ -18,11 +18,16 @@ export interface OrderIntakeInput {
   carried?: { paused: boolean; nextAt: Record<string, number>; queueReady: boolean; backfillPending?: boolean };
 }
 
-const POLL_DURATION_MS = 60_000;
+/**
+ * One poll activity runs this long, then the workflow starts the next. Long enough that the restarts cost little
+ * (each is a workflow task and a few history events, ×2 per connection: at 1,000 connections a 60 s poll meant
+ * ~33 workflow tasks a second doing nothing); cancellation still reaches the poll at its next heartbeat.
+ */
+const POLL_DURATION_MS = 300_000;
 const COMPLETENESS_WINDOW_MS = 3 * 86_400_000;
 
 const poller = proxyActivities<OrderActivities>({
-  startToCloseTimeout: '3 minutes',
+  startToCloseTimeout: '7 minutes',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });

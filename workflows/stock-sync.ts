@@ -18,10 +18,15 @@ export interface StockSyncInput {
   carried?: { paused: boolean; nextAt: Record<string, number>; pending: number[] | 'all' | null };
 }
 
-const POLL_DURATION_MS = 60_000;
+/**
+ * One poll activity runs this long, then the workflow starts the next. Long enough that the restarts cost little
+ * (each is a workflow task and a few history events, ×2 per connection: at 1,000 connections a 60 s poll meant
+ * ~33 workflow tasks a second doing nothing); cancellation still reaches the poll at its next heartbeat.
+ */
+const POLL_DURATION_MS = 300_000;
 
 const poller = proxyActivities<StockActivities>({
-  startToCloseTimeout: '3 minutes',
+  startToCloseTimeout: '7 minutes',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });

@@ -7,6 +7,13 @@
  * in-flight + level would pass the bucket minus a safety margin. Responses sync the level from
  * `X-Haravan-Api-Call-Limit: used/size` (only upwards: other apps share the shop's bucket);
  * a 429 pauses everyone for Retry-After. High-priority requests are served first.
+ *
+ * The safety margin adapts to who else uses the bucket. While every header agrees with this process's own
+ * count (used ≤ level + in flight + 1), the only caller is us and a small margin (2 units: rounding, clock)
+ * is enough, so bulk reads get the whole burst Haravan allows. Once a header shows more than we account for
+ * (another app on the shop, another worker process of ours, or a server leaking slower than modelled) or a
+ * 429 arrives, the margin grows to 10 % of the bucket and stays there until no such sign was seen for
+ * `sharedHoldMs` (60 s).
  */
 import { createHash } from 'crypto';
 
@@ -21,8 +28,14 @@ export interface RateLimiterOptions {
   bucketSize?: number;
   /** Units leaked per second. Default 4. */
   leakPerSecond?: number;
-  /** Units kept free for other callers and clock skew. Default max(2, 10 % of the bucket). */
+  /** A fixed margin (units kept free) instead of the adaptive one below. */
   safetyMargin?: number;
+  /** Units kept free while the headers show only our own calls. Default 2. */
+  soloMargin?: number;
+  /** Units kept free while another caller is seen on the bucket. Default max(2, 10 % of the bucket). */
+  sharedMargin?: number;
+  /** How long the shared margin holds after the last sign of another caller (ms). Default 60,000. */
+  sharedHoldMs?: number;
   /** Clock (ms), injectable for tests. */
   now?: () => number;
 }
@@ -33,7 +46,12 @@ export interface RateLimiterStats {
   capacity: number;
   queued: number;
   pausedForMs: number;
+  /** Another caller was seen on the bucket within the hold time (the larger margin applies). */
+  shared: boolean;
 }
+
+/** Header units above our own count that still count as "only us" (rounding, leak timing). */
+const FOREIGN_TOLERANCE = 1;
 
 /** Call once the request has finished (answered or failed); its unit then starts to leak. */
 export type ReleaseUnit = () => void;
@@ -46,6 +64,10 @@ export class HaravanRateLimiter {
   private readonly configuredSize: number;
   private readonly leakPerMs: number;
   private readonly marginOption?: number;
+  private readonly soloMargin: number;
+  private readonly sharedMarginOption?: number;
+  private readonly sharedHoldMs: number;
+  private sharedUntil = 0;
   private readonly now: () => number;
   private size: number;
   private level = 0;
@@ -60,6 +82,9 @@ export class HaravanRateLimiter {
     this.configuredSize = positive(options.bucketSize, HARAVAN_BUCKET_SIZE);
     this.leakPerMs = positive(options.leakPerSecond, HARAVAN_LEAK_PER_SECOND) / 1000;
     this.marginOption = options.safetyMargin;
+    this.soloMargin = options.soloMargin ?? 2;
+    this.sharedMarginOption = options.sharedMargin;
+    this.sharedHoldMs = options.sharedHoldMs ?? 60_000;
     this.now = options.now ?? Date.now;
     this.size = this.configuredSize;
     this.levelAt = this.now();
@@ -67,8 +92,17 @@ export class HaravanRateLimiter {
 
   /** Units a caller may use before waiting. */
   get capacity(): number {
-    const margin = this.marginOption ?? Math.max(2, Math.ceil(this.size * 0.1));
-    return Math.max(1, this.size - margin);
+    return Math.max(1, this.size - this.margin());
+  }
+
+  private margin(): number {
+    if (this.marginOption !== undefined) return this.marginOption;
+    if (this.now() < this.sharedUntil) return this.sharedMarginOption ?? Math.max(2, Math.ceil(this.size * 0.1));
+    return this.soloMargin;
+  }
+
+  private sawAnotherCaller(now: number): void {
+    this.sharedUntil = now + this.sharedHoldMs;
   }
 
   stats(): RateLimiterStats {
@@ -79,6 +113,7 @@ export class HaravanRateLimiter {
       capacity: this.capacity,
       queued: this.high.length + this.normal.length,
       pausedForMs: Math.max(0, this.pausedUntil - now),
+      shared: now < this.sharedUntil,
     };
   }
 
@@ -96,7 +131,10 @@ export class HaravanRateLimiter {
     if (!parsed) return;
     const now = this.now();
     this.size = Math.min(this.configuredSize, parsed.size);
-    this.setLevel(Math.max(this.currentLevel(now), parsed.used), now);
+    const ours = this.currentLevel(now);
+    // Our requests still in flight may already be counted by the server; anything beyond them is not ours.
+    if (parsed.used > ours + this.inFlight + FOREIGN_TOLERANCE) this.sawAnotherCaller(now);
+    this.setLevel(Math.max(ours, parsed.used), now);
   }
 
   /**
@@ -108,6 +146,7 @@ export class HaravanRateLimiter {
     const parsed = parseCallLimit(callLimitHeader);
     if (parsed) this.size = Math.min(this.configuredSize, parsed.size);
     const wait = Math.max(0, ms);
+    this.sawAnotherCaller(now);
     this.pausedUntil = Math.max(this.pausedUntil, now + wait);
     this.setLevel(Math.max(this.currentLevel(now), this.capacity - 1 + wait * this.leakPerMs), now);
     this.reschedule();

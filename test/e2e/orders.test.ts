@@ -167,6 +167,22 @@ test('every Tiki order lands in Haravan exactly once through 500s, timeouts afte
   expect(listed.body.total).toBe(codes.length + 1);
 });
 
+test('a queue deleted on Tiki is re-created by the intake and the next orders still arrive, once each', async () => {
+  const owned = ((await get(`${stack.tiki.url}/_sandbox/queues`)).queues as any[]).filter((q) => q.owner === `client:tiki-orders-${b.shopId}`);
+  expect(owned).toHaveLength(1);
+  const res = await fetch(`${stack.tiki.url}/_sandbox/queues/${owned[0].code}`, { method: 'DELETE' });
+  expect(res.status).toBe(204);
+  const code = await placeOrder(b, { fulfillment_type: 'dropship', items: [{ original_sku: b.linked[0], qty: 1 }], ...buyer('0912000777') });
+  // The order sweep is daily for b: only the event queue (re-created, subscriptions included) can bring it in.
+  await imported(b, code, 120_000);
+  const now = ((await get(`${stack.tiki.url}/_sandbox/queues`)).queues as any[]).filter((q) => q.owner === `client:tiki-orders-${b.shopId}`);
+  expect(now).toHaveLength(1);
+  expect(now[0].code).not.toBe(owned[0].code);
+  expect(await haravanOrdersFor(b, code)).toHaveLength(1);
+  const audit = await stack.store.auditLog(b.connectionId, 500);
+  expect(audit.filter((e) => e.action === 'tiki-queue-recreated')).toEqual([expect.objectContaining({ details: { queue: now[0].code } })]);
+});
+
 test('the Haravan order: channel Tiki, reference, linked and unlinked lines, order location, customer reuse, no phone', async () => {
   const [v0] = a.variantIds;
   const before = await stock(a, v0, a.locations.second);

@@ -202,6 +202,10 @@ export function controlRouter(state: TikiSandboxState, hooks: ControlHooks): Rou
   r.get('/queues', (_req, res) => {
     res.json({ queues: state.events.inspect() });
   });
+  r.delete('/queues/:code', (req, res) => {
+    if (!state.events.dropQueue(req.params.code)) return res.status(404).json({ error: 'no such queue' });
+    res.status(204).end();
+  });
   r.post('/events/duplicate', (req, res) => {
     const { queueCode, count } = parse(
       z.object({ queueCode: z.string().optional(), count: z.number().int().positive().optional() }),

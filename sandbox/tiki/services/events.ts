@@ -130,6 +130,11 @@ export class EventService {
     }));
   }
 
+  /** Drop a queue and its subscriptions (as if deleted on Tiki's side); false when there is none. */
+  dropQueue(code: string): boolean {
+    return this.world.queues.delete(code);
+  }
+
   private ownedQueue(owner: string, code: string): QueueRec {
     const queue = this.world.queues.get(code);
     if (!queue || queue.owner !== owner) throw new ApiError(404, { errors: [`queue ${code} not found`] });

@@ -52,9 +52,56 @@ describe('HaravanRateLimiter (unit)', () => {
     expect(limiter.stats()).toMatchObject({ level: 1, inFlight: 0 });
   });
 
-  it('defaults to Haravan figures: bucket 80 with a margin of 8', () => {
-    expect(new HaravanRateLimiter().capacity).toBe(72);
+  it('defaults to Haravan figures: bucket 80, margin 2 while alone and 8 while the bucket is shared', () => {
+    const clock = fakeClock();
+    const limiter = new HaravanRateLimiter({ now: clock.now });
+    expect(limiter.capacity).toBe(78);
+    limiter.observe('40/80'); // 40 used, none of them ours
+    expect(limiter.stats()).toMatchObject({ capacity: 72, shared: true });
     expect(new HaravanRateLimiter({ bucketSize: 20 }).capacity).toBe(18);
+  });
+
+  it.each([
+    // [our level before the answer, in flight, header used, another caller seen?]
+    [0, 0, '1/80', false], // our own request, just counted
+    [10, 0, '11/80', false],
+    [10, 5, '16/80', false], // ours in flight already counted by the server
+    [10, 5, '18/80', true], // two more than ours (one is within the tolerance)
+    [0, 0, '3/80', true],
+    [30, 0, '20/80', false], // the server leaked more than we modelled: never a sign of others
+  ])('level %d, %d in flight, header %s → another caller: %s', async (level, inFlight, header, shared) => {
+    const clock = fakeClock();
+    const limiter = new HaravanRateLimiter({ leakPerSecond: 4, now: clock.now });
+    for (let i = 0; i < level; i++) (await limiter.acquire())();
+    await Promise.all(Array.from({ length: inFlight }, () => limiter.acquire()));
+    // the answer to one more request of ours (released before its header is read, as the transport does)
+    (await limiter.acquire())();
+    limiter.observe(header);
+    expect(limiter.stats().shared).toBe(shared);
+  });
+
+  it('keeps the shared margin for the hold time after the last sign of another caller, then goes back', () => {
+    const clock = fakeClock();
+    const limiter = new HaravanRateLimiter({ leakPerSecond: 4, sharedHoldMs: 60_000, now: clock.now });
+    limiter.observe('50/80');
+    expect(limiter.capacity).toBe(72);
+    clock.advance(30_000); // the 50 units leaked out meanwhile
+    limiter.observe('9/80'); // someone else again: the hold restarts
+    clock.advance(59_000);
+    expect(limiter.capacity).toBe(72);
+    clock.advance(2_000);
+    expect(limiter.stats()).toMatchObject({ capacity: 78, shared: false });
+  });
+
+  it('a 429 switches to the shared margin; a fixed safetyMargin never adapts', () => {
+    const clock = fakeClock();
+    const limiter = new HaravanRateLimiter({ now: clock.now });
+    limiter.pause(1000, '80/80');
+    expect(limiter.stats().shared).toBe(true);
+    expect(limiter.capacity).toBe(72);
+    const fixed = new HaravanRateLimiter({ safetyMargin: 5, now: clock.now });
+    fixed.observe('60/80');
+    expect(fixed.capacity).toBe(75);
   });
 
   it('holds requests while the level synced from the header is high', async () => {
