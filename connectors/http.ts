@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { ConnectorError, ConnectorSystem, codeForStatus, parseRetryAfterMs } from './errors';
 import { recordVendorCall } from './metrics';
 
@@ -10,9 +12,14 @@ export interface HttpRequest {
   timeoutMs?: number;
 }
 
+/** Case-insensitive header lookup (WHATWG `Headers` satisfies it too). */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
 export interface HttpResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   /** Parsed JSON, or the raw text when the body is not JSON, or undefined when empty. */
   body: unknown;
 }
@@ -21,12 +28,28 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 export const USER_AGENT = 'haravan-tiki-sync/0.1 (+https://github.com/)';
 
 /**
+ * Keep-alive agents shared by every client of the process. node:http rather than `fetch`: a delta poll is a
+ * small JSON GET every few seconds on every connection, and at 1,000 connections the WHATWG layer (streams,
+ * AbortSignal, Headers objects) was most of an idle worker's CPU (bench/scale.ts profile).
+ */
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' }),
+};
+
+class NodeHeaders implements ResponseHeaders {
+  constructor(private readonly raw: http.IncomingHttpHeaders) {}
+  get(name: string): string | null {
+    const v = this.raw[name.toLowerCase()];
+    return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+  }
+}
+
+/**
  * Send one HTTP request. Network failures and client timeouts become retryable ConnectorErrors;
  * HTTP statuses are returned to the caller (who classifies vendor-specific bodies).
  */
 export async function sendHttp(system: ConnectorSystem, route: string, req: HttpRequest): Promise<HttpResponse> {
-  const controller = new AbortController();
-  const timeout = setTimeout(() => controller.abort(), req.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const headers: Record<string, string> = { 'User-Agent': USER_AGENT, Accept: 'application/json', ...req.headers };
   let payload: string | undefined;
   if (req.body !== undefined) {
@@ -36,11 +59,30 @@ export async function sendHttp(system: ConnectorSystem, route: string, req: Http
       headers['Content-Type'] = headers['Content-Type'] ?? 'application/json';
     }
   }
+  if (payload !== undefined) headers['Content-Length'] = String(Buffer.byteLength(payload));
   const started = performance.now();
+  let timedOut = false;
   try {
-    const res = await fetch(req.url, { method: req.method, headers, body: payload, signal: controller.signal });
-    const text = await res.text();
-    recordVendorCall(system, route, res.status, (performance.now() - started) / 1000);
+    const { status, raw, text } = await new Promise<{ status: number; raw: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
+      const url = new URL(req.url);
+      const agent = agents[url.protocol as keyof typeof agents];
+      if (!agent) return reject(new Error(`unsupported protocol ${url.protocol}`));
+      const request = (url.protocol === 'https:' ? https : http).request(url, { method: req.method, headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, raw: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+        res.on('aborted', () => reject(new Error('response aborted')));
+      });
+      const timer = setTimeout(() => {
+        timedOut = true;
+        request.destroy(new Error('timeout'));
+      }, req.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      request.on('close', () => clearTimeout(timer));
+      request.on('error', reject);
+      request.end(payload);
+    });
+    recordVendorCall(system, route, status, (performance.now() - started) / 1000);
     let body: unknown = undefined;
     if (text.length > 0) {
       try {
@@ -49,18 +91,15 @@ export async function sendHttp(system: ConnectorSystem, route: string, req: Http
         body = text;
       }
     }
-    return { status: res.status, headers: res.headers, body };
+    return { status, headers: new NodeHeaders(raw), body };
   } catch (err) {
-    const aborted = controller.signal.aborted;
-    recordVendorCall(system, route, aborted ? 'timeout' : 'network', (performance.now() - started) / 1000);
+    recordVendorCall(system, route, timedOut ? 'timeout' : 'network', (performance.now() - started) / 1000);
     throw new ConnectorError({
       system,
-      code: aborted ? 'TIMEOUT' : 'NETWORK',
-      message: aborted ? `${route} timed out` : `${route} failed: ${(err as Error).message}`,
+      code: timedOut ? 'TIMEOUT' : 'NETWORK',
+      message: timedOut ? `${route} timed out` : `${route} failed: ${(err as Error).message}`,
       route,
     });
-  } finally {
-    clearTimeout(timeout);
   }
 }
 

@@ -296,19 +296,4 @@ describe('TikiClient — seller, warehouses, products', () => {
     });
     expect(await rejection(client.getSeller())).toMatchObject({ code: 'BAD_RESPONSE', retryable: false });
   });
-
-  it('sends an explicit User-Agent', async () => {
-    let seen: string | undefined;
-    const original = global.fetch;
-    global.fetch = (async (input: any, init?: any) => {
-      seen = init?.headers?.['User-Agent'];
-      return original(input, init);
-    }) as typeof fetch;
-    try {
-      await client.getSeller();
-    } finally {
-      global.fetch = original;
-    }
-    expect(seen).toMatch(/^haravan-tiki-sync\//);
-  });
 });
