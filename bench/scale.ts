@@ -337,6 +337,8 @@ async function main() {
       let stockWrong = 0;
       let stockLost = 0;
       let orderLost = 0;
+      let orderRefused = 0;
+      let refusedSample = '';
       const inflight: Promise<void>[] = [];
       const end = Date.now() + seconds * 1000;
       const pick = () => among[Math.floor(Math.random() * among.length)];
@@ -390,7 +392,9 @@ async function main() {
           },
         });
         if (o.status >= 300) {
-          orderLost++;
+          // Tiki refused the order itself (e.g. the probe SKU is not sellable any more): no order, nothing to lose.
+          orderRefused++;
+          refusedSample ||= `${o.status} ${JSON.stringify(o.body).slice(0, 160)}`;
           return;
         }
         const ok = await waitFor(
@@ -416,7 +420,7 @@ async function main() {
         await sleep(20);
       }
       await Promise.all(inflight);
-      return { stockMs, orderMs, stockWrong, stockLost, orderLost };
+      return { stockMs, orderMs, stockWrong, stockLost, orderLost, orderRefused, refusedSample };
     };
 
     const backlog = async () => {
@@ -471,7 +475,7 @@ async function main() {
       `  stock  Haravan edit → Tiki quantity: ${summarize(tr.stockMs)}, lost ${tr.stockLost}, wrong value ${tr.stockWrong} (target p50 ≤ 1.50 s, p95 ≤ 3.00 s)`,
     );
     log(
-      `  orders Tiki order → Haravan order:   ${summarize(tr.orderMs)}, lost ${tr.orderLost} (target p50 ≤ 2.00 s, p95 ≤ 5.00 s)`,
+      `  orders Tiki order → Haravan order:   ${summarize(tr.orderMs)}, lost ${tr.orderLost} (target p50 ≤ 2.00 s, p95 ≤ 5.00 s)${tr.orderRefused ? `; ${tr.orderRefused} refused by Tiki when placed (${tr.refusedSample})` : ''}`,
     );
 
     // ---- 4. fairness: a big merchant working while the small ones trade
@@ -527,7 +531,7 @@ async function main() {
       log(
         `  small merchants' stock:  ${summarize(during.stockMs)}, lost ${during.stockLost}, wrong ${during.stockWrong}`,
       );
-      log(`  small merchants' orders: ${summarize(during.orderMs)}, lost ${during.orderLost}`);
+      log(`  small merchants' orders: ${summarize(during.orderMs)}, lost ${during.orderLost}${during.orderRefused ? `; ${during.orderRefused} refused by Tiki when placed` : ''}`);
     }
 
     // ---- 5. histories

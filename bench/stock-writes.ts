@@ -45,6 +45,20 @@ async function main(): Promise<void> {
       await settle();
       const w = await b.tikiWrites();
       const calls = w.single + w.batch;
+      if (w.single > changed) {
+        // More single writes than changed variants: show each SKU written more than once, or not changed at all.
+        const byProductId = new Map([...(await b.tikiSkus()).entries()].map(([code, x]) => [String(x.product_id), code]));
+        const skuOf = (body: string) => {
+          const id = /"product_id":"?(\d+)/.exec(body)?.[1];
+          return (id && byProductId.get(id)) ?? /"original_sku":"([^"]+)"/.exec(body)?.[1] ?? body.slice(0, 80);
+        };
+        const bySku = new Map<string, string[]>();
+        for (const body of w.bodies) bySku.set(skuOf(body), [...(bySku.get(skuOf(body)) ?? []), body]);
+        const changedSkus = new Set([...expected.keys()]);
+        for (const [sku, bodies] of bySku) {
+          if (bodies.length > 1 || !changedSkus.has(sku)) rows.push(`   extra: ${sku} written ${bodies.length}× (${changedSkus.has(sku) ? 'changed' : 'NOT changed'}): ${bodies.map((x) => x.slice(0, 160)).join(' | ')}`);
+        }
+      }
       rows.push(
         `${name.padEnd(44)} changed ${String(changed).padStart(4)}  writes ${String(calls).padStart(4)} (${w.batch} batch, ${w.single} single, ${w.rejected} rejected)  ` +
           `writes/variant ${fmt(calls / changed, 3)}  Tiki list calls ${w.reads}  all on Tiki in ${fmt(ms / 1000, 2)} s`,

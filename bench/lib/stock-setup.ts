@@ -29,7 +29,7 @@ export interface StockBench {
   tikiSku(barcode: string): Promise<{ product_id: number; price: number; stocks: { warehouse_id: number; quantity_available: number }[] }>;
   tikiSkus(): Promise<Map<string, { product_id: number; price: number; stocks: { warehouse_id: number; quantity_available: number }[] }>>;
   /** Tiki SKU write calls (updateSku + updateSkus) since the last reset. */
-  tikiWrites(): Promise<{ single: number; batch: number; reads: number; rejected: number }>;
+  tikiWrites(): Promise<{ single: number; batch: number; reads: number; rejected: number; bodies: string[] }>;
   resetCalls(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -136,7 +136,8 @@ export async function setupStockBench(opts: { variants: number; seed: number; co
       const counts = log.counts as Record<string, number>;
       const sum = (re: RegExp) => Object.entries(counts).filter(([k]) => re.test(k)).reduce((n, [, v]) => n + v, 0);
       const rejected = (log.calls as { method: string; path: string; status: number }[]).filter((c) => c.method === 'PUT' && /\/products\/updateSkus?$/.test(c.path) && c.status >= 300).length;
-      return { single: sum(/^PUT .*\/products\/updateSku$/), batch: sum(/^PUT .*\/products\/updateSkus$/), reads: sum(/^GET .*\/products$/), rejected };
+      const bodies = (log.calls as { method: string; path: string; body?: string }[]).filter((c) => c.method === 'PUT' && /\/products\/updateSkus?$/.test(c.path)).map((c) => c.body ?? '');
+      return { single: sum(/^PUT .*\/products\/updateSku$/), batch: sum(/^PUT .*\/products\/updateSkus$/), reads: sum(/^GET .*\/products$/), rejected, bodies };
     },
     async resetCalls() {
       await fetch(`${stack.tiki.url}/_sandbox/calls`, { method: 'DELETE' });

@@ -34,6 +34,8 @@ export interface CallRecord {
   status: number;
   durationMs: number;
   fault?: string;
+  /** The JSON request body of a write (not GET), cut at 400 characters: which SKU a write was for. */
+  body?: string;
 }
 
 export class FaultInjector {
@@ -108,9 +110,10 @@ export class FaultInjector {
       const path = req.path;
       const rule = this.match(req);
       if (rule) rule.fired++;
-      res.on('finish', () => this.record(req.method, path, res.statusCode, started, rule));
+      const body = () => (req.method !== 'GET' && req.body && typeof req.body === 'object' ? JSON.stringify(req.body).slice(0, 400) : undefined);
+      res.on('finish', () => this.record(req.method, path, res.statusCode, started, rule, body()));
       res.on('close', () => {
-        if (!res.writableFinished) this.record(req.method, path, 0, started, rule);
+        if (!res.writableFinished) this.record(req.method, path, 0, started, rule, body());
       });
       const proceed = () => {
         if (!rule) return next();
@@ -138,7 +141,7 @@ export class FaultInjector {
     };
   }
 
-  private record(method: string, path: string, status: number, started: number, rule?: FaultRule): void {
+  private record(method: string, path: string, status: number, started: number, rule?: FaultRule, body?: string): void {
     if (path.startsWith('/_sandbox')) return;
     if (this.calls.length >= this.maxCalls) this.calls.shift();
     this.calls.push({
@@ -148,6 +151,7 @@ export class FaultInjector {
       status,
       durationMs: Date.now() - started,
       fault: rule?.id,
+      ...(body !== undefined && { body }),
     });
   }
 
