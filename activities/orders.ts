@@ -27,6 +27,7 @@ import {
   buildOrderLinkIndex,
   confirmationDeadline,
   isAtRisk,
+  floorToSecond,
   isImportable,
   isTerminal,
   mapTikiOrderToHaravan,
@@ -142,7 +143,7 @@ export function createOrderActivities(deps: ActivityDeps) {
   async function completeness(connectionId: string, from: Date, reason: string): Promise<CompletenessFigures> {
     const { tiki } = await clients.forConnection(connectionId);
     const codes: string[] = [];
-    for await (const page of tiki.listAllOrders({ createdFrom: from, status: { nin: [...TIKI_PRE_ACCEPTANCE_STATUSES] } })) {
+    for await (const page of tiki.listAllOrders({ createdFrom: floorToSecond(from), status: { nin: [...TIKI_PRE_ACCEPTANCE_STATUSES] } })) {
       for (const o of page.items) if (isImportable(asInput(o), from)) codes.push(String(o.code));
       heartbeat({ seen: codes.length });
     }
@@ -361,7 +362,7 @@ export function createOrderActivities(deps: ActivityDeps) {
       try {
         const { tiki } = await clients.forConnection(connectionId);
         const sinceAt = await since(connectionId);
-        const from = Math.max(sinceAt.getTime(), Date.parse((await store.getCursor(connectionId, 'tiki-sweep')) ?? '') - SWEEP_OVERLAP_MS || 0);
+        const from = Math.max(floorToSecond(sinceAt).getTime(), Date.parse((await store.getCursor(connectionId, 'tiki-sweep')) ?? '') - SWEEP_OVERLAP_MS || 0);
         const started = new Date();
         let seen = 0;
         let dispatched = 0;

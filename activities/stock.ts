@@ -567,6 +567,8 @@ export function createStockActivities(deps: ActivityDeps) {
       let connectionReadAt = 0;
       let invCursor: string | undefined;
       let prodCursor: string | undefined;
+      let storedInv: string | null = null;
+      let storedProd: string | null = null;
       try {
         while (Date.now() < deadline) {
           const cycleStart = Date.now();
@@ -585,8 +587,10 @@ export function createStockActivities(deps: ActivityDeps) {
           const c = await clients.forConnection(connectionId, { maxAgeMs: POLL_STATE_MAX_AGE_MS });
           const haravan = c.haravan.withPriority('high');
           if (invCursor === undefined || prodCursor === undefined) {
-            invCursor = (await store.getCursor(connectionId, 'haravan-inventory')) ?? new Date(Date.now() - 60_000).toISOString();
-            prodCursor = (await store.getCursor(connectionId, 'haravan-products')) ?? invCursor;
+            storedInv = await store.getCursor(connectionId, 'haravan-inventory');
+            storedProd = await store.getCursor(connectionId, 'haravan-products');
+            invCursor = storedInv ?? new Date(Date.now() - 60_000).toISOString();
+            prodCursor = storedProd ?? invCursor;
           }
           const since = (iso: string) => new Date(Date.parse(iso) - CURSOR_OVERLAP_MS).toISOString();
           const pollStarted = new Date().toISOString();
@@ -627,8 +631,11 @@ export function createStockActivities(deps: ActivityDeps) {
           // Never move a cursor past the moment this poll started (late writes are caught next time).
           const nextInv = minIso(maxInv, pollStarted);
           const nextProd = minIso(maxProd, pollStarted);
-          if (nextInv !== invCursor) await store.setCursor(connectionId, 'haravan-inventory', (invCursor = nextInv));
-          if (nextProd !== prodCursor) await store.setCursor(connectionId, 'haravan-products', (prodCursor = nextProd));
+          // Written when they differ from the stored value (the first round stores the starting point too).
+          invCursor = nextInv;
+          prodCursor = nextProd;
+          if (nextInv !== storedInv) await store.setCursor(connectionId, 'haravan-inventory', (storedInv = nextInv));
+          if (nextProd !== storedProd) await store.setCursor(connectionId, 'haravan-products', (storedProd = nextProd));
           if (cycle.considered > 0) total = merge(total, await finish(connectionId, cycle));
           cycle = emptySummary();
           heartbeat({ polls: true });

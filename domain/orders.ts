@@ -88,7 +88,14 @@ export function isTerminal(status: OurOrderStatus): boolean {
 export function isImportable(order: Pick<TikiOrderInput, 'status' | 'created_at'>, since: Date): boolean {
   if ((TIKI_PRE_ACCEPTANCE_STATUSES as readonly string[]).includes(order.status)) return false;
   const created = parseTikiDateTime(order.created_at);
-  return created === null || created.getTime() >= since.getTime();
+  // Tiki's timestamps have whole seconds: an order from the very second of `since` (e.g. placed just after the
+  // merchant connected) counts as after it.
+  return created === null || created.getTime() >= floorToSecond(since).getTime();
+}
+
+/** `since` cut to Tiki's precision (whole seconds), for comparisons and `updated_from`-style filters. */
+export function floorToSecond(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / 1000) * 1000);
 }
 
 /** Vietnam is UTC+7 all year (no daylight saving). */

@@ -195,11 +195,15 @@ test('a paused legacy Tiki key goes to attention and resumes by itself when the 
   const sku = keyShop.tikiSeed.products.find((p: { original_sku: string | null; stocks?: { quantity_available: number }[] }) => p.original_sku && (p.stocks ?? []).some((x) => x.quantity_available >= 5));
   const o = await tikiControl(`/sellers/${keyShop.tiki.sellerId}/orders`, { items: [{ original_sku: sku.original_sku, qty: 1 }], customer: { full_name: 'Trần Văn Key', phone: '0912345678' } });
   await tikiControl(`/sellers/${keyShop.tiki.sellerId}/resume`);
-  await eventually(async () => (await keyStatus()).state === 'connected', 120_000, 500);
+  await eventually(async () => (await keyStatus()).state === 'connected', 120_000, 500).catch((e) => {
+    throw new Error(`not connected again after the resume: ${e.message}`);
+  });
   const orders = await eventually(async () => {
     const c = await checkOrders(stack.haravan.url, keyShop.shopId, [String(o.code)]);
     return c.lost.length === 0 ? c : undefined;
-  }, 120_000, 1_000);
+  }, 120_000, 1_000).catch(async (e) => {
+    throw new Error(`order ${o.code} not imported after the resume: ${e.message}; status ${JSON.stringify(await keyStatus())}`);
+  });
   expect(orders.duplicates).toEqual([]);
 });
 

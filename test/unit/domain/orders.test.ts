@@ -240,6 +240,16 @@ describe('isImportable', () => {
     expect(isImportable({ status, created_at }, since)).toBe(expected);
   });
 
+  it.each([
+    // since with milliseconds: Tiki's whole-second timestamps of that same second count as after it
+    ['2024-05-01T03:00:00.999Z', '2024-05-01 10:00:00', true],
+    ['2024-05-01T03:00:00.001Z', '2024-05-01 10:00:00', true],
+    ['2024-05-01T03:00:01.000Z', '2024-05-01 10:00:00', false],
+    ['2024-05-01T03:00:00.500Z', '2024-05-01 09:59:59', false],
+  ] as const)('since %s, created %s → %s', (sinceIso, created_at, expected) => {
+    expect(isImportable({ status: 'queueing', created_at }, new Date(sinceIso))).toBe(expected);
+  });
+
   it('pre-acceptance statuses are exactly processing and waiting_payment', () => {
     expect([...TIKI_PRE_ACCEPTANCE_STATUSES]).toEqual(['processing', 'waiting_payment']);
   });
