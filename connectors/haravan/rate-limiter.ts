@@ -133,8 +133,17 @@ export class HaravanRateLimiter {
     this.size = Math.min(this.configuredSize, parsed.size);
     const ours = this.currentLevel(now);
     // Our requests still in flight may already be counted by the server; anything beyond them is not ours.
-    if (parsed.used > ours + this.inFlight + FOREIGN_TOLERANCE) this.sawAnotherCaller(now);
-    this.setLevel(Math.max(ours, parsed.used), now);
+    if (parsed.used > ours + this.inFlight + FOREIGN_TOLERANCE) {
+      this.sawAnotherCaller(now);
+      // Someone else's units: take the server's figure as the level (conservative — it may include some of
+      // our in-flight requests, which are counted again as in flight).
+      this.setLevel(Math.max(ours, parsed.used), now);
+    } else {
+      // The header agrees with our own count. Our in-flight requests are already in the model, so only the
+      // part of the header they cannot explain raises the level (at most the tolerance): syncing to `used`
+      // itself would count the in-flight requests twice and cost a few units of the burst for nothing.
+      this.setLevel(Math.max(ours, parsed.used - this.inFlight), now);
+    }
   }
 
   /**

@@ -80,6 +80,18 @@ describe('HaravanRateLimiter (unit)', () => {
     expect(limiter.stats().shared).toBe(shared);
   });
 
+  it('does not count its own in-flight requests twice when a header already includes them', async () => {
+    const clock = fakeClock();
+    const limiter = new HaravanRateLimiter({ leakPerSecond: 4, now: clock.now });
+    for (let i = 0; i < 10; i++) (await limiter.acquire())();
+    await Promise.all(Array.from({ length: 4 }, () => limiter.acquire())); // 4 in flight
+    (await limiter.acquire())(); // one more answered: level 11
+    limiter.observe('15/80'); // the server counted our 11 and the 4 in flight
+    expect(limiter.stats()).toMatchObject({ level: 11, inFlight: 4, shared: false, capacity: 78 });
+    limiter.observe('16/80'); // one unit the model cannot explain (within the tolerance): the level takes it
+    expect(limiter.stats()).toMatchObject({ level: 12, inFlight: 4, shared: false });
+  });
+
   it('keeps the shared margin for the hold time after the last sign of another caller, then goes back', () => {
     const clock = fakeClock();
     const limiter = new HaravanRateLimiter({ leakPerSecond: 4, sharedHoldMs: 60_000, now: clock.now });
