@@ -32,6 +32,7 @@ import { linkRunProgressSignal, type LinkRunFetched, type LinkRunPhase, type Lin
 import type { ActivityDeps } from './context';
 import { toFailure } from './errors';
 import { toHaravanProductInput, toTikiSkuInput } from './mappers';
+import { chunk, pool, StopSignal } from './concurrency';
 
 /** Rows per store write (one statement each). */
 export const WRITE_BATCH = 5000;
@@ -362,31 +363,6 @@ function safeInfo(): { workflowId: string; attempt: number } | null {
   }
 }
 
-/** Set by the first failure of either side, so the other side stops sending (no orphan calls eat the budget). */
-export interface StopSignal {
-  failed?: unknown;
-}
-
-/**
- * Run `fn` over `items` with at most `concurrency` at a time; the first failure (here or flagged on `stop` by the
- * other side) stops dispatching and is thrown.
- */
-export async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>, stop: StopSignal = {}): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (stop.failed === undefined && next < items.length) {
-      const item = items[next++];
-      try {
-        await fn(item);
-      } catch (err) {
-        stop.failed ??= err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  if (stop.failed !== undefined) throw stop.failed;
-}
-
 /**
  * A page read, retried in place on transient failures (timeout, network, 5xx, 429 past the client's own retries) so
  * one slow answer does not restart the whole run; reads are idempotent. Other failures (auth, validation) go at once.
@@ -407,12 +383,6 @@ export async function readWithRetry<T>(fn: () => Promise<T>, stop: StopSignal = 
 function range(from: number, to: number): number[] {
   const out: number[] = [];
   for (let i = from; i <= to; i++) out.push(i);
-  return out;
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
 

@@ -49,6 +49,7 @@ import { toFailure } from './errors';
 import { tikiStocks, toInt } from './mappers';
 import { LatencyTracker, skuWritesCounter, stockPropagationHistogram } from './metrics';
 import { pollCadence } from './poll-cadence';
+import { chunk, pool } from './concurrency';
 
 const TIKI_BATCH = 50;
 const TIKI_PAGE = 50;
@@ -224,7 +225,7 @@ export function createStockActivities(deps: ActivityDeps) {
       if (pre) take(pre, pre.readAt ?? Date.now());
       else missing.push(id);
     }
-    await mapLimit(chunk(missing, HARAVAN_IDS_PER_CALL), READ_CONCURRENCY, async (ids) => {
+    await pool(chunk(missing, HARAVAN_IDS_PER_CALL), READ_CONCURRENCY, async (ids) => {
       const sentAt = Date.now();
       const products = await haravan.listProducts({ ids, limit: HARAVAN_IDS_PER_CALL });
       for (const p of products) take(p, sentAt);
@@ -241,7 +242,7 @@ export function createStockActivities(deps: ActivityDeps) {
       if (opts.fullRows) {
         addRows(await haravan.listAllInventoryLocations({ locationIds: chosen }));
       } else {
-        await mapLimit(chunk([...out.keys()], HARAVAN_IDS_PER_CALL), READ_CONCURRENCY, async (ids) => {
+        await pool(chunk([...out.keys()], HARAVAN_IDS_PER_CALL), READ_CONCURRENCY, async (ids) => {
           addRows(await haravan.listAllInventoryLocations({ variantIds: ids, locationIds: chosen }));
         });
       }
@@ -262,7 +263,7 @@ export function createStockActivities(deps: ActivityDeps) {
     add(first.items);
     const pages: number[] = [];
     for (let p = 2; p <= first.paging.last_page; p++) pages.push(p);
-    await mapLimit(pages, READ_CONCURRENCY, async (page) => {
+    await pool(pages, READ_CONCURRENCY, async (page) => {
       const res = await tiki.listProducts({ page, limit: TIKI_PAGE });
       summary.tikiReadCalls++;
       add(res.items);
@@ -690,20 +691,6 @@ function merge(a: PushSummary, b: PushSummary): PushSummary {
     priceBlocked: a.priceBlocked + b.priceBlocked,
     latenciesMs: [...a.latenciesMs, ...b.latenciesMs].slice(-1000),
   };
-}
-
-async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 function maxIso(values: string[], fallback: string): string {

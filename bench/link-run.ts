@@ -9,7 +9,7 @@ import { post, get } from '../test/helpers/seed';
 import { linkRunWorkflowId } from '../workflows/ids';
 import { DEFAULT_TIKI_REQUESTS_PER_SECOND, tikiRequestsPerSecond } from '../activities/context';
 import { HARAVAN_BUCKET_SIZE, HARAVAN_LEAK_PER_SECOND } from '../connectors/haravan/rate-limiter';
-import { loadAverage, percentile, sleep } from './lib/util';
+import { loadAverage, percentile, sleep, runBench, loadLine } from './lib/util';
 
 /** Tiki's documented limit (reference §8.1, "200 request / per second / per seller"); the sandbox enforces it. */
 const TIKI_LIMIT_PER_SECOND = 200;
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
       `workflow history events       ${events} (${signals} progress signals; link activity attempts ${attempts}${lastFailure ? `, last failure: ${lastFailure}` : ''})`,
       `live progress                 phases seen ${phases.join(' → ')}; writing from ${fmt((phaseStart('writing') ?? NaN) / 1000)} s; ${processedSeen} intermediate processed values in ${samples.length} polls`,
       `GET link-run latency ms       p50 ${percentile(pollLatency, 50)}  p95 ${percentile(pollLatency, 95)}  max ${Math.max(...pollLatency)}`,
-      `load average (1/5/15 min)     before ${loadBefore}; after ${loadAverage()}`,
+      loadLine(loadBefore),
     ];
     console.log(lines.join('\n'));
   } finally {
@@ -136,10 +136,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

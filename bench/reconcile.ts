@@ -18,7 +18,7 @@
 import { tikiRequestsPerSecond } from '../activities/context';
 import { HARAVAN_BUCKET_SIZE, HARAVAN_LEAK_PER_SECOND } from '../connectors/haravan/rate-limiter';
 import { fmt, setupStockBench, TIKI_DOCUMENTED_PER_SECOND } from './lib/stock-setup';
-import { loadAverage, sleep } from './lib/util';
+import { loadAverage, sleep, runBench, loadLine } from './lib/util';
 
 async function main(): Promise<void> {
   const variants = Number(process.argv[2] ?? 10_000);
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
         line('run 1: no drift', clean, cleanWrites, cleanFloor),
         line(`run 2: ${edited} SKUs edited by hand on Tiki`, drift, driftWrites, driftFloor),
         `  converged after run 2        ${wrong === 0 ? 'yes' : `no: ${wrong} SKUs still differ`}`,
-        `load average (1/5/15 min)     before ${loadBefore}; after ${loadAverage()}`,
+        loadLine(loadBefore),
       ].join('\n'),
     );
   } finally {
@@ -137,10 +137,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -41,6 +41,7 @@ import { codecFromEnv, dataConverterFor } from '../worker/codec';
 import { connectionWorkflowId, orderIntakeWorkflowId, stockSyncWorkflowId } from '../workflows/ids';
 import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../workflows/search-attributes';
 import { ProcSampler, percentile, summarize } from './lib/scale-proc';
+import { runBench, sleep } from './lib/util';
 
 const root = path.resolve(__dirname, '..');
 const num = (name: string, def: number) => (process.env[name] !== undefined ? Number(process.env[name]) : def);
@@ -65,7 +66,6 @@ const FAIRNESS_ARGS =
   process.env.SCALE_FAIRNESS === '0' ? [] : ['--dynamic-config-value', 'matching.enableFairness=true'];
 
 const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () =>
   os
     .loadavg()
@@ -575,10 +575,4 @@ function freePort(): Promise<number> {
   });
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

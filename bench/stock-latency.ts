@@ -8,7 +8,7 @@
  */
 import { DEFAULT_CONFIG } from '../domain/config';
 import { denyTarget, fmt, setupStockBench } from './lib/stock-setup';
-import { loadAverage, percentile, sleep } from './lib/util';
+import { loadAverage, percentile, sleep, runBench, loadLine } from './lib/util';
 
 async function main(): Promise<void> {
   const variants = Number(process.argv[2] ?? 1000);
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
       `Haravan edit → Tiki stored ms p50 ${percentile(latencies, 50)}  p95 ${percentile(latencies, 95)}  max ${Math.max(...latencies)}  min ${Math.min(...latencies)}   (targets p50 ≤ 1500, p95 ≤ 3000)`,
       `service: seen → confirmed ms  p50 ${conn.latency?.stockP50Ms}  p95 ${conn.latency?.stockP95Ms}  (samples ${conn.latency?.samples})`,
       `service: change → confirmed   p50 ${conn.latency?.stockFromChangeP50Ms}  p95 ${conn.latency?.stockFromChangeP95Ms}  (Haravan updated_at → Tiki approved)`,
-      `load average (1/5/15 min)     before ${loadBefore}; after ${loadAverage()}`,
+      loadLine(loadBefore),
     ];
     console.log(lines.join('\n'));
   } finally {
@@ -62,10 +62,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

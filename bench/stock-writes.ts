@@ -11,7 +11,7 @@
  */
 import { DEFAULT_CONFIG } from '../domain/config';
 import { denyTarget, fmt, setupStockBench, StockBench } from './lib/stock-setup';
-import { loadAverage, sleep } from './lib/util';
+import { loadAverage, sleep, runBench, loadLine } from './lib/util';
 
 async function waitFor(b: StockBench, expected: Map<string, number>, timeoutMs = 120_000): Promise<number> {
   const t0 = Date.now();
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
         `stock-writes benchmark (${new Date().toISOString()})`,
         `linked variants               ${b.linked.length} of ${variants} (setup ${fmt(b.setupSeconds, 1)} s); poll interval ${DEFAULT_CONFIG.pollIntervalSeconds} s`,
         ...rows,
-        `load average (1/5/15 min)     before ${loadBefore}; after ${loadAverage()}`,
+        loadLine(loadBefore),
       ].join('\n'),
     );
   } finally {
@@ -127,10 +127,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

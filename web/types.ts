@@ -1,19 +1,8 @@
 /** The API shapes the dashboard reads (shared/spec/api.md; only the fields it shows). */
-export interface Config {
-  syncPrice: boolean;
-  syncQuantity: boolean;
-  processOrdersInHaravan: boolean;
-  inventoryLocationIds: number[];
-  orderLocationId?: number;
-  tikiWarehouseIds: number[];
-  oversellQuantity: number;
-  untrackedQuantity: number;
-  stockRatioPercent: number;
-  safetyStock: number;
-  restockOnCancel: boolean;
-  reconcileIntervalSeconds: number;
-  [key: string]: unknown;
-}
+import type { Config as DomainConfig } from '../domain/config';
+
+/** The connection configuration is the domain's own type (no I/O in domain/config.ts, so it bundles as a type only). */
+export type Config = DomainConfig & { [key: string]: unknown };
 
 export type ConnectionState = 'connecting' | 'connected' | 'attention' | 'disconnecting' | 'disconnected' | 'failed';
 

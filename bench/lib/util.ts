@@ -18,3 +18,19 @@ export function loadAverage(): string {
     .map((l) => l.toFixed(2))
     .join(' ')} (${os.cpus().length} cores)`;
 }
+
+/** The closing line every benchmark prints: the load average before and after, since the figures depend on it. */
+export function loadLine(before: string): string {
+  return `load average (1/5/15 min)     before ${before}; after ${loadAverage()}`;
+}
+
+/** Run a benchmark's main and exit: 0 when it finished, 1 (with the error printed) when it threw. */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -396,36 +396,27 @@ export class CatalogService {
   }
 
   setPrice(p: ProductRec, price: number): void {
-    if (p.price === price) return;
-    const from = p.price;
-    p.price = price;
-    this.touch(p);
-    const seller = this.world.sellers.get(p.sellerId);
-    // The docs type these payload values as strings.
-    if (seller) {
-      this.events.emit(seller, 'PRODUCT_PRICE_UPDATED', {
-        product_id: String(p.productId),
-        original_sku: p.originalSku,
-        price_from: String(from),
-        price_to: String(price),
-      });
-    }
+    this.changePrice(p, 'price', price, 'PRODUCT_PRICE_UPDATED', 'price');
   }
 
   setMarketPrice(p: ProductRec, marketPrice: number): void {
-    if (p.marketPrice === marketPrice) return;
-    const from = p.marketPrice;
-    p.marketPrice = marketPrice;
+    this.changePrice(p, 'marketPrice', marketPrice, 'PRODUCT_MARKET_PRICE_UPDATED', 'market_price');
+  }
+
+  /** Set a price field and emit its event (the docs type these payload values as strings). */
+  private changePrice(p: ProductRec, field: 'price' | 'marketPrice', value: number, event: 'PRODUCT_PRICE_UPDATED' | 'PRODUCT_MARKET_PRICE_UPDATED', key: string): void {
+    if (p[field] === value) return;
+    const from = p[field];
+    p[field] = value;
     this.touch(p);
     const seller = this.world.sellers.get(p.sellerId);
-    if (seller) {
-      this.events.emit(seller, 'PRODUCT_MARKET_PRICE_UPDATED', {
-        product_id: String(p.productId),
-        original_sku: p.originalSku,
-        market_price_from: String(from),
-        market_price_to: String(marketPrice),
-      });
-    }
+    if (!seller) return;
+    this.events.emit(seller, event, {
+      product_id: String(p.productId),
+      original_sku: p.originalSku,
+      [`${key}_from`]: String(from),
+      [`${key}_to`]: String(value),
+    });
   }
 
   setActive(p: ProductRec, active: 0 | 1): void {

@@ -11,22 +11,11 @@ import {
   product,
   products,
   seedShop,
-  startSandbox,
+  useSandbox,
 } from '../../fixtures/haravan/sandbox-helpers';
 
 let sb: RunningHaravanSandbox;
-
-beforeAll(async () => {
-  sb = await startSandbox();
-});
-
-afterAll(async () => {
-  await sb.close();
-});
-
-afterEach(() => {
-  sb.sandbox.faults.clear();
-});
+useSandbox((s) => (sb = s));
 
 async function rejection(p: Promise<unknown>): Promise<ConnectorError> {
   try {

@@ -11,21 +11,11 @@ import {
   products,
   seedShop,
   startSandbox,
+  useSandbox,
 } from '../../fixtures/haravan/sandbox-helpers';
 
 let sb: RunningHaravanSandbox;
-
-beforeAll(async () => {
-  sb = await startSandbox();
-});
-
-afterAll(async () => {
-  await sb.close();
-});
-
-afterEach(() => {
-  sb.sandbox.faults.clear();
-});
+useSandbox((s) => (sb = s));
 
 interface ApiResponse {
   status: number;
