@@ -48,6 +48,9 @@ import { toFailure } from './errors';
 import { orderIntakeHistogram, ordersImportedCounter } from './metrics';
 import { pollCadence } from './poll-cadence';
 
+/** How long the event-queue poll reuses the connection's clients before resolving the credentials again. */
+const POLL_CLIENTS_MAX_AGE_MS = 60_000;
+
 export interface ImportResult {
   state: 'imported' | 'not-accepted' | 'skipped-old';
   haravanOrderId?: number;
@@ -307,7 +310,7 @@ export function createOrderActivities(deps: ActivityDeps) {
         // it is stale and Tiki re-delivers from the committed cursor (at-least-once; the hand-off is idempotent).
         let ack = await store.getCursor(connectionId, 'tiki-ack');
         while (Date.now() < deadline) {
-          const { tiki } = await clients.forConnection(connectionId, { maxAgeMs: 15_000 });
+          const { tiki } = await clients.forConnection(connectionId, { maxAgeMs: POLL_CLIENTS_MAX_AGE_MS });
           let res: Awaited<ReturnType<typeof tiki.pullEvents>>;
           try {
             res = await tiki.pullEvents(queue, ack || null);

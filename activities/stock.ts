@@ -57,7 +57,7 @@ const HARAVAN_IDS_PER_CALL = 50;
 const LINK_PAGE = 500;
 const CURSOR_OVERLAP_MS = 2_000;
 /** How long a delta poll reuses the connection row and its clients before reading them again. */
-const POLL_STATE_MAX_AGE_MS = 15_000;
+const POLL_STATE_MAX_AGE_MS = 60_000;
 /** Parallel page reads; the shared rate limiters pace them. */
 const READ_CONCURRENCY = 4;
 /** Outside a full pass, read Tiki back to batch once this many SKUs change. */
