@@ -9,7 +9,7 @@
  * a 429 pauses everyone for Retry-After. High-priority requests are served first.
  *
  * The safety margin adapts to who else uses the bucket. While every header agrees with this process's own
- * count (used ≤ level + in flight + 1), the only caller is us and a small margin (2 units: rounding, clock)
+ * count (used ≤ level + in flight + 1), the only caller is us and a small margin (1 unit: rounding, clock)
  * is enough, so bulk reads get the whole burst Haravan allows. Once a header shows more than we account for
  * (another app on the shop, another worker process of ours, or a server leaking slower than modelled) or a
  * 429 arrives, the margin grows to 10 % of the bucket and stays there until no such sign was seen for
@@ -30,7 +30,7 @@ export interface RateLimiterOptions {
   leakPerSecond?: number;
   /** A fixed margin (units kept free) instead of the adaptive one below. */
   safetyMargin?: number;
-  /** Units kept free while the headers show only our own calls. Default 2. */
+  /** Units kept free while the headers show only our own calls. Default 1. */
   soloMargin?: number;
   /** Units kept free while another caller is seen on the bucket. Default max(2, 10 % of the bucket). */
   sharedMargin?: number;
@@ -82,7 +82,7 @@ export class HaravanRateLimiter {
     this.configuredSize = positive(options.bucketSize, HARAVAN_BUCKET_SIZE);
     this.leakPerMs = positive(options.leakPerSecond, HARAVAN_LEAK_PER_SECOND) / 1000;
     this.marginOption = options.safetyMargin;
-    this.soloMargin = options.soloMargin ?? 2;
+    this.soloMargin = options.soloMargin ?? 1;
     this.sharedMarginOption = options.sharedMargin;
     this.sharedHoldMs = options.sharedHoldMs ?? 60_000;
     this.now = options.now ?? Date.now;

@@ -52,13 +52,13 @@ describe('HaravanRateLimiter (unit)', () => {
     expect(limiter.stats()).toMatchObject({ level: 1, inFlight: 0 });
   });
 
-  it('defaults to Haravan figures: bucket 80, margin 2 while alone and 8 while the bucket is shared', () => {
+  it('defaults to Haravan figures: bucket 80, margin 1 while alone and 8 while the bucket is shared', () => {
     const clock = fakeClock();
     const limiter = new HaravanRateLimiter({ now: clock.now });
-    expect(limiter.capacity).toBe(78);
+    expect(limiter.capacity).toBe(79);
     limiter.observe('40/80'); // 40 used, none of them ours
     expect(limiter.stats()).toMatchObject({ capacity: 72, shared: true });
-    expect(new HaravanRateLimiter({ bucketSize: 20 }).capacity).toBe(18);
+    expect(new HaravanRateLimiter({ bucketSize: 20 }).capacity).toBe(19);
   });
 
   it.each([
@@ -87,7 +87,7 @@ describe('HaravanRateLimiter (unit)', () => {
     await Promise.all(Array.from({ length: 4 }, () => limiter.acquire())); // 4 in flight
     (await limiter.acquire())(); // one more answered: level 11
     limiter.observe('15/80'); // the server counted our 11 and the 4 in flight
-    expect(limiter.stats()).toMatchObject({ level: 11, inFlight: 4, shared: false, capacity: 78 });
+    expect(limiter.stats()).toMatchObject({ level: 11, inFlight: 4, shared: false, capacity: 79 });
     limiter.observe('16/80'); // one unit the model cannot explain (within the tolerance): the level takes it
     expect(limiter.stats()).toMatchObject({ level: 12, inFlight: 4, shared: false });
   });
@@ -102,7 +102,7 @@ describe('HaravanRateLimiter (unit)', () => {
     clock.advance(59_000);
     expect(limiter.capacity).toBe(72);
     clock.advance(2_000);
-    expect(limiter.stats()).toMatchObject({ capacity: 78, shared: false });
+    expect(limiter.stats()).toMatchObject({ capacity: 79, shared: false });
   });
 
   it('a 429 switches to the shared margin; a fixed safetyMargin never adapts', () => {
