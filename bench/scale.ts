@@ -481,7 +481,7 @@ async function main() {
     // ---- 4. fairness: a big merchant working while the small ones trade
     if (BIG_SKUS > 0) {
       const bigProducts = Math.ceil(BIG_SKUS / 2.5);
-      const bigId = 219_999_000_000;
+      const bigId = 219_999_099_999; // its own id slot (demo ids derive from shopId % 100,000): no clash with the small shops
       const creds = { sellerId: 399_999, clientId: 'tiki-scale-big', clientSecret: 'tiki-secret-big' };
       const demo = generateDemoShop({
         seed: 9,
@@ -494,16 +494,20 @@ async function main() {
       log(
         `fairness: seeding a big merchant with ${demo.haravan.products.length} products / ${variants} variants / ${demo.tiki.products.length} Tiki SKUs…`,
       );
-      await json('POST', `${haravan.url}/_sandbox/shops`, demo.haravan);
-      await json('POST', `${tiki.url}/_sandbox/sellers`, demo.tiki);
+      const hs = await json('POST', `${haravan.url}/_sandbox/shops`, demo.haravan);
+      if (hs.status >= 300) throw new Error(`big merchant: seed haravan ${hs.status} ${JSON.stringify(hs.body).slice(0, 200)}`);
+      const ts = await json('POST', `${tiki.url}/_sandbox/sellers`, demo.tiki);
+      if (ts.status >= 300) throw new Error(`big merchant: seed tiki ${ts.status} ${JSON.stringify(ts.body).slice(0, 200)}`);
       const c = await api('POST', '/v1/connections', {
         shopId: bigId,
         haravan: { accessToken: 'hrv-scale-big', baseUrl: haravan.url },
-        tiki: { ...creds, baseUrl: tiki.url },
+        tiki: { clientId: creds.clientId, clientSecret: creds.clientSecret, baseUrl: tiki.url },
       });
+      if (c.status !== 201) throw new Error(`big merchant: connect answered ${c.status} ${JSON.stringify(c.body).slice(0, 300)}`);
       const bigConn = c.body.id as string;
       const bigStarted = Date.now();
       const run = await api('POST', `/v1/connections/${bigConn}/link-runs`, { all: true });
+      if (run.status !== 202) throw new Error(`big merchant: link run answered ${run.status} ${JSON.stringify(run.body).slice(0, 300)}`);
       const bigSampler = new ProcSampler(workerPid).start();
       let bigDone: string | undefined;
       let pushNowAt: number | undefined;
