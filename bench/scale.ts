@@ -80,7 +80,7 @@ interface Shop {
   locationId: number;
   primaryWarehouse: number;
   /** Tracked, deny-policy variants linked to a Tiki SKU: safe probes for quantity deltas. */
-  probes: { variantId: number; barcode: string }[];
+  probes: { variantId: number; barcode: string; tikiProductId: number }[];
   busy: Set<number>;
 }
 
@@ -320,14 +320,17 @@ async function main() {
         primaryWarehouse: demo.tiki.warehouses.find((w: any) => w.is_primary)!.id,
         probes: links
           .filter((l) => okVariant.has(l.haravanVariantId))
-          .map((l) => ({ variantId: l.haravanVariantId, barcode: l.barcode })),
+          .map((l) => ({ variantId: l.haravanVariantId, barcode: l.barcode, tikiProductId: l.tikiProductId })),
         busy: new Set(),
       };
     }
 
-    const tikiQty = async (s: Shop, barcode: string): Promise<number | undefined> => {
-      const r = await json('GET', `${tiki.url}/_sandbox/sellers/${s.sellerId}/skus/${encodeURIComponent(barcode)}`);
-      return r.body?.stocks?.find((x: any) => x.warehouse_id === s.primaryWarehouse)?.quantity_available;
+    // By the linked Tiki product id: an original_sku can name several Tiki products (the demo shops have an
+    // inactive duplicate of one), and the sandbox's lookup by original_sku answers with the first of them.
+    const tikiQty = async (s: Shop, p: { tikiProductId: number }): Promise<number | undefined> => {
+      const r = await json('GET', `${tiki.url}/_sandbox/sellers/${s.sellerId}/skus`);
+      const sku = (r.body?.skus ?? []).find((x: any) => x.product_id === p.tikiProductId);
+      return sku?.stocks?.find((x: any) => x.warehouse_id === s.primaryWarehouse)?.quantity_available;
     };
 
     // ---- traffic generator (used by phases 3 and 4)
@@ -352,7 +355,7 @@ async function main() {
         if (!p) return;
         s.busy.add(p.variantId);
         try {
-          const before = await tikiQty(s, p.barcode);
+          const before = await tikiQty(s, p);
           // Only variants with a positive quantity on Tiki: a negative or zero stock stays 0 after a small delta.
           if (!before || before <= 0) {
             s.probes = s.probes.filter((x) => x !== p);
@@ -367,7 +370,7 @@ async function main() {
           });
           const after = await waitFor(
             async () => {
-              const q = await tikiQty(s, p.barcode);
+              const q = await tikiQty(s, p);
               return q !== undefined && q !== before ? { q } : undefined;
             },
             60_000,
@@ -379,7 +382,7 @@ async function main() {
             // variant): compare Tiki with what Haravan holds now (deny policy, all locations, default config).
             const v = await json('GET', `${haravan.url}/com/variants/${p.variantId}.json`, undefined, { Authorization: `Bearer hrv-scale-${s.shopId}` });
             const target = Math.max(0, Number(v.body?.variant?.inventory_quantity ?? NaN));
-            const now = await tikiQty(s, p.barcode);
+            const now = await tikiQty(s, p);
             if (now === target) stockLostSettled++;
             else lostSamples.push(`shop ${s.shopId} variant ${p.variantId}: Tiki ${before} → ${now}, Haravan now ${target} (edit +${delta})`);
           } else {
