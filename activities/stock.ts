@@ -199,14 +199,10 @@ export function createStockActivities(deps: ActivityDeps) {
     haravan: HaravanClient,
     config: Config,
     productIds: number[],
-    linkedVariantIds: Set<number> | Promise<Set<number>>,
-    opts: { preloaded?: Map<number, ProductLike>; fullRows?: boolean | 'auto' } = {},
+    variantIds: Set<number>,
+    opts: { preloaded?: Map<number, ProductLike>; fullRows?: boolean } = {},
   ): Promise<Map<number, HaravanVariantState>> {
     const out = new Map<number, HaravanVariantState>();
-    // A full pass starts the calls before the (large) link list has come from the store; answers wait for it here.
-    let variantIds = linkedVariantIds instanceof Set ? linkedVariantIds : new Set<number>();
-    const idsReady = linkedVariantIds instanceof Set ? Promise.resolve() : linkedVariantIds.then((ids) => void (variantIds = ids));
-    idsReady.catch(() => undefined); // awaited below; a failure there is the one reported
     const take = (p: ProductLike, readAt: number) => {
       for (const v of p.variants ?? []) {
         const id = Number(v.id);
@@ -223,7 +219,6 @@ export function createStockActivities(deps: ActivityDeps) {
         });
       }
     };
-    await (opts.preloaded ? idsReady : undefined);
     const missing: number[] = [];
     for (const id of new Set(productIds)) {
       const pre = opts.preloaded?.get(id);
@@ -233,10 +228,8 @@ export function createStockActivities(deps: ActivityDeps) {
     await pool(chunk(missing, HARAVAN_IDS_PER_CALL), READ_CONCURRENCY, async (ids) => {
       const sentAt = Date.now();
       const products = await haravan.listProducts({ ids, limit: HARAVAN_IDS_PER_CALL });
-      await idsReady;
       for (const p of products) take(p, sentAt);
     });
-    await idsReady;
 
     const chosen = config.inventoryLocationIds;
     if (chosen.length > 0 && out.size > 0) {
@@ -246,7 +239,7 @@ export function createStockActivities(deps: ActivityDeps) {
           if (s) s.locations.push({ locationId: Number(r.loc_id), onHand: toInt(r.qty_onhand), committed: toInt(r.qty_commited) });
         }
       };
-      if (opts.fullRows === true || (opts.fullRows === 'auto' && variantIds.size >= FULL_ROW_LISTING_MIN)) {
+      if (opts.fullRows) {
         addRows(await haravan.listAllInventoryLocations({ locationIds: chosen }));
       } else {
         await pool(chunk([...out.keys()], HARAVAN_IDS_PER_CALL), READ_CONCURRENCY, async (ids) => {
@@ -516,22 +509,15 @@ export function createStockActivities(deps: ActivityDeps) {
     // Both sides are read at once: Tiki's catalogue and Haravan's linked products (the slower, bucket-bound side).
     const tikiRead = readTiki(c.tiki, reads).then((m) => ((timing.tikiReadMs = Date.now() - t0), m));
     tikiRead.catch(() => undefined);
-    // The Haravan calls start from the (small) list of linked product ids; the full link rows load meanwhile.
-    const linksLoad = store.getLinks(connectionId);
-    linksLoad.catch(() => undefined);
-    const haravanState = store
-      .getLinkedProductIds(connectionId)
-      .then((productIds) =>
-        readHaravan(
-          c.haravan,
-          config,
-          productIds,
-          linksLoad.then((links) => new Set(links.map((l) => l.haravanVariantId))),
-          { fullRows: 'auto' },
-        ),
-      )
-      .then((m) => ((timing.haravanReadMs = Date.now() - t0), m));
-    const [actual, state, allLinks] = await Promise.all([tikiRead, haravanState, linksLoad]);
+    const allLinks = await store.getLinks(connectionId);
+    const haravanState = readHaravan(
+      c.haravan,
+      config,
+      allLinks.map((l) => l.haravanProductId),
+      new Set(allLinks.map((l) => l.haravanVariantId)),
+      { fullRows: allLinks.length >= FULL_ROW_LISTING_MIN },
+    ).then((m) => ((timing.haravanReadMs = Date.now() - t0), m));
+    const [actual, state] = await Promise.all([tikiRead, haravanState]);
     heartbeat({ phase: 'plan' });
     const tPlan = Date.now();
     const planned = plan(allLinks, state, config, targets, { actual });

@@ -284,12 +284,6 @@ export class Store {
     return rows.map(toLink);
   }
 
-  /** The Haravan product ids with at least one linked variant (cheap: a full pass starts reading with these). */
-  async getLinkedProductIds(connectionId: string): Promise<number[]> {
-    const rows = await this.db.query<{ id: string | number }>('SELECT DISTINCT haravan_product_id AS id FROM links WHERE connection_id = $1', [connectionId]);
-    return rows.map((r) => Number(r.id));
-  }
-
   async getLinksByProducts(connectionId: string, productIds: number[]): Promise<LinkRecord[]> {
     const rows = await this.db.query('SELECT * FROM links WHERE connection_id = $1 AND haravan_product_id = ANY($2::bigint[])', [connectionId, productIds]);
     return rows.map(toLink);
