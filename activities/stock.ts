@@ -200,14 +200,24 @@ export function createStockActivities(deps: ActivityDeps) {
     config: Config,
     productIds: number[],
     variantIds: Set<number>,
-    opts: { preloaded?: Map<number, ProductLike>; fullRows?: boolean } = {},
+    opts: {
+      preloaded?: Map<number, ProductLike>;
+      fullRows?: boolean;
+      /**
+       * Called with each call's variants as soon as their state is complete — only when the config needs no
+       * per-location rows (with chosen locations a variant is complete once the row listing is in, at the end).
+       */
+      onVariants?: (states: HaravanVariantState[]) => void;
+    } = {},
   ): Promise<Map<number, HaravanVariantState>> {
     const out = new Map<number, HaravanVariantState>();
-    const take = (p: ProductLike, readAt: number) => {
+    const chosen = config.inventoryLocationIds;
+    const stream = chosen.length === 0 ? opts.onVariants : undefined;
+    const take = (p: ProductLike, readAt: number, batch?: HaravanVariantState[]) => {
       for (const v of p.variants ?? []) {
         const id = Number(v.id);
         if (!variantIds.has(id)) continue;
-        out.set(id, {
+        const state: HaravanVariantState = {
           productId: Number(p.id),
           variantId: id,
           tracked: v.inventory_management === 'haravan',
@@ -216,22 +226,27 @@ export function createStockActivities(deps: ActivityDeps) {
           price: toInt(v.price),
           locations: [],
           readAt,
-        });
+        };
+        out.set(id, state);
+        batch?.push(state);
       }
     };
     const missing: number[] = [];
+    const preloaded: HaravanVariantState[] = [];
     for (const id of new Set(productIds)) {
       const pre = opts.preloaded?.get(id);
-      if (pre) take(pre, pre.readAt ?? Date.now());
+      if (pre) take(pre, pre.readAt ?? Date.now(), preloaded);
       else missing.push(id);
     }
+    if (stream && preloaded.length > 0) stream(preloaded);
     await pool(chunk(missing, HARAVAN_IDS_PER_CALL), READ_CONCURRENCY, async (ids) => {
       const sentAt = Date.now();
       const products = await haravan.listProducts({ ids, limit: HARAVAN_IDS_PER_CALL });
-      for (const p of products) take(p, sentAt);
+      const batch: HaravanVariantState[] = [];
+      for (const p of products) take(p, sentAt, batch);
+      if (stream && batch.length > 0) stream(batch);
     });
 
-    const chosen = config.inventoryLocationIds;
     if (chosen.length > 0 && out.size > 0) {
       const addRows = (rows: { variant_id: unknown; loc_id: unknown; qty_onhand: unknown; qty_commited: unknown }[]) => {
         for (const r of rows) {
@@ -311,7 +326,7 @@ export function createStockActivities(deps: ActivityDeps) {
     c: ConnectionClients,
     targets: number[],
     planned: PlannedPush[],
-    opts: { verified: boolean },
+    opts: { verified: boolean; readBack?: boolean },
   ): Promise<PushSummary> {
     const summary = emptySummary();
     summary.considered = planned.length;
@@ -332,7 +347,7 @@ export function createStockActivities(deps: ActivityDeps) {
     markedPending.catch(() => undefined);
 
     // Batching needs every SKU's current warehouse rows; read them back when it saves calls.
-    if (changes.length >= BATCH_READBACK_MIN && changes.some((p) => !p.current)) {
+    if (opts.readBack !== false && changes.length >= BATCH_READBACK_MIN && changes.some((p) => !p.current)) {
       const pages = await c.tiki.listProducts({ page: 1, limit: TIKI_PAGE });
       summary.tikiReadCalls++;
       if (pages.paging.last_page + Math.ceil(changes.length / TIKI_BATCH) < changes.length) {
@@ -497,37 +512,84 @@ export function createStockActivities(deps: ActivityDeps) {
     return execute(connectionId, c, ctx.targets, plan(links, state, ctx.config, ctx.targets, { seen: opts.seen }), { verified: false });
   }
 
-  /** Full pass: Tiki's actual values vs Haravan's for every link; writes whatever differs. */
+  /**
+   * Full pass: Tiki's actual values vs Haravan's for every link; writes whatever differs.
+   *
+   * Both sides are read at once; Haravan's linked products (bucket-bound) are the slow side, Tiki's catalogue
+   * is in long before. So the pass is streamed: once Tiki's values are in, each Haravan answer is planned as it
+   * arrives — its unchanged variants recorded as verified, its drifted ones queued and written in full batches
+   * of TIKI_BATCH — and what is left when the last Haravan answer arrives is one answer's work and a last
+   * partial batch. Each flush goes in priority order (decreases, increases, price) through the connection's
+   * write gate, so the poll's writes still overtake it.
+   */
   async function fullPass(connectionId: string): Promise<PushSummary & { drifted: number }> {
     const ctx = await context(connectionId);
     if (!ctx) return { ...emptySummary(), drifted: 0 };
     const c = await clients.forConnection(connectionId);
     const { config, targets } = ctx;
     const reads = emptySummary();
+    let total = emptySummary();
     const t0 = Date.now();
     const timing = { tikiReadMs: 0, haravanReadMs: 0, planMs: 0, writeMs: 0 };
-    // Both sides are read at once: Tiki's catalogue and Haravan's linked products (the slower, bucket-bound side).
     const tikiRead = readTiki(c.tiki, reads).then((m) => ((timing.tikiReadMs = Date.now() - t0), m));
     tikiRead.catch(() => undefined);
     const allLinks = await store.getLinks(connectionId);
-    const haravanState = readHaravan(
-      c.haravan,
-      config,
-      allLinks.map((l) => l.haravanProductId),
-      new Set(allLinks.map((l) => l.haravanVariantId)),
-      { fullRows: allLinks.length >= FULL_ROW_LISTING_MIN },
-    ).then((m) => ((timing.haravanReadMs = Date.now() - t0), m));
-    const [actual, state] = await Promise.all([tikiRead, haravanState]);
-    heartbeat({ phase: 'plan' });
-    const tPlan = Date.now();
-    const planned = plan(allLinks, state, config, targets, { actual });
-    const drifted = planned.filter((p) => p.change.quantity !== undefined || p.change.price !== undefined).length;
-    timing.planMs = Date.now() - tPlan;
-    const tWrite = Date.now();
-    const total = merge(reads, await execute(connectionId, c, targets, planned, { verified: true }));
-    timing.writeMs = Date.now() - tWrite;
+    const linksByVariant = new Map<number, LinkRecord[]>();
+    for (const l of allLinks) {
+      const list = linksByVariant.get(l.haravanVariantId);
+      if (list) list.push(l);
+      else linksByVariant.set(l.haravanVariantId, [l]);
+    }
+
+    let drifted = 0;
+    const pending: PlannedPush[] = [];
+    const drifting = (p: PlannedPush) => p.change.quantity !== undefined || p.change.price !== undefined;
+    const write = async (planned: PlannedPush[]) => {
+      total = merge(total, await execute(connectionId, c, targets, planned, { verified: true, readBack: false }));
+    };
+    /** Plan some variants against Tiki's values; record the unchanged, write full batches of the drifted. */
+    const settle = async (states: HaravanVariantState[], last: boolean) => {
+      const actual = await tikiRead;
+      const tPlan = Date.now();
+      const links = states.flatMap((v) => linksByVariant.get(v.variantId) ?? []);
+      const planned = plan(links, new Map(states.map((v) => [v.variantId, v])), config, targets, { actual });
+      timing.planMs += Date.now() - tPlan;
+      const changed = planned.filter(drifting);
+      drifted += changed.length;
+      pending.push(...changed);
+      const unchanged = planned.filter((p) => !drifting(p));
+      if (unchanged.length > 0) await write(unchanged);
+      while (pending.length >= TIKI_BATCH || (last && pending.length > 0)) await write(pending.splice(0, TIKI_BATCH));
+      heartbeat({ phase: 'reconcile', drifted });
+    };
+    // One settle at a time, in arrival order; the reads never wait for it.
+    let settling: Promise<void> = Promise.resolve();
+    let streamed = false;
+    const enqueue = (states: HaravanVariantState[], last: boolean) => {
+      settling = settling.then(() => settle(states, last));
+      settling.catch(() => undefined); // observed below, after the read
+      return settling;
+    };
+    let haravanState: Map<number, HaravanVariantState>;
+    try {
+      haravanState = await readHaravan(c.haravan, config, allLinks.map((l) => l.haravanProductId), new Set(linksByVariant.keys()), {
+        fullRows: allLinks.length >= FULL_ROW_LISTING_MIN,
+        onVariants: (states) => {
+          streamed = true;
+          void enqueue(states, false);
+        },
+      });
+    } catch (err) {
+      await settling.catch(() => undefined); // no write left running behind a failed pass
+      throw err;
+    }
+    timing.haravanReadMs = Date.now() - t0;
+    const tTail = Date.now();
+    // Nothing was streamed when per-location rows were needed: everything is settled now.
+    await enqueue(streamed ? [] : [...haravanState.values()], true);
+    timing.writeMs = Date.now() - tTail;
     lastTiming.set(connectionId, timing);
-    return { ...total, drifted };
+    return { ...merge(reads, total), drifted };
   }
 
   return {

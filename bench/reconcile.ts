@@ -58,7 +58,7 @@ async function main(): Promise<void> {
           haravanCalls = Object.entries(hc.counts)
             .map(([k, v]) => `${k} ${v}`)
             .join(', ');
-          const phases = `Tiki read ${counters.lastReconcileTikiReadMs} ms, Haravan read ${counters.lastReconcileHaravanReadMs} ms (both from the start), plan ${counters.lastReconcilePlanMs} ms, writes + records ${counters.lastReconcileWriteMs} ms`;
+          const phases = `Tiki read ${counters.lastReconcileTikiReadMs} ms, Haravan read ${counters.lastReconcileHaravanReadMs} ms (both from the start), plan ${counters.lastReconcilePlanMs} ms (summed over the stream), left after the Haravan read ${counters.lastReconcileWriteMs} ms`;
           return { ms: Number(counters.lastReconcileMs), drifted: Number(c.reconcile.drifted), wallMs: Date.now() - t0, phases, haravanCalls, startLevel };
         }
         await sleep(200);

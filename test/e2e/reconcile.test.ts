@@ -1,0 +1,209 @@
+/**
+ * Reconciliation at size, from the outside (product.md §4, issue 5 item 3): a generated catalogue of a few
+ * hundred linked variants, hand edits on Tiki of many of them (stock and price), the connection's own periodic
+ * reconciliation started through the API, and what counts is what Tiki's side stores and what the sandbox's call
+ * log saw.
+ *
+ * The pass is streamed (each Haravan answer is planned as it arrives, drifted SKUs written in full batches), so
+ * these check what streaming must not break: every drifted SKU written back exactly once, in full batches of 50
+ * (ceil(drifted / 50) batch calls, no single writes), every link converged and verified, untouched warehouses
+ * kept — also when a batch write fails mid-pass and the activity retries, and on the non-streamed path (chosen
+ * locations, where a variant is complete only once the location rows are read).
+ */
+import { generateCatalogue } from '../../sandbox/demo-data';
+import { eventually, startStack, TestStack } from '../helpers/stack';
+import { get, post } from '../helpers/seed';
+
+jest.setTimeout(600_000);
+
+const SHOP = 200_000_778_001;
+const SELLER = 778_001;
+const CONN = `conn-${SHOP}`;
+const LOCATION = 4_200_000_001;
+const WAREHOUSE = 4_200_001;
+const OTHER_WAREHOUSE = 4_200_002;
+const TIKI = { clientId: 'tiki-client-reconcile-e2e', clientSecret: 'tiki-secret-reconcile-e2e' };
+
+interface TikiSku {
+  product_id: number;
+  original_sku: string;
+  price: number;
+  stocks: { warehouse_id: number; quantity_available: number }[];
+}
+
+let stack: TestStack;
+let linked: { barcode: string; haravanVariantId: number }[] = [];
+/** Haravan's price per variant (seed): a Tiki price is only the service's to restore when it is this one. */
+const haravanPrice = new Map<number, number>();
+
+async function api(method: string, path: string, body?: unknown) {
+  const res = await stack.api(method, path, body);
+  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+async function tikiSkus(): Promise<Map<string, TikiSku>> {
+  const { skus } = await get(`${stack.tiki.url}/_sandbox/sellers/${SELLER}/skus`);
+  return new Map((skus as TikiSku[]).map((s) => [s.original_sku, s]));
+}
+
+const qty = (s: TikiSku | undefined, w: number) => s?.stocks.find((x) => x.warehouse_id === w)?.quantity_available;
+
+async function links(): Promise<{ barcode: string; haravanVariantId: number; converged?: boolean; lastVerifiedAt?: string }[]> {
+  const out = [];
+  for (let page = 1; ; page++) {
+    const l = await api('GET', `/v1/connections/${CONN}/links?page=${page}&limit=250`);
+    out.push(...l.items);
+    if (l.items.length < 250) return out;
+  }
+}
+
+/**
+ * Hand edits on Tiki through the control API: every `step`-th linked SKU gets +7 stock, every other one also a
+ * lower price — when the price on Tiki is the synced Haravan one (a price the rules block, e.g. above the Tiki
+ * list price, is never sent, so a hand edit of it is the merchant's to keep).
+ */
+async function editOnTiki(step: number): Promise<Map<string, TikiSku>> {
+  const before = await tikiSkus();
+  let n = 0;
+  for (let i = 0; i < linked.length; i += step, n++) {
+    const sku = before.get(linked[i].barcode)!;
+    const body: Record<string, unknown> = { stocks: [{ warehouse_id: WAREHOUSE, quantity_available: (qty(sku, WAREHOUSE) ?? 0) + 7 }] };
+    if (n % 2 === 1 && sku.price === haravanPrice.get(linked[i].haravanVariantId)) body.price = sku.price - 1_000;
+    const res = await fetch(`${stack.tiki.url}/_sandbox/sellers/${SELLER}/products/${sku.product_id}`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+  }
+  return before;
+}
+
+async function reconcileOnce(): Promise<{ drifted: number }> {
+  const before = (await api('GET', `/v1/connections/${CONN}`)).reconcile?.lastAt;
+  await api('PATCH', `/v1/connections/${CONN}/config`, { reconcileIntervalSeconds: 5 });
+  const conn = await eventually(async () => {
+    const c = await api('GET', `/v1/connections/${CONN}`);
+    return c.reconcile?.lastAt && c.reconcile.lastAt !== before ? c : null;
+  }, 120_000);
+  await api('PATCH', `/v1/connections/${CONN}/config`, { reconcileIntervalSeconds: 86_400 });
+  return { drifted: Number(conn.reconcile.drifted) };
+}
+
+async function tikiWrites(): Promise<{ single: number; batch: number; failed: number }> {
+  const log = await get(`${stack.tiki.url}/_sandbox/calls`);
+  const writes = (log.calls as { method: string; path: string; status: number; body?: string }[]).filter((c) => c.method === 'PUT' && /\/products\/updateSkus?$/.test(c.path));
+  const ok = writes.filter((c) => c.status < 300);
+  return {
+    single: ok.filter((c) => c.path.endsWith('/updateSku')).length,
+    batch: ok.filter((c) => c.path.endsWith('/updateSkus')).length,
+    failed: writes.length - ok.length,
+  };
+}
+
+/** Tiki holds `expected` again for every linked SKU (both warehouses), and every link is verified after `since`. */
+async function expectRestored(expected: Map<string, TikiSku>, since: number) {
+  const now = await tikiSkus();
+  const wrong = linked
+    .map((l) => ({ code: l.barcode, want: expected.get(l.barcode)!, got: now.get(l.barcode)! }))
+    .filter(({ want, got }) => qty(got, WAREHOUSE) !== qty(want, WAREHOUSE) || qty(got, OTHER_WAREHOUSE) !== qty(want, OTHER_WAREHOUSE) || got.price !== want.price)
+    .map(({ code, want, got }) => ({ code, want: [qty(want, WAREHOUSE), qty(want, OTHER_WAREHOUSE), want.price], got: [qty(got, WAREHOUSE), qty(got, OTHER_WAREHOUSE), got.price] }));
+  expect(wrong.slice(0, 5)).toEqual([]);
+  const l = await eventually(async () => {
+    const all = await links();
+    return all.every((x) => x.converged && x.lastVerifiedAt && Date.parse(x.lastVerifiedAt) >= since) ? all : null;
+  }, 60_000);
+  expect(l.length).toBe(linked.length);
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  const catalogue = generateCatalogue(400, 778, { locationIds: [LOCATION], warehouseIds: [WAREHOUSE] });
+  for (const p of catalogue.haravanProducts) for (const v of p.variants) haravanPrice.set(Number(v.id), Number(v.price));
+  // A second, untargeted warehouse on every SKU: a batch write must carry it unchanged.
+  const tikiProducts = catalogue.tikiProducts.map((p) => ({ ...p, stocks: [...(p.stocks ?? []), { warehouse_id: OTHER_WAREHOUSE, quantity_available: 11 }] }));
+  await post(`${stack.haravan.url}/_sandbox/shops`, {
+    shop: { id: SHOP, name: 'Reconcile e2e shop' },
+    accessToken: 'hrv-token-reconcile-e2e',
+    locations: [{ id: LOCATION, name: 'Kho tổng', is_primary: true }],
+    products: catalogue.haravanProducts,
+  });
+  await post(`${stack.tiki.url}/_sandbox/sellers`, {
+    seller: { id: SELLER, name: 'Reconcile e2e seller' },
+    ...TIKI,
+    warehouses: [
+      { id: WAREHOUSE, name: 'Kho HCM', is_primary: true },
+      { id: OTHER_WAREHOUSE, name: 'Kho HN' },
+    ],
+    products: tikiProducts,
+  });
+  await api('POST', '/v1/connections', {
+    shopId: SHOP,
+    haravan: { accessToken: 'hrv-token-reconcile-e2e', baseUrl: stack.haravan.url },
+    tiki: { ...TIKI, baseUrl: stack.tiki.url },
+    config: { reconcileIntervalSeconds: 86_400, tikiWarehouseIds: [WAREHOUSE] },
+  });
+  const run = await api('POST', `/v1/connections/${CONN}/link-runs`, { all: true });
+  await eventually(async () => {
+    const r = await api('GET', `/v1/connections/${CONN}/link-runs/${run.runId}`);
+    if (r.state === 'failed') throw new Error(`link run failed: ${JSON.stringify(r.error)}`);
+    return r.state === 'completed';
+  }, 120_000);
+  linked = await eventually(async () => {
+    const all = await links();
+    return all.length > 0 && all.every((l) => l.converged) ? all : null;
+  }, 120_000);
+  // Enough for several Haravan answers and several full batches.
+  expect(linked.length).toBeGreaterThan(250);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+test('a streamed reconciliation writes every drifted SKU back once, in full batches of 50, and verifies every link', async () => {
+  const expected = await editOnTiki(2);
+  const drifted = Math.ceil(linked.length / 2);
+  await fetch(`${stack.tiki.url}/_sandbox/calls`, { method: 'DELETE' });
+  const startedAt = Date.now();
+  const r = await reconcileOnce();
+  expect(r.drifted).toBe(drifted);
+  const w = await tikiWrites();
+  expect({ single: w.single, batch: w.batch, failed: w.failed }).toEqual({ single: 0, batch: Math.ceil(drifted / 50), failed: 0 });
+  await expectRestored(expected, startedAt);
+});
+
+test('a batch write failing mid-pass: the retried pass writes only what still differs, and everything converges', async () => {
+  const expected = await editOnTiki(3);
+  const drifted = Math.ceil(linked.length / 3);
+  await fetch(`${stack.tiki.url}/_sandbox/calls`, { method: 'DELETE' });
+  // The second batch write fails: the first rule (a delay, the write goes through) takes the first call, the
+  // second rule answers 500 to the next one.
+  await post(`${stack.tiki.url}/_sandbox/faults`, { method: 'PUT', path: '/integration/v2.1/products/updateSkus', latencyMs: 1, times: 1 });
+  await post(`${stack.tiki.url}/_sandbox/faults`, { method: 'PUT', path: '/integration/v2.1/products/updateSkus', status: 500, times: 1 });
+  const startedAt = Date.now();
+  await reconcileOnce();
+  await expectRestored(expected, startedAt);
+  const w = await tikiWrites();
+  expect(w.failed).toBeGreaterThanOrEqual(1);
+  // Every drifted SKU needed one write; the retry re-read Tiki and did not write the first batch again.
+  expect(w.single).toBe(0);
+  expect(w.batch).toBeLessThanOrEqual(Math.ceil(drifted / 50) + 1);
+});
+
+test('chosen locations (not streamed: a variant is complete once the location rows are in): drift is corrected the same way', async () => {
+  const changedAt = Date.now();
+  await api('PATCH', `/v1/connections/${CONN}/config`, { inventoryLocationIds: [LOCATION] });
+  // A config change is a full pass of its own; wait for it (it verifies every link) before editing Tiki.
+  await eventually(async () => (await links()).every((x) => x.lastVerifiedAt && Date.parse(x.lastVerifiedAt) >= changedAt), 60_000);
+  const expected = await editOnTiki(5);
+  const drifted = Math.ceil(linked.length / 5);
+  await fetch(`${stack.tiki.url}/_sandbox/calls`, { method: 'DELETE' });
+  const startedAt = Date.now();
+  const r = await reconcileOnce();
+  expect(r.drifted).toBe(drifted);
+  const w = await tikiWrites();
+  expect({ single: w.single, batch: w.batch, failed: w.failed }).toEqual({ single: 0, batch: Math.ceil(drifted / 50), failed: 0 });
+  await expectRestored(expected, startedAt);
+});
