@@ -368,6 +368,16 @@ export function createStockActivities(deps: ActivityDeps) {
       return !!w && (p.change.quantity === undefined || p.change.quantity === w.quantity) && (p.change.price === undefined || p.change.price === w.price);
     };
 
+    /**
+     * What Tiki holds of our values once a write is confirmed: the written fields, and — when Tiki's actual
+     * values were just read — the target's other fields too, which the read found already in place (recorded,
+     * or the next incremental push would write a price Tiki already has).
+     */
+    const held = (p: PlannedPush): PushValues =>
+      opts.verified && p.current !== undefined
+        ? { quantity: p.change.quantity ?? p.target.quantity, price: p.change.price ?? p.target.price }
+        : { quantity: p.change.quantity, price: p.change.price };
+
     const confirm = async (batch: PlannedPush[]) => {
       const now = Date.now();
       await markedPending;
@@ -376,12 +386,13 @@ export function createStockActivities(deps: ActivityDeps) {
       if (written.size > GUARD_MAX_ENTRIES) written.clear();
       await store.recordPushes(
         connectionId,
-        batch.map((p) => ({ haravanVariantId: p.link.haravanVariantId, quantity: p.change.quantity, price: p.change.price, converged: true, verified: opts.verified && p.current !== undefined })),
+        batch.map((p) => ({ haravanVariantId: p.link.haravanVariantId, ...held(p), converged: true, verified: opts.verified && p.current !== undefined })),
       );
       for (const p of batch) {
         fresh.set(p.link.haravanVariantId, Math.max(fresh.get(p.link.haravanVariantId) ?? 0, p.readAt));
         const w = written.get(p.link.haravanVariantId) ?? {};
-        written.set(p.link.haravanVariantId, { quantity: p.change.quantity ?? w.quantity, price: p.change.price ?? w.price });
+        const h = held(p);
+        written.set(p.link.haravanVariantId, { quantity: h.quantity ?? w.quantity, price: h.price ?? w.price });
         if (!p.seen) continue;
         const ms = Math.max(0, now - p.seen.seenAt);
         summary.latenciesMs.push(ms);

@@ -32,9 +32,11 @@ interface TikiSku {
 }
 
 let stack: TestStack;
-let linked: { barcode: string; haravanVariantId: number }[] = [];
+let linked: { barcode: string; haravanVariantId: number; lastPushedPrice?: number; lastPushedQuantity?: number }[] = [];
 /** Haravan's price per variant (seed): a Tiki price is only the service's to restore when it is this one. */
 const haravanPrice = new Map<number, number>();
+/** Barcodes of SKUs seeded on Tiki with their Haravan price already in place. */
+const pricedAlready = new Set<string>();
 
 async function api(method: string, path: string, body?: unknown) {
   const res = await stack.api(method, path, body);
@@ -49,7 +51,16 @@ async function tikiSkus(): Promise<Map<string, TikiSku>> {
 
 const qty = (s: TikiSku | undefined, w: number) => s?.stocks.find((x) => x.warehouse_id === w)?.quantity_available;
 
-async function links(): Promise<{ barcode: string; haravanVariantId: number; converged?: boolean; lastVerifiedAt?: string }[]> {
+async function links(): Promise<
+  {
+    barcode: string;
+    haravanVariantId: number;
+    converged?: boolean;
+    lastVerifiedAt?: string;
+    lastPushedPrice?: number;
+    lastPushedQuantity?: number;
+  }[]
+> {
   const out = [];
   for (let page = 1; ; page++) {
     const l = await api('GET', `/v1/connections/${CONN}/links?page=${page}&limit=250`);
@@ -68,7 +79,9 @@ async function editOnTiki(step: number): Promise<Map<string, TikiSku>> {
   let n = 0;
   for (let i = 0; i < linked.length; i += step, n++) {
     const sku = before.get(linked[i].barcode)!;
-    const body: Record<string, unknown> = { stocks: [{ warehouse_id: WAREHOUSE, quantity_available: (qty(sku, WAREHOUSE) ?? 0) + 7 }] };
+    const body: Record<string, unknown> = {
+      stocks: [{ warehouse_id: WAREHOUSE, quantity_available: (qty(sku, WAREHOUSE) ?? 0) + 7 }],
+    };
     if (n % 2 === 1 && sku.price === haravanPrice.get(linked[i].haravanVariantId)) body.price = sku.price - 1_000;
     const res = await fetch(`${stack.tiki.url}/_sandbox/sellers/${SELLER}/products/${sku.product_id}`, {
       method: 'PUT',
@@ -93,7 +106,9 @@ async function reconcileOnce(): Promise<{ drifted: number }> {
 
 async function tikiWrites(): Promise<{ single: number; batch: number; failed: number }> {
   const log = await get(`${stack.tiki.url}/_sandbox/calls`);
-  const writes = (log.calls as { method: string; path: string; status: number; body?: string }[]).filter((c) => c.method === 'PUT' && /\/products\/updateSkus?$/.test(c.path));
+  const writes = (log.calls as { method: string; path: string; status: number; body?: string }[]).filter(
+    (c) => c.method === 'PUT' && /\/products\/updateSkus?$/.test(c.path),
+  );
   const ok = writes.filter((c) => c.status < 300);
   return {
     single: ok.filter((c) => c.path.endsWith('/updateSku')).length,
@@ -107,8 +122,17 @@ async function expectRestored(expected: Map<string, TikiSku>, since: number) {
   const now = await tikiSkus();
   const wrong = linked
     .map((l) => ({ code: l.barcode, want: expected.get(l.barcode)!, got: now.get(l.barcode)! }))
-    .filter(({ want, got }) => qty(got, WAREHOUSE) !== qty(want, WAREHOUSE) || qty(got, OTHER_WAREHOUSE) !== qty(want, OTHER_WAREHOUSE) || got.price !== want.price)
-    .map(({ code, want, got }) => ({ code, want: [qty(want, WAREHOUSE), qty(want, OTHER_WAREHOUSE), want.price], got: [qty(got, WAREHOUSE), qty(got, OTHER_WAREHOUSE), got.price] }));
+    .filter(
+      ({ want, got }) =>
+        qty(got, WAREHOUSE) !== qty(want, WAREHOUSE) ||
+        qty(got, OTHER_WAREHOUSE) !== qty(want, OTHER_WAREHOUSE) ||
+        got.price !== want.price,
+    )
+    .map(({ code, want, got }) => ({
+      code,
+      want: [qty(want, WAREHOUSE), qty(want, OTHER_WAREHOUSE), want.price],
+      got: [qty(got, WAREHOUSE), qty(got, OTHER_WAREHOUSE), got.price],
+    }));
   expect(wrong.slice(0, 5)).toEqual([]);
   const l = await eventually(async () => {
     const all = await links();
@@ -120,9 +144,23 @@ async function expectRestored(expected: Map<string, TikiSku>, since: number) {
 beforeAll(async () => {
   stack = await startStack();
   const catalogue = generateCatalogue(400, 778, { locationIds: [LOCATION], warehouseIds: [WAREHOUSE] });
-  for (const p of catalogue.haravanProducts) for (const v of p.variants) haravanPrice.set(Number(v.id), Number(v.price));
-  // A second, untargeted warehouse on every SKU: a batch write must carry it unchanged.
-  const tikiProducts = catalogue.tikiProducts.map((p) => ({ ...p, stocks: [...(p.stocks ?? []), { warehouse_id: OTHER_WAREHOUSE, quantity_available: 11 }] }));
+  for (const p of catalogue.haravanProducts)
+    for (const v of p.variants) haravanPrice.set(Number(v.id), Number(v.price));
+  // A second, untargeted warehouse on every SKU: a batch write must carry it unchanged. And every third SKU
+  // whose Haravan price Tiki would accept already has it on Tiki: the first push writes only its quantity.
+  const priceByBarcode = new Map<string, number>();
+  for (const p of catalogue.haravanProducts)
+    for (const v of p.variants) if (v.barcode) priceByBarcode.set(v.barcode, Number(v.price));
+  const tikiProducts = catalogue.tikiProducts.map((p, i) => {
+    const price = p.original_sku ? priceByBarcode.get(p.original_sku) : undefined;
+    const samePrice = i % 3 === 0 && price !== undefined && price <= p.market_price && price >= p.market_price * 0.1;
+    if (samePrice) pricedAlready.add(p.original_sku!);
+    return {
+      ...p,
+      ...(samePrice && { price }),
+      stocks: [...(p.stocks ?? []), { warehouse_id: OTHER_WAREHOUSE, quantity_available: 11 }],
+    };
+  });
   await post(`${stack.haravan.url}/_sandbox/shops`, {
     shop: { id: SHOP, name: 'Reconcile e2e shop' },
     accessToken: 'hrv-token-reconcile-e2e',
@@ -162,6 +200,39 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+test('a verified pass records the values Tiki already held: a later stock change costs one write, without the price', async () => {
+  const skus = await tikiSkus();
+  const all = await links();
+  const already = all.filter((l) => pricedAlready.has(l.barcode));
+  expect(already.length).toBeGreaterThan(10);
+  // Recorded: the price found in place, as well as the quantity written.
+  const unrecorded = already.filter(
+    (l) =>
+      l.lastPushedPrice !== skus.get(l.barcode)!.price || l.lastPushedQuantity !== qty(skus.get(l.barcode), WAREHOUSE),
+  );
+  expect(
+    unrecorded.map((l) => ({ code: l.barcode, recorded: [l.lastPushedQuantity, l.lastPushedPrice] })).slice(0, 5),
+  ).toEqual([]);
+
+  // One such variant's on hand changes on Haravan: the poll writes its quantity once and no price.
+  const v = already[0];
+  const before = qty(skus.get(v.barcode), WAREHOUSE)!;
+  await fetch(`${stack.tiki.url}/_sandbox/calls`, { method: 'DELETE' });
+  await post(`${stack.haravan.url}/_sandbox/shops/${SHOP}/inventory`, {
+    variantId: v.haravanVariantId,
+    locationId: LOCATION,
+    qtyOnhand: 500,
+  });
+  await eventually(async () => qty((await tikiSkus()).get(v.barcode), WAREHOUSE) !== before, 30_000);
+  await new Promise((r) => setTimeout(r, 4_000)); // two poll rounds for stray writes
+  const log = await get(`${stack.tiki.url}/_sandbox/calls`);
+  const writes = (log.calls as { method: string; path: string; body?: string }[]).filter(
+    (c) => c.method === 'PUT' && /\/products\/updateSkus?$/.test(c.path),
+  );
+  expect(writes.length).toBe(1);
+  expect(writes[0].body).not.toContain('"price"');
+});
+
 test('a streamed reconciliation writes every drifted SKU back once, in full batches of 50, and verifies every link', async () => {
   const expected = await editOnTiki(2);
   const drifted = Math.ceil(linked.length / 2);
@@ -170,7 +241,11 @@ test('a streamed reconciliation writes every drifted SKU back once, in full batc
   const r = await reconcileOnce();
   expect(r.drifted).toBe(drifted);
   const w = await tikiWrites();
-  expect({ single: w.single, batch: w.batch, failed: w.failed }).toEqual({ single: 0, batch: Math.ceil(drifted / 50), failed: 0 });
+  expect({ single: w.single, batch: w.batch, failed: w.failed }).toEqual({
+    single: 0,
+    batch: Math.ceil(drifted / 50),
+    failed: 0,
+  });
   await expectRestored(expected, startedAt);
 });
 
@@ -180,8 +255,18 @@ test('a batch write failing mid-pass: the retried pass writes only what still di
   await fetch(`${stack.tiki.url}/_sandbox/calls`, { method: 'DELETE' });
   // The second batch write fails: the first rule (a delay, the write goes through) takes the first call, the
   // second rule answers 500 to the next one.
-  await post(`${stack.tiki.url}/_sandbox/faults`, { method: 'PUT', path: '/integration/v2.1/products/updateSkus', latencyMs: 1, times: 1 });
-  await post(`${stack.tiki.url}/_sandbox/faults`, { method: 'PUT', path: '/integration/v2.1/products/updateSkus', status: 500, times: 1 });
+  await post(`${stack.tiki.url}/_sandbox/faults`, {
+    method: 'PUT',
+    path: '/integration/v2.1/products/updateSkus',
+    latencyMs: 1,
+    times: 1,
+  });
+  await post(`${stack.tiki.url}/_sandbox/faults`, {
+    method: 'PUT',
+    path: '/integration/v2.1/products/updateSkus',
+    status: 500,
+    times: 1,
+  });
   const startedAt = Date.now();
   await reconcileOnce();
   await expectRestored(expected, startedAt);
@@ -196,7 +281,10 @@ test('chosen locations (not streamed: a variant is complete once the location ro
   const changedAt = Date.now();
   await api('PATCH', `/v1/connections/${CONN}/config`, { inventoryLocationIds: [LOCATION] });
   // A config change is a full pass of its own; wait for it (it verifies every link) before editing Tiki.
-  await eventually(async () => (await links()).every((x) => x.lastVerifiedAt && Date.parse(x.lastVerifiedAt) >= changedAt), 60_000);
+  await eventually(
+    async () => (await links()).every((x) => x.lastVerifiedAt && Date.parse(x.lastVerifiedAt) >= changedAt),
+    60_000,
+  );
   const expected = await editOnTiki(5);
   const drifted = Math.ceil(linked.length / 5);
   await fetch(`${stack.tiki.url}/_sandbox/calls`, { method: 'DELETE' });
@@ -204,6 +292,10 @@ test('chosen locations (not streamed: a variant is complete once the location ro
   const r = await reconcileOnce();
   expect(r.drifted).toBe(drifted);
   const w = await tikiWrites();
-  expect({ single: w.single, batch: w.batch, failed: w.failed }).toEqual({ single: 0, batch: Math.ceil(drifted / 50), failed: 0 });
+  expect({ single: w.single, batch: w.batch, failed: w.failed }).toEqual({
+    single: 0,
+    batch: Math.ceil(drifted / 50),
+    failed: 0,
+  });
   await expectRestored(expected, startedAt);
 });
