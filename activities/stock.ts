@@ -530,8 +530,9 @@ export function createStockActivities(deps: ActivityDeps) {
    * is in long before. So the pass is streamed: once Tiki's values are in, each Haravan answer is planned as it
    * arrives — its unchanged variants recorded as verified, its drifted ones queued and written in full batches
    * of TIKI_BATCH — and what is left when the last Haravan answer arrives is one answer's work and a last
-   * partial batch. Each flush goes in priority order (decreases, increases, price) through the connection's
-   * write gate, so the poll's writes still overtake it.
+   * partial batch. The queue is kept in priority order (decreases, increases, price), so a full batch takes the
+   * most urgent drift known so far, and every write goes through the connection's write gate, so the poll's
+   * writes still overtake the pass.
    */
   async function fullPass(connectionId: string): Promise<PushSummary & { drifted: number }> {
     const ctx = await context(connectionId);
@@ -570,6 +571,8 @@ export function createStockActivities(deps: ActivityDeps) {
       pending.push(...changed);
       const unchanged = planned.filter((p) => !drifting(p));
       if (unchanged.length > 0) await write(unchanged);
+      // The queue in priority order (stable): a full batch takes the most urgent of what is known so far.
+      pending.sort((a, b) => RANK[classifyPriority(a.change, a.reference)] - RANK[classifyPriority(b.change, b.reference)]);
       while (pending.length >= TIKI_BATCH || (last && pending.length > 0)) await write(pending.splice(0, TIKI_BATCH));
       heartbeat({ phase: 'reconcile', drifted });
     };

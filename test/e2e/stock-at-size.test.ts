@@ -1,14 +1,15 @@
 /**
- * Reconciliation at size, from the outside (product.md §4, issue 5 item 3): a generated catalogue of a few
- * hundred linked variants, hand edits on Tiki of many of them (stock and price), the connection's own periodic
- * reconciliation started through the API, and what counts is what Tiki's side stores and what the sandbox's call
- * log saw.
+ * Stock push at size, from the outside (product.md §4, issue 5 items 2, 3 and 5): a generated catalogue of a few
+ * hundred linked variants, with hand edits on Tiki, Haravan changes through the sandbox's control API, the
+ * connection's own reconciliation started through the API. What counts is what Tiki's side stores and what the
+ * sandbox's call log saw.
  *
- * The pass is streamed (each Haravan answer is planned as it arrives, drifted SKUs written in full batches), so
- * these check what streaming must not break: every drifted SKU written back exactly once, in full batches of 50
- * (ceil(drifted / 50) batch calls, no single writes), every link converged and verified, untouched warehouses
- * kept — also when a batch write fails mid-pass and the activity retries, and on the non-streamed path (chosen
- * locations, where a variant is complete only once the location rows are read).
+ * - A verified pass records what Tiki already held, so a later change costs exactly one write.
+ * - The reconciliation is streamed (each Haravan answer is planned as it arrives, drifted SKUs written in full
+ *   batches), and must still write every drifted SKU back exactly once in ceil(drifted / 50) batch calls with no
+ *   single writes, verify every link and keep untouched warehouses — also when a batch fails mid-pass and the
+ *   activity retries, and on the non-streamed path (chosen locations).
+ * - Under a short Tiki budget, queued writes go decreases, then increases, then price.
  */
 import { generateCatalogue } from '../../sandbox/demo-data';
 import { eventually, startStack, TestStack } from '../helpers/stack';
@@ -37,6 +38,8 @@ let linked: { barcode: string; haravanVariantId: number; lastPushedPrice?: numbe
 const haravanPrice = new Map<number, number>();
 /** Barcodes of SKUs seeded on Tiki with their Haravan price already in place. */
 const pricedAlready = new Set<string>();
+/** Haravan seed per variant: its product, whether a stock rule on hand − committed applies, and those figures. */
+const seedOf = new Map<number, { productId: number; deny: boolean; onHand: number; committed: number }>();
 
 async function api(method: string, path: string, body?: unknown) {
   const res = await stack.api(method, path, body);
@@ -144,8 +147,18 @@ async function expectRestored(expected: Map<string, TikiSku>, since: number) {
 beforeAll(async () => {
   stack = await startStack();
   const catalogue = generateCatalogue(400, 778, { locationIds: [LOCATION], warehouseIds: [WAREHOUSE] });
-  for (const p of catalogue.haravanProducts)
-    for (const v of p.variants) haravanPrice.set(Number(v.id), Number(v.price));
+  for (const p of catalogue.haravanProducts) {
+    for (const v of p.variants) {
+      haravanPrice.set(Number(v.id), Number(v.price));
+      const row = v.inventory?.find((r) => r.location_id === LOCATION);
+      seedOf.set(Number(v.id), {
+        productId: Number(p.id),
+        deny: v.inventory_management === 'haravan' && v.inventory_policy === 'deny',
+        onHand: row?.qty_onhand ?? 0,
+        committed: row?.qty_commited ?? 0,
+      });
+    }
+  }
   // A second, untargeted warehouse on every SKU: a batch write must carry it unchanged. And every third SKU
   // whose Haravan price Tiki would accept already has it on Tiki: the first push writes only its quantity.
   const priceByBarcode = new Map<string, number>();
@@ -298,4 +311,59 @@ test('chosen locations (not streamed: a variant is complete once the location ro
     failed: 0,
   });
   await expectRestored(expected, startedAt);
+});
+
+test('under a short Tiki budget, queued writes go decreases first, then increases, then price', async () => {
+  const skus = await tikiSkus();
+  const usedProducts = new Set<number>();
+  const pick = (ok: (l: (typeof linked)[number], sku: TikiSku) => boolean) => {
+    const l = linked.find((x) => {
+      const seed = seedOf.get(x.haravanVariantId)!;
+      const sku = skus.get(x.barcode)!;
+      return !usedProducts.has(seed.productId) && ok(x, sku);
+    })!;
+    usedProducts.add(seedOf.get(l.haravanVariantId)!.productId);
+    return l;
+  };
+  // Tracked deny variants whose Tiki quantity is their on hand − committed (> 5), and one whose price is synced.
+  const stockRule = (l: (typeof linked)[number], sku: TikiSku) => {
+    const seed = seedOf.get(l.haravanVariantId)!;
+    return seed.deny && seed.onHand - seed.committed > 5 && qty(sku, WAREHOUSE) === seed.onHand - seed.committed;
+  };
+  const first = pick(stockRule);
+  const dec = pick(stockRule);
+  const inc = pick(stockRule);
+  const priced = pick((l, sku) => sku.price === haravanPrice.get(l.haravanVariantId) && sku.price >= 100_000);
+  const setOnHand = (l: (typeof linked)[number], delta: number) =>
+    post(`${stack.haravan.url}/_sandbox/shops/${SHOP}/inventory`, { variantId: l.haravanVariantId, locationId: LOCATION, qtyOnhand: seedOf.get(l.haravanVariantId)!.onHand + delta });
+
+  await fetch(`${stack.tiki.url}/_sandbox/calls`, { method: 'DELETE' });
+  // Tiki answers the first write 4 s late: the writes found meanwhile wait for the budget.
+  await post(`${stack.tiki.url}/_sandbox/faults`, { method: 'PUT', path: '/integration/v2/products/updateSku', latencyMs: 4_000, times: 1 });
+  await setOnHand(first, 5);
+  await new Promise((r) => setTimeout(r, 2_200)); // the poll has found it (2 s rounds) and its write is held
+  // Arrival order is the reverse of priority: a price change, an increase, a decrease.
+  const res = await fetch(`${stack.haravan.url}/_sandbox/shops/${SHOP}/products/${seedOf.get(priced.haravanVariantId)!.productId}`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ variants: [{ id: priced.haravanVariantId, price: haravanPrice.get(priced.haravanVariantId)! - 1_000 }] }),
+  });
+  expect(res.status).toBe(200);
+  await setOnHand(inc, 5);
+  await setOnHand(dec, -3);
+
+  await eventually(async () => {
+    const now = await tikiSkus();
+    return (
+      qty(now.get(dec.barcode), WAREHOUSE) === qty(skus.get(dec.barcode), WAREHOUSE)! - 3 &&
+      qty(now.get(inc.barcode), WAREHOUSE) === qty(skus.get(inc.barcode), WAREHOUSE)! + 5 &&
+      now.get(priced.barcode)!.price === haravanPrice.get(priced.haravanVariantId)! - 1_000
+    );
+  }, 30_000);
+  const log = await get(`${stack.tiki.url}/_sandbox/calls`);
+  const byProductId = new Map([first, dec, inc, priced].map((l, i) => [skus.get(l.barcode)!.product_id, ['first', 'decrease', 'increase', 'price'][i]]));
+  const writes = (log.calls as { method: string; path: string; body?: string; fault?: string }[]).filter((c) => c.method === 'PUT' && /\/products\/updateSkus?$/.test(c.path));
+  expect(writes[0]?.fault).toBeDefined(); // the held write was the first one
+  const order = writes.map((c) => byProductId.get(Number(/"product_id":"?(\d+)/.exec(c.body ?? '')?.[1])) ?? c.body);
+  expect(order).toEqual(['first', 'decrease', 'increase', 'price']);
 });
