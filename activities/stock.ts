@@ -579,9 +579,11 @@ export function createStockActivities(deps: ActivityDeps) {
     // One settle at a time, in arrival order; the reads never wait for it.
     let settling: Promise<void> = Promise.resolve();
     let streamed = false;
+    let settleFailed: { error: unknown } | undefined;
     const enqueue = (states: HaravanVariantState[], last: boolean) => {
       settling = settling.then(() => settle(states, last));
-      settling.catch(() => undefined); // observed below, after the read
+      // Observed below, after the read; meanwhile it stops the read (no budget spent on a pass that failed).
+      settling.catch((error: unknown) => void (settleFailed ??= { error }));
       return settling;
     };
     let haravanState: Map<number, HaravanVariantState>;
@@ -589,6 +591,7 @@ export function createStockActivities(deps: ActivityDeps) {
       haravanState = await readHaravan(c.haravan, config, allLinks.map((l) => l.haravanProductId), new Set(linksByVariant.keys()), {
         fullRows: allLinks.length >= FULL_ROW_LISTING_MIN,
         onVariants: (states) => {
+          if (settleFailed) throw settleFailed.error;
           streamed = true;
           void enqueue(states, false);
         },
