@@ -20,7 +20,7 @@ import {
 import { connectionIdForShop, connectionWorkflowId, linkRunWorkflowId, orderWorkflowId, stockSyncWorkflowId } from '../../workflows/ids';
 import { SA_CONNECTION_STATE, SA_SHOP_ID } from '../../workflows/search-attributes';
 import { retryImportSignal } from '../../workflows/order';
-import { ApiError, apiError } from '../errors';
+import { ApiError, apiError, fromUpdateFailure } from '../errors';
 import { ApiDeps, parse } from '../context';
 import { presentConnection, presentFailure, presentLink, presentLinkRun, presentSyncError } from '../presenters';
 import {
@@ -239,6 +239,9 @@ export function connectionRoutes(deps: ApiDeps): Router {
     res.status(202).json({ id: f.id, retrying: true });
   });
 
+  /** Tries of an update that was not delivered (100, 200, 400, 800 ms apart). */
+  const UPDATE_ATTEMPTS = 5;
+
   async function updateActive<T>(state: string, fn: () => Promise<T>): Promise<T> {
     if (state === 'disconnected' || state === 'failed' || state === 'disconnecting') {
       throw new ApiError(409, 'CONNECTION_NOT_ACTIVE', `${messageFor('CONNECTION_NOT_ACTIVE').en} (${state})`);
@@ -249,9 +252,13 @@ export function connectionRoutes(deps: ApiDeps): Router {
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw new ApiError(409, 'CONNECTION_NOT_ACTIVE', 'the connection workflow is not running');
         // An update that reached a run while it continued-as-new is aborted, not delivered: send it again, it
-        // lands on the new run (config/push-now/credentials updates are safe to repeat).
-        if (!(err instanceof WorkflowUpdateFailedError) && attempt < 3) {
-          logger.warn({ err: String(err), attempt }, 'update not delivered; retrying');
+        // lands on the new run (config/push-now/credentials updates are safe to repeat). Aborted means any error
+        // but a failure of our own validator or handler (an ApplicationFailure inside WorkflowUpdateFailedError),
+        // which is the answer. A few tries, spaced, so that back-to-back switches under load are ridden out.
+        const answered = err instanceof WorkflowUpdateFailedError && fromUpdateFailure(err) !== undefined;
+        if (!answered && attempt < UPDATE_ATTEMPTS) {
+          logger.warn({ err: String(err), cause: String((err as { cause?: unknown }).cause ?? ''), attempt }, 'update not delivered; retrying');
+          await new Promise((r) => setTimeout(r, 100 * 2 ** (attempt - 1)));
           continue;
         }
         logger.debug({ err }, 'update failed');

@@ -97,7 +97,11 @@ test('a connection driven through thousands of events stays under the history bo
       const safetyStock = (i % 5) + 1;
       safetyValues.push(safetyStock);
       const res = await stack.api('PATCH', `/v1/connections/${connectionId}/config`, { safetyStock });
-      expect(res.status).toBe(200);
+      if (res.status !== 200) {
+        // Say why: the answer, and what the API logged about the update.
+        const why = logSink.filter((l) => /unhandled API error|update not delivered/.test(l)).slice(-5);
+        throw new Error(`PATCH config → ${res.status} ${JSON.stringify(res.body)}\n${why.join('\n')}`);
+      }
       configResults.push(res.body.config.safetyStock);
       if (i % 10 === 0)
         expect((await stack.api('POST', `/v1/connections/${connectionId}/stock-pushes`, {})).status).toBeLessThan(300);
