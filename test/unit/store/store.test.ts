@@ -47,7 +47,7 @@ describe.each(targets)('Store on %s', (_kind, baseUrl) => {
     store = new Store(db, makeKeyring('test-key-material'));
     await store.migrate();
     await store.migrate(); // idempotent
-  });
+  }, 60_000); // starting PGlite (WASM) and migrating twice can take several seconds on a loaded 2-core machine
   afterAll(async () => {
     await store.close();
     await own?.drop();
