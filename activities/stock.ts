@@ -181,6 +181,19 @@ const writtenFor = (connectionId: string) => {
   return m;
 };
 
+/**
+ * Per connection and variant: the change Tiki last refused for good (a 422 / unknown product), until a write of
+ * the variant is confirmed. The poll does not send the very same change again on its own — its cursor overlap
+ * re-reads the newest change every round, which would resend a refused value every few seconds. A retry from the
+ * failure inbox, a reconciliation, or a different value from Haravan still send it.
+ */
+const refusedChanges = new Map<string, Map<number, PushValues>>();
+const refusedFor = (connectionId: string) => {
+  let m = refusedChanges.get(connectionId);
+  if (!m) refusedChanges.set(connectionId, (m = new Map()));
+  return m;
+};
+
 // ---------------------------------------------------------------------------------------------
 
 export function createStockActivities(deps: ActivityDeps) {
@@ -326,15 +339,22 @@ export function createStockActivities(deps: ActivityDeps) {
     c: ConnectionClients,
     targets: number[],
     planned: PlannedPush[],
-    opts: { verified: boolean; readBack?: boolean },
+    opts: { verified: boolean; readBack?: boolean; skipRefused?: boolean },
   ): Promise<PushSummary> {
     const summary = emptySummary();
     summary.considered = planned.length;
+    const refused = refusedFor(connectionId);
+    const refusedAgain = (p: PlannedPush) => {
+      const r = opts.skipRefused ? refused.get(p.link.haravanVariantId) : undefined;
+      return !!r && r.quantity === p.change.quantity && r.price === p.change.price;
+    };
     const changes = sortByPriority(
-      planned.map((p) => ({ ...p, lastPushed: p.reference })).filter((p) => p.change.quantity !== undefined || p.change.price !== undefined),
+      planned
+        .map((p) => ({ ...p, lastPushed: p.reference }))
+        .filter((p) => (p.change.quantity !== undefined || p.change.price !== undefined) && !refusedAgain(p)),
     );
     const unchanged = planned.filter((p) => p.change.quantity === undefined && p.change.price === undefined);
-    summary.skipped = unchanged.length;
+    summary.skipped = planned.length - changes.length;
     // Verified = Tiki's actual value was read and matches (a SKU missing from Tiki's listing is not verified).
     const verifiedSame = opts.verified ? unchanged.filter((p) => p.current !== undefined) : [];
     if (verifiedSame.length > 0) {
@@ -389,6 +409,7 @@ export function createStockActivities(deps: ActivityDeps) {
         batch.map((p) => ({ haravanVariantId: p.link.haravanVariantId, ...held(p), converged: true, verified: opts.verified && p.current !== undefined })),
       );
       for (const p of batch) {
+        refused.delete(p.link.haravanVariantId);
         fresh.set(p.link.haravanVariantId, Math.max(fresh.get(p.link.haravanVariantId) ?? 0, p.readAt));
         const w = written.get(p.link.haravanVariantId) ?? {};
         const h = held(p);
@@ -426,6 +447,8 @@ export function createStockActivities(deps: ActivityDeps) {
       } catch (err) {
         if (err instanceof ConnectorError && !err.retryable && (err.code === 'VALIDATION' || err.code === 'NOT_FOUND')) {
           summary.failed++;
+          if (refused.size > GUARD_MAX_ENTRIES) refused.clear();
+          refused.set(p.link.haravanVariantId, { quantity: p.change.quantity, price: p.change.price });
           skuWritesCounter.inc({ outcome: 'rejected' });
           const m = messageFor('TIKI_SKU_REJECTED');
           await store.recordFailure({
@@ -509,7 +532,7 @@ export function createStockActivities(deps: ActivityDeps) {
     connectionId: string,
     c: ConnectionClients,
     links: LinkRecord[],
-    opts: { haravan?: HaravanClient; preloaded?: Map<number, ProductLike>; seen?: Map<number, Seen> } = {},
+    opts: { haravan?: HaravanClient; preloaded?: Map<number, ProductLike>; seen?: Map<number, Seen>; skipRefused?: boolean } = {},
   ): Promise<PushSummary> {
     const ctx = await context(connectionId);
     if (!ctx || links.length === 0) return emptySummary();
@@ -520,7 +543,7 @@ export function createStockActivities(deps: ActivityDeps) {
       new Set(links.map((l) => l.haravanVariantId)),
       { preloaded: opts.preloaded },
     );
-    return execute(connectionId, c, ctx.targets, plan(links, state, ctx.config, ctx.targets, { seen: opts.seen }), { verified: false });
+    return execute(connectionId, c, ctx.targets, plan(links, state, ctx.config, ctx.targets, { seen: opts.seen }), { verified: false, skipRefused: opts.skipRefused });
   }
 
   /**
@@ -704,7 +727,7 @@ export function createStockActivities(deps: ActivityDeps) {
           }
           if (seen.size > 0) {
             const links = await store.getLinks(connectionId, [...seen.keys()]);
-            if (links.length > 0) cycle = merge(cycle, await pushLinks(connectionId, c, links, { haravan, preloaded, seen }));
+            if (links.length > 0) cycle = merge(cycle, await pushLinks(connectionId, c, links, { haravan, preloaded, seen, skipRefused: true }));
           }
           const maxInv = maxIso(rows.r.map((r) => String(r.updated_at ?? '')), invCursor);
           const maxProd = maxIso(products.map((p) => String(p.updated_at ?? '')), prodCursor);
