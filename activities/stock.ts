@@ -672,6 +672,13 @@ export function createStockActivities(deps: ActivityDeps) {
       let prodCursor: string | undefined;
       let storedInv: string | null = null;
       let storedProd: string | null = null;
+      /**
+       * What the last round handled, per inventory row and product variant: its `updated_at` and the fields the
+       * push depends on. The cursor never passes the newest change seen (robust to Haravan's clock), so with the
+       * overlap every round reads that change again; unchanged, it is not handled again (no link reads, no plan,
+       * and the idle cadence can back off). A new change differs in one or the other, even within one second.
+       */
+      let handledRows = new Map<string, string>();
       try {
         while (Date.now() < deadline) {
           const cycleStart = Date.now();
@@ -717,18 +724,31 @@ export function createStockActivities(deps: ActivityDeps) {
               return out;
             })(),
           ]);
-          for (const r of rows.r) note(Number(r.variant_id), rows.at, Date.parse(String(r.updated_at ?? '')) || undefined);
+          const roundRows = new Map<string, string>();
+          const isNew = (key: string, fingerprint: string) => {
+            roundRows.set(key, fingerprint);
+            return handledRows.get(key) !== fingerprint;
+          };
+          for (const r of rows.r) {
+            if (!isNew(`i:${r.variant_id}:${r.loc_id}`, `${r.updated_at}|${r.qty_onhand}|${r.qty_commited}|${r.qty_available}`)) continue;
+            note(Number(r.variant_id), rows.at, Date.parse(String(r.updated_at ?? '')) || undefined);
+          }
           const preloaded = new Map<number, ProductLike>();
           for (const p of products) {
             preloaded.set(Number(p.id), p);
             for (const v of p.variants ?? []) {
-              note(Number(v.id), p.readAt, Date.parse(String((v as { updated_at?: unknown }).updated_at ?? p.updated_at ?? '')) || undefined);
+              const updatedAt = (v as { updated_at?: unknown }).updated_at ?? p.updated_at ?? '';
+              const fingerprint = `${updatedAt}|${v.inventory_quantity}|${v.price}|${v.inventory_management}|${v.inventory_policy}`;
+              if (!isNew(`p:${v.id}`, fingerprint)) continue;
+              note(Number(v.id), p.readAt, Date.parse(String(updatedAt)) || undefined);
             }
           }
           if (seen.size > 0) {
             const links = await store.getLinks(connectionId, [...seen.keys()]);
             if (links.length > 0) cycle = merge(cycle, await pushLinks(connectionId, c, links, { haravan, preloaded, seen, skipRefused: true }));
           }
+          // Handled (a failed push throws: the retried activity starts with nothing handled and reads them again).
+          handledRows = roundRows;
           const maxInv = maxIso(rows.r.map((r) => String(r.updated_at ?? '')), invCursor);
           const maxProd = maxIso(products.map((p) => String(p.updated_at ?? '')), prodCursor);
           // Never move a cursor past the moment this poll started (late writes are caught next time).
