@@ -10,8 +10,14 @@
  *   single writes, verify every link and keep untouched warehouses — also when a batch fails mid-pass and the
  *   activity retries, and on the non-streamed path (chosen locations).
  * - Under a short Tiki budget, queued writes go decreases, then increases, then price.
+ * - An idle poll does not handle its newest change again on every round (the activity itself, with a counting store).
  */
+import { MockActivityEnvironment } from '@temporalio/testing';
+import pino from 'pino';
+import { ClientFactory } from '../../activities/context';
+import { createStockActivities } from '../../activities/stock';
 import { generateCatalogue } from '../../sandbox/demo-data';
+import type { Store } from '../../store/store';
 import { eventually, startStack, TestStack } from '../helpers/stack';
 import { get, post } from '../helpers/seed';
 
@@ -370,4 +376,22 @@ test('under a short Tiki budget, queued writes go decreases first, then increase
   expect(writes[0]?.fault).toBeDefined(); // the held write was the first one
   const order = writes.map((c) => byProductId.get(Number(/"product_id":"?(\d+)/.exec(c.body ?? '')?.[1])) ?? c.body);
   expect(order).toEqual(['first', 'decrease', 'increase', 'price']);
+});
+
+test('an idle poll reads its newest change again through the cursor overlap but does not handle it again', async () => {
+  // The poll activity itself, next to the worker's own, with a store that counts the link reads a handled change costs.
+  let linkReads = 0;
+  const store = new Proxy(stack.store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (prop === 'getLinks') return (...args: Parameters<Store['getLinks']>) => ((linkReads++, value.apply(target, args)));
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const acts = createStockActivities({ store, temporal: stack.client, logger: pino({ level: 'silent' }), taskQueue: stack.taskQueue, clients: new ClientFactory(stack.store) });
+  const v = linked.find((l) => seedOf.get(l.haravanVariantId)?.deny)!;
+  await post(`${stack.haravan.url}/_sandbox/shops/${SHOP}/inventory`, { variantId: v.haravanVariantId, locationId: LOCATION, qtyOnhand: seedOf.get(v.haravanVariantId)!.onHand + 11 });
+  // Four or so rounds at the connection's 2 s interval; the cursor overlap returns the change in every one of them.
+  await new MockActivityEnvironment().run(acts.pollHaravanChanges, CONN, { durationMs: 7_000, intervalMs: 2_000 });
+  expect(linkReads).toBe(1);
 });
