@@ -53,6 +53,26 @@ export function connectionRoutes(deps: ApiDeps): Router {
     }
   }
 
+  /** True when no run of the shop's connection workflow is open, waiting up to 10 s for one that is closing. */
+  async function previousRunClosed(shopId: number): Promise<boolean> {
+    const until = Date.now() + 10_000;
+    for (;;) {
+      try {
+        const d = await handleFor(shopId).describe();
+        if (d.status.name !== 'RUNNING') return true;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return true;
+        throw err;
+      }
+      // A live connection is refused at once by the claim; only a run that is closing is worth the wait.
+      const c = await store.getConnection(connectionIdForShop(shopId));
+      const closing = !!c && (c.state === 'disconnected' || c.state === 'failed');
+      if (!closing) return true;
+      if (Date.now() > until) return false;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
   async function load(id: string) {
     const c = await store.getConnection(id);
     if (!c) throw apiError('NOT_FOUND', `connection ${id} not found`);
@@ -71,6 +91,9 @@ export function connectionRoutes(deps: ApiDeps): Router {
     const id = connectionIdForShop(input.shopId);
     const workflowId = connectionWorkflowId(input.shopId);
     const config = mergeConfig(DEFAULT_CONFIG, input.config ?? {});
+    // A shop disconnected (or failed) a moment ago may still have its previous run closing: wait for it, so the
+    // claim below never leaves a record in 'connecting' with no workflow to take it further.
+    if (!(await previousRunClosed(input.shopId))) throw apiError('ALREADY_CONNECTED');
     const claimed = await store.claimConnection({ id, shopId: input.shopId, workflowId, config });
     if (!claimed) throw apiError('ALREADY_CONNECTED');
     await store.saveCredentials(id, { haravan: input.haravan, tiki: input.tiki } as Credentials);
@@ -92,9 +115,14 @@ export function connectionRoutes(deps: ApiDeps): Router {
         staticSummary: `Haravan shop ${input.shopId} ⇄ Tiki`,
       } as never);
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) throw apiError('ALREADY_CONNECTED');
-      await store.setConnectionState(id, 'failed', { code: 'INTERNAL', message: String(err) });
+      // Nothing may stay behind a connect that did not start (a run that appeared since the check above included).
       await store.deleteCredentials(id);
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        const m = messageFor('ALREADY_CONNECTED');
+        await store.setConnectionState(id, 'failed', { code: 'ALREADY_CONNECTED', message: m.en, messageVi: m.vi });
+        throw apiError('ALREADY_CONNECTED');
+      }
+      await store.setConnectionState(id, 'failed', { code: 'INTERNAL', message: String(err) });
       throw err;
     }
     const result = await handle.executeUpdate(waitForVerificationUpdate);

@@ -100,3 +100,19 @@ test('connects, dedupes, updates config through a validated update, disconnects 
   expect(again.status).toBe(201);
   expect(again.body.state).toBe('connected');
 });
+
+test('a reconnect sent the moment the store says disconnected (the run still closing) connects, never leaving a stuck record', async () => {
+  const other = await seedDemoShop(stack.haravan.url, stack.tiki.url);
+  const otherBody = () => connectBody(other, stack.haravan.url, stack.tiki.url);
+  const id = `conn-${other.shopId}`;
+  for (let round = 0; round < 3; round++) {
+    const created = await stack.api('POST', '/v1/connections', otherBody());
+    expect(created.status).toBe(201);
+    expect((await stack.api('DELETE', `/v1/connections/${id}`)).status).toBe(202);
+    // No wait for the workflow to close: straight in once the store says disconnected.
+    await eventually(async () => (await stack.store.getConnection(id))?.state === 'disconnected', 60_000, 10);
+  }
+  const again = await stack.api('POST', '/v1/connections', otherBody());
+  expect({ status: again.status, state: again.body.state }).toEqual({ status: 201, state: 'connected' });
+  expect((await stack.api('DELETE', `/v1/connections/${id}`)).status).toBe(202);
+});
