@@ -158,28 +158,23 @@ class WriteGate {
   }
 }
 
-const gates = new Map<string, WriteGate>();
-const gateFor = (connectionId: string) => {
-  let g = gates.get(connectionId);
-  if (!g) gates.set(connectionId, (g = new WriteGate()));
-  return g;
-};
+/** A process-wide value per connection, made on first use. */
+function perConnection<T>(make: () => T): (connectionId: string) => T {
+  const byConnection = new Map<string, T>();
+  return (connectionId) => {
+    let v = byConnection.get(connectionId);
+    if (v === undefined) byConnection.set(connectionId, (v = make()));
+    return v;
+  };
+}
+
+const gateFor = perConnection(() => new WriteGate());
 
 /** Per connection and variant: the Haravan read time of the newest value confirmed on Tiki. */
-const confirmedReadAt = new Map<string, Map<number, number>>();
-const freshnessFor = (connectionId: string) => {
-  let m = confirmedReadAt.get(connectionId);
-  if (!m) confirmedReadAt.set(connectionId, (m = new Map()));
-  return m;
-};
+const freshnessFor = perConnection(() => new Map<number, number>());
 
 /** Per connection and variant: the values last confirmed on Tiki by this process. */
-const confirmedValues = new Map<string, Map<number, PushValues>>();
-const writtenFor = (connectionId: string) => {
-  let m = confirmedValues.get(connectionId);
-  if (!m) confirmedValues.set(connectionId, (m = new Map()));
-  return m;
-};
+const writtenFor = perConnection(() => new Map<number, PushValues>());
 
 /**
  * Per connection and variant: the change Tiki last refused for good (a 422 / unknown product), until a write of
@@ -187,12 +182,7 @@ const writtenFor = (connectionId: string) => {
  * re-reads the newest change every round, which would resend a refused value every few seconds. A retry from the
  * failure inbox, a reconciliation, or a different value from Haravan still send it.
  */
-const refusedChanges = new Map<string, Map<number, PushValues>>();
-const refusedFor = (connectionId: string) => {
-  let m = refusedChanges.get(connectionId);
-  if (!m) refusedChanges.set(connectionId, (m = new Map()));
-  return m;
-};
+const refusedFor = perConnection(() => new Map<number, PushValues>());
 
 // ---------------------------------------------------------------------------------------------
 
@@ -404,15 +394,16 @@ export function createStockActivities(deps: ActivityDeps) {
       // The guards only matter while jobs overlap; bound their memory (many connections × many SKUs per worker).
       if (fresh.size > GUARD_MAX_ENTRIES) fresh.clear();
       if (written.size > GUARD_MAX_ENTRIES) written.clear();
+      const values = batch.map(held);
       await store.recordPushes(
         connectionId,
-        batch.map((p) => ({ haravanVariantId: p.link.haravanVariantId, ...held(p), converged: true, verified: opts.verified && p.current !== undefined })),
+        batch.map((p, i) => ({ haravanVariantId: p.link.haravanVariantId, ...values[i], converged: true, verified: opts.verified && p.current !== undefined })),
       );
-      for (const p of batch) {
+      for (const [i, p] of batch.entries()) {
         refused.delete(p.link.haravanVariantId);
         fresh.set(p.link.haravanVariantId, Math.max(fresh.get(p.link.haravanVariantId) ?? 0, p.readAt));
         const w = written.get(p.link.haravanVariantId) ?? {};
-        const h = held(p);
+        const h = values[i];
         written.set(p.link.haravanVariantId, { quantity: h.quantity ?? w.quantity, price: h.price ?? w.price });
         if (!p.seen) continue;
         const ms = Math.max(0, now - p.seen.seenAt);
@@ -594,8 +585,8 @@ export function createStockActivities(deps: ActivityDeps) {
       pending.push(...changed);
       const unchanged = planned.filter((p) => !drifting(p));
       if (unchanged.length > 0) await write(unchanged);
-      // The queue in priority order (stable): a full batch takes the most urgent of what is known so far.
-      pending.sort((a, b) => RANK[classifyPriority(a.change, a.reference)] - RANK[classifyPriority(b.change, b.reference)]);
+      // The queue in the domain's priority order: a full batch takes the most urgent of what is known so far.
+      pending.splice(0, pending.length, ...sortByPriority(pending.map((p) => ({ ...p, lastPushed: p.reference }))));
       while (pending.length >= TIKI_BATCH || (last && pending.length > 0)) await write(pending.splice(0, TIKI_BATCH));
       heartbeat({ phase: 'reconcile', drifted });
     };
