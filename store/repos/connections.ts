@@ -1,0 +1,91 @@
+/** Connection records: claim, state, config, seller, counters, and the per-connection counts. */
+import type { Config } from '../../domain/config';
+import type { Attention, ConnectionRecord, ConnectionState, LastStockPush } from '../types';
+import { Repo } from './repo';
+import { toConnection } from './rows';
+
+export class ConnectionRepo extends Repo {
+  /**
+   * Claim the shop for a new connection. Succeeds when there is no record, or the previous one ended
+   * (disconnected/failed): connecting the same shop again is allowed. Returns null when it is live.
+   */
+  async claimConnection(c: { id: string; shopId: number; workflowId: string; config: Config }): Promise<ConnectionRecord | null> {
+    const rows = await this.db.query(
+      `INSERT INTO connections (id, shop_id, state, workflow_id, config)
+       VALUES ($1, $2, 'connecting', $3, $4)
+       ON CONFLICT (id) DO UPDATE SET state = 'connecting', workflow_id = EXCLUDED.workflow_id, config = EXCLUDED.config,
+         attention = NULL, counters = '{}'::jsonb, last_stock_push = NULL, created_at = now(), updated_at = now(),
+         connected_at = NULL, disconnected_at = NULL
+       WHERE connections.state IN ('disconnected', 'failed')
+       RETURNING *`,
+      [c.id, c.shopId, c.workflowId, JSON.stringify(c.config)],
+    );
+    return rows[0] ? toConnection(rows[0]) : null;
+  }
+
+  async getConnection(id: string): Promise<ConnectionRecord | null> {
+    const rows = await this.db.query('SELECT * FROM connections WHERE id = $1', [id]);
+    return rows[0] ? toConnection(rows[0]) : null;
+  }
+
+  async listConnections(): Promise<ConnectionRecord[]> {
+    const rows = await this.db.query('SELECT * FROM connections ORDER BY created_at');
+    return rows.map(toConnection);
+  }
+
+  async setConnectionState(id: string, state: ConnectionState, attention: Attention | null = null): Promise<void> {
+    await this.db.query(
+      `UPDATE connections SET state = $2, attention = $3, updated_at = now(),
+         connected_at = CASE WHEN $2 = 'connected' AND connected_at IS NULL THEN now() ELSE connected_at END,
+         disconnected_at = CASE WHEN $2 = 'disconnected' THEN now() ELSE disconnected_at END
+       WHERE id = $1`,
+      [id, state, attention ? JSON.stringify(attention) : null],
+    );
+  }
+
+  async setConnectionConfig(id: string, config: Config): Promise<void> {
+    await this.db.query('UPDATE connections SET config = $2, updated_at = now() WHERE id = $1', [id, JSON.stringify(config)]);
+  }
+
+  async setTikiSeller(id: string, seller: ConnectionRecord['tikiSeller']): Promise<void> {
+    await this.db.query('UPDATE connections SET tiki_seller = $2, updated_at = now() WHERE id = $1', [id, JSON.stringify(seller)]);
+  }
+
+  async setLastStockPush(id: string, push: LastStockPush): Promise<void> {
+    await this.db.query('UPDATE connections SET last_stock_push = $2, updated_at = now() WHERE id = $1', [id, JSON.stringify(push)]);
+  }
+
+  /** Add to named counters atomically (e.g. ordersSeen, missingRepaired). */
+  async bumpCounters(id: string, deltas: Record<string, number>): Promise<void> {
+    await this.db.query(
+      `UPDATE connections SET counters = counters || (
+         SELECT COALESCE(jsonb_object_agg(d.k, COALESCE((counters->>d.k)::bigint, 0) + d.v::bigint), '{}'::jsonb)
+         FROM jsonb_each_text($2::jsonb) AS d(k, v)
+       ), updated_at = now() WHERE id = $1`,
+      [id, JSON.stringify(deltas)],
+    );
+  }
+
+  async setCounters(id: string, values: Record<string, number | string>): Promise<void> {
+    await this.db.query('UPDATE connections SET counters = counters || $2::jsonb, updated_at = now() WHERE id = $1', [id, JSON.stringify(values)]);
+  }
+
+  async counts(id: string): Promise<{ linkedVariants: number; linkedProducts: number; syncErrors: number; ordersImported: number }> {
+    const rows = await this.db.query<{ lv: number; lp: number; se: number; oi: number }>(
+      `SELECT (SELECT count(*) FROM links WHERE connection_id = $1)::int AS lv,
+              (SELECT count(DISTINCT haravan_product_id) FROM links WHERE connection_id = $1)::int AS lp,
+              (SELECT count(*) FROM sync_errors WHERE connection_id = $1 AND severity = 'error')::int AS se,
+              (SELECT count(*) FROM orders WHERE connection_id = $1 AND haravan_order_id IS NOT NULL)::int AS oi`,
+      [id],
+    );
+    const r = rows[0];
+    return { linkedVariants: r.lv, linkedProducts: r.lp, syncErrors: r.se, ordersImported: r.oi };
+  }
+
+  /** Disconnect: links and current errors go; orders and the audit log stay. */
+  async purgeConnectionData(id: string): Promise<void> {
+    await this.db.query('DELETE FROM links WHERE connection_id = $1', [id]);
+    await this.db.query('DELETE FROM sync_errors WHERE connection_id = $1', [id]);
+    await this.db.query('DELETE FROM cursors WHERE connection_id = $1', [id]);
+  }
+}
