@@ -1,6 +1,7 @@
 /** Structured JSON logs (pino) with secrets redacted wherever they might appear. */
 import pino, { Logger } from 'pino';
 import { Context } from '@temporalio/activity';
+import type { Logger as TemporalLogger, LogLevel, LogMetadata } from '@temporalio/common';
 
 export const REDACT_PATHS = [
   '*.accessToken',
@@ -32,4 +33,26 @@ export function temporalFields(): Record<string, string> {
   } catch {
     return {};
   }
+}
+
+const PINO_LEVEL: Record<LogLevel, pino.Level> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+
+/**
+ * The Temporal SDK's logger interface over one of ours, for `Runtime.install({ logger })`: the SDK's own lines
+ * (worker lifecycle, activity failures, forwarded core logs, `workflow.log`) become JSON lines of the same stream,
+ * with their metadata as fields and an `error` serialized like ours (`err`, its stack one string field).
+ */
+export function temporalLogger(logger: Logger): TemporalLogger {
+  const log = (level: LogLevel, message: string, meta: LogMetadata = {}): void => {
+    const { error, ...fields } = meta;
+    logger[PINO_LEVEL[level] ?? 'info'](error === undefined ? fields : { ...fields, err: error }, message);
+  };
+  return {
+    log,
+    trace: (m, meta) => log('TRACE', m, meta),
+    debug: (m, meta) => log('DEBUG', m, meta),
+    info: (m, meta) => log('INFO', m, meta),
+    warn: (m, meta) => log('WARN', m, meta),
+    error: (m, meta) => log('ERROR', m, meta),
+  };
 }

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   let metrics: MetricsServer | undefined;
   if (process.env.WORKER_METRICS_PORT) {
     const sdkPort = await freeLoopbackPort();
-    installRuntime({ metricsPort: sdkPort, metricsHost: '127.0.0.1' });
+    installRuntime({ metricsPort: sdkPort, metricsHost: '127.0.0.1', logger });
     metrics = await startWorkerMetricsServer({
       port: Number(process.env.WORKER_METRICS_PORT),
       sdkMetricsUrl: `http://127.0.0.1:${sdkPort}/metrics`,
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     });
     logger.info({ url: metrics.url }, 'worker metrics listening');
   } else {
-    installRuntime();
+    installRuntime({ logger });
   }
   installCpuProfileToggle(process.env.WORKER_CPU_PROFILE_DIR, (msg) => logger.warn(msg));
   const store = await openStore(env);

@@ -7,6 +7,7 @@ import { createActivities } from '../activities';
 import { ActivityDeps, ClientFactory } from '../activities/context';
 import type { Store } from '../store/store';
 import { dataConverterFor } from './codec';
+import { createLogger, temporalLogger } from './logger';
 
 let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
 
@@ -14,7 +15,7 @@ let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundlePromise ??= bundleWorkflowCode({
     workflowsPath: path.resolve(__dirname, '../workflows/index.ts'),
-    logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: (m) => console.warn(m), error: (m) => console.error(m) },
+    logger: temporalLogger(createLogger('workflow-bundler', 'warn')),
   });
   return bundlePromise;
 }
@@ -25,11 +26,15 @@ export async function connectClient(opts: { address: string; namespace: string; 
 }
 
 let runtimeInstalled = false;
-/** Quiet core logs; Prometheus metrics of the SDK on the given port when asked. */
-export function installRuntime(opts: { metricsPort?: number; metricsHost?: string } = {}): void {
+/**
+ * The SDK's log lines through our pino logger (one JSON stream; a process-wide logger named `temporal-sdk` when
+ * none is given), core logs at WARN and up; Prometheus metrics of the SDK on the given port when asked.
+ */
+export function installRuntime(opts: { metricsPort?: number; metricsHost?: string; logger?: Logger } = {}): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({
+    logger: temporalLogger(opts.logger ?? createLogger('temporal-sdk')),
     // The SDK's default list also has SIGUSR2, which worker/cpu-profile.ts uses to toggle a CPU profile.
     shutdownSignals: ['SIGINT', 'SIGTERM', 'SIGQUIT'],
     telemetryOptions: {
