@@ -44,10 +44,21 @@ export class ClientFactory {
    * worker process picks it up within `maxAgeMs`.
    */
   async forConnection(connectionId: string, opts: { maxAgeMs?: number } = {}): Promise<ConnectionClients> {
+    const clients = await this.whileConnected(connectionId, opts);
+    if (!clients) throw new Error(`no credentials for ${connectionId}`);
+    return clients;
+  }
+
+  /**
+   * Like `forConnection`, but null once the connection's credentials are gone: disconnect destroys them, and a poll
+   * that was sleeping through the disconnect (its cancellation arrives with its next heartbeat) finds them gone. An
+   * expected end for a poll (one info line), not a failure to retry.
+   */
+  async whileConnected(connectionId: string, opts: { maxAgeMs?: number } = {}): Promise<ConnectionClients | null> {
     const cached = this.cache.get(connectionId);
     if (cached && opts.maxAgeMs && Date.now() - cached.loadedAt < opts.maxAgeMs) return cached.clients;
     const creds = await this.store.loadCredentials(connectionId);
-    if (!creds) throw new Error(`no credentials for ${connectionId}`);
+    if (!creds) return null;
     const fingerprint = crypto.createHash('sha256').update(JSON.stringify(creds)).digest('hex');
     const hit = this.cache.get(connectionId);
     if (hit && hit.fingerprint === fingerprint) {
