@@ -1,6 +1,71 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The allowed import directions between our folders (docs/architecture.md): for each folder, the folders of ours it
+ * must not import, optionally with the sub-paths of one that it may (`allow`), or type-only (`typeOnly`). Checked by
+ * `@typescript-eslint/no-restricted-imports` on the import specifier; the specifier is relative, so a rule is written
+ * once per file depth (`../x` from `api/main.ts`, `../../x` from `api/routes/app.ts`).
+ */
+const TOOLS = ['bench', 'scripts', 'test', 'deploy'];
+const SERVICE = ['domain', 'store', 'connectors', 'activities', 'workflows', 'api', 'worker', 'web'];
+const WORKFLOW_DEFINITIONS = ['definitions', 'ids', 'search-attributes']; // signals/updates/queries, ids, search attributes
+const DIRECTIONS = {
+  domain: { why: 'domain/ holds the pure rules: it imports nothing of ours', forbid: [...SERVICE, 'sandbox', ...TOOLS].filter((f) => f !== 'domain') },
+  store: { why: 'store/ imports only domain/', forbid: [...SERVICE, 'sandbox', ...TOOLS].filter((f) => f !== 'domain' && f !== 'store') },
+  connectors: { why: 'connectors/ (vendor clients) import only domain/', forbid: [...SERVICE, 'sandbox', ...TOOLS].filter((f) => f !== 'domain' && f !== 'connectors') },
+  sandbox: { why: 'sandbox/ (the vendor simulators) imports nothing of the service', forbid: [...SERVICE, ...TOOLS] },
+  activities: {
+    why: 'activities/ import domain/, store/, connectors/ and the workflow definitions and ids (to start and signal workflows)',
+    forbid: ['api', 'worker', 'web', 'sandbox', ...TOOLS, { folder: 'workflows', allow: WORKFLOW_DEFINITIONS }],
+  },
+  workflows: { why: 'workflows/ import domain/ and activity types only', forbid: ['store', 'connectors', 'api', 'worker', 'web', 'sandbox', ...TOOLS, { folder: 'activities', typeOnly: true }] },
+  api: {
+    why: 'api/ imports domain/, store/, the workflow definitions and ids, the shared boot code (worker/) and the webhook signature check; vendor calls go through the worker',
+    forbid: ['activities', 'web', 'sandbox', ...TOOLS, { folder: 'workflows', allow: WORKFLOW_DEFINITIONS }, { folder: 'connectors', allow: ['haravan/webhook'] }],
+  },
+  worker: { why: 'worker/ (the composition root) imports everything but api/, web/ and the sandbox', forbid: ['api', 'web', 'sandbox', ...TOOLS] },
+  web: { why: 'web/ (the dashboard) imports only domain/', forbid: [...SERVICE, 'sandbox', ...TOOLS].filter((f) => f !== 'domain' && f !== 'web') },
+};
+
+/**
+ * Imports against the directions that exist today, each a TODO of issue 14 (item 5: every signal in
+ * workflows/definitions.ts; item 6: the API reads Haravan locations through the worker, ids in one file).
+ */
+const KNOWN_EXCEPTIONS = [
+  // TODO(issue 14, item 6): the settings form's Haravan locations are read here with the vendor clients.
+  { file: 'api/routes/app.ts', allow: { activities: ['context'], connectors: ['errors'] } },
+  // TODO(issue 14, items 5 and 6): pendingCredentialsId belongs with the ids, retryImportSignal in workflows/definitions.ts.
+  { file: 'api/routes/connections.ts', allow: { activities: ['context'], workflows: ['order'] } },
+];
+
+function restrictedImports(folder, extraAllow = {}) {
+  const { why, forbid } = DIRECTIONS[folder];
+  return (depth) => {
+    const up = `^(?:\\.\\./){${depth}}`;
+    return forbid.map((f) => {
+      const { folder: target, allow = [], typeOnly = false } = typeof f === 'string' ? { folder: f } : f;
+      const allowed = [...allow, ...(extraAllow[target] ?? [])].map((a) => a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      const rest = allowed.length ? `(?:/(?!(?:${allowed.join('|')})$)|$)` : '(?:/|$)';
+      return { regex: `${up}${target}${rest}`, allowTypeImports: typeOnly, message: `${why}${typeOnly ? ' (type-only imports)' : ''} — docs/architecture.md` };
+    });
+  };
+}
+
+function importDirections() {
+  const configs = [];
+  const entries = [...Object.keys(DIRECTIONS).map((folder) => ({ folder, files: null, extra: {} })), ...KNOWN_EXCEPTIONS.map((e) => ({ folder: e.file.split('/')[0], files: e.file, extra: e.allow }))];
+  for (const { folder, files, extra } of entries) {
+    const patterns = restrictedImports(folder, extra);
+    for (let depth = 1; depth <= 4; depth++) {
+      const glob = files ?? `${folder}/${'*/'.repeat(depth - 1)}*.{ts,tsx,js,mjs}`;
+      if (files && files.split('/').length - 1 !== depth) continue;
+      configs.push({ files: [glob], rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: patterns(depth) }] } });
+    }
+  }
+  return configs;
+}
+
 const nodeBuiltins = ['fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'events', 'stream', 'zlib', 'dns', 'tls', 'worker_threads', 'process', 'timers', 'buffer', 'cluster', 'dgram', 'readline', 'vm', 'perf_hooks', 'async_hooks'];
 
 export default tseslint.config(
@@ -29,9 +94,6 @@ export default tseslint.config(
           { name: '@temporalio/client', message: 'Use @temporalio/workflow APIs in workflows' },
           { name: '@temporalio/worker', message: 'Not allowed in workflows' },
         ],
-        patterns: [
-          { group: ['../connectors/*', '../store/*', '../api/*', '../worker/*', '../sandbox/*'], message: 'Workflows import only domain/ and activity types' },
-        ],
       }],
       'no-restricted-globals': ['error',
         { name: 'process', message: 'No process in workflows' },
@@ -45,4 +107,5 @@ export default tseslint.config(
       ],
     },
   },
+  ...importDirections(),
 );
