@@ -11,7 +11,7 @@ import { DEFAULT_TIKI_REQUESTS_PER_SECOND, tikiRequestsPerSecond } from '../acti
 import { HARAVAN_BUCKET_SIZE, HARAVAN_LEAK_PER_SECOND } from '../connectors/haravan/rate-limiter';
 import { loadAverage, percentile, sleep, runBench, loadLine } from './lib/util';
 
-/** Tiki's documented limit (reference §8.1, "200 request / per second / per seller"); the sandbox enforces it. */
+/** Tiki's documented limit ("200 request / per second / per seller"); the sandbox enforces it. */
 const TIKI_LIMIT_PER_SECOND = 200;
 
 async function main(): Promise<void> {

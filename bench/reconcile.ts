@@ -13,7 +13,7 @@
  * for the budget the client is configured to use per seller (TIKI_MAX_REQUESTS_PER_SECOND); the second is the
  * one the service can reach.
  *
- * The generated catalogue leaves about 11 % of its variants unlinkable on purpose (the §3 link errors), so the
+ * The generated catalogue leaves about 11 % of its variants unlinkable on purpose (the link errors of domain/linking.ts), so the
  * default of 11,200 variants gives ~10,000 linked ones, the issue's figure.
  *
  * Run: `npx tsx bench/reconcile.ts [variants=11200] [driftPercent=10]`

@@ -430,7 +430,7 @@ function fillerProduct(ctx: BuildContext, index: number, maxVariants: number): D
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Each scenario returns its products. Rules covered (product.md §3, §4):
+ * Each scenario returns its products. Rules covered (domain/linking.ts, domain/stock.ts):
  * linked with sizes/colours · MISSING_BARCODE (null and blank) · DUPLICATE_BARCODE_IN_PRODUCT ·
  * SUPERSEDED_BY_LATER_PRODUCT (by updated_at, and by id on a tie) · duplicate-in-product vs. another product ·
  * NOT_FOUND_ON_TIKI · PRICE_ABOVE_LIST_PRICE · Tiki list price 0 · price 0 (below Tiki's minimum) ·

@@ -1,5 +1,5 @@
 /**
- * Environment variables the processes read (api.md, Operations). One table, used by the worker, the API,
+ * Environment variables the processes read (README.md, Configuration). One table, used by the worker, the API,
  * `npm start` and the docker-compose validation test.
  */
 import path from 'node:path';

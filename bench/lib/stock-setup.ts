@@ -9,7 +9,7 @@ import { get, post } from '../../test/helpers/seed';
 import { HARAVAN_BUCKET_SIZE, HARAVAN_LEAK_PER_SECOND } from '../../connectors/haravan/rate-limiter';
 import { sleep } from './util';
 
-/** Tiki's documented limit (reference §8.1); the sandbox enforces it. */
+/** Tiki's documented limit; the sandbox enforces it. */
 export const TIKI_DOCUMENTED_PER_SECOND = 200;
 
 export interface StockBench {

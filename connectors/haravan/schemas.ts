@@ -3,7 +3,7 @@
  *
  * Objects are loose (unknown vendor fields pass through), most fields are nullish because the
  * API returns null for unset values and `fields=` projections drop keys. Money accepts JSON
- * numbers and numeric strings (both occur, see the reference §3). Field names stay snake_case.
+ * numbers and numeric strings (both occur). Field names stay snake_case.
  */
 import { z } from 'zod';
 

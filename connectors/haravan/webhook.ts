@@ -1,6 +1,6 @@
 /**
  * Haravan webhook signatures: base64( HMAC-SHA256( secret, raw request body ) ).
- * The header name is spelled three ways across Haravan's code and docs (reference §8.2);
+ * The header name is spelled three ways across Haravan's code and docs;
  * all are accepted. Always verify the raw bytes, before any JSON parsing.
  */
 import { createHmac, timingSafeEqual } from 'crypto';

@@ -1,5 +1,5 @@
 /**
- * Typed client of the Tiki Seller Open API (reference: shared/reference/tiki-open-api.md).
+ * Typed client of the Tiki Seller Open API.
  *
  * Auth: OAuth2 client credentials (Bearer) or the legacy seller key (`tiki-api` header). Both schemes use the
  * same paths below (the key is accepted wherever the Bearer token is; see sandbox/tiki/README.md).
@@ -540,7 +540,7 @@ function describeRef(ref: SkuRef): string {
     : `original_sku ${JSON.stringify(ref.originalSku)}`;
 }
 
-/** The wire body of one SKU update; `batch` uses `status` 1/2 instead of `active` 1/0 (reference §2.5). */
+/** The wire body of one SKU update; `batch` uses `status` 1/2 instead of `active` 1/0. */
 function skuBody(route: string, u: SkuUpdate, batch: boolean): Record<string, unknown> {
   if (u.productId === undefined && (u.originalSku === undefined || u.originalSku === '')) {
     throw clientValidationError(route, 'productId or originalSku is required');

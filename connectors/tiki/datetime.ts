@@ -1,6 +1,6 @@
 /**
- * Tiki exchanges timestamps as `yyyy-MM-dd HH:mm:ss` in Vietnam local time (UTC+7, no DST)
- * (reference §9). Event `created_at` values are epoch milliseconds and need no conversion.
+ * Tiki exchanges timestamps as `yyyy-MM-dd HH:mm:ss` in Vietnam local time (UTC+7, no DST).
+ * Event `created_at` values are epoch milliseconds and need no conversion.
  */
 const VN_OFFSET_MS = 7 * 3_600_000;
 const TIKI_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;

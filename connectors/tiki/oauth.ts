@@ -1,4 +1,4 @@
-/** OAuth2 client-credentials grant against `<baseUrl>/sc/oauth2/token` (reference §1.1). */
+/** OAuth2 client-credentials grant against `<baseUrl>/sc/oauth2/token`. */
 import { ConnectorError } from '../errors';
 import { sendHttp } from '../http';
 import { badResponse, tikiErrorFromResponse } from './errors';

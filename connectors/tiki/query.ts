@@ -2,7 +2,7 @@
 import { toTikiDateTime } from './datetime';
 import type { TikiPage, TikiPaging } from './schemas';
 
-/** Tiki set expression: `in|a,b` or `nin|a,b` (reference §4.1). A bare list means `in`. */
+/** Tiki set expression: `in|a,b` or `nin|a,b`. A bare list means `in`. */
 export type SetFilter = readonly string[] | { in?: readonly string[]; nin?: readonly string[] };
 
 export function setExpression(filter: SetFilter | undefined): string | undefined {

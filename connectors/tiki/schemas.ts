@@ -1,5 +1,5 @@
 /**
- * zod schemas of the Tiki Seller Open API objects the client reads (reference: shared/reference/tiki-open-api.md).
+ * zod schemas of the Tiki Seller Open API objects the client reads.
  *
  * Every vendor object is a loose object: unknown fields are kept, never rejected. Fields that real
  * responses send in more than one shape are normalised here once:
@@ -68,7 +68,7 @@ export const pagingSchema = z.looseObject({
 });
 export type TikiPaging = z.infer<typeof pagingSchema>;
 
-/** `{ data: [...], paging: {...} }` — every list endpoint (reference §2.2). */
+/** `{ data: [...], paging: {...} }` — every list endpoint. */
 export function listEnvelope<T extends z.ZodTypeAny>(item: T) {
   return z.looseObject({ data: list(item), paging: pagingSchema.nullish() });
 }
@@ -92,7 +92,7 @@ export const tokenResponseSchema = z.looseObject({
 });
 export type TikiTokenResponse = z.infer<typeof tokenResponseSchema>;
 
-/** ORY-Hydra style error body of the token endpoint (reference §8.2). */
+/** ORY-Hydra style error body of the token endpoint. */
 export const oauthErrorSchema = z.looseObject({
   error: z.string(),
   error_description: optString,
@@ -106,7 +106,7 @@ export type TikiOAuthError = z.infer<typeof oauthErrorSchema>;
 // Errors in 2xx / 4xx bodies
 // ---------------------------------------------------------------------------------------------
 
-/** `{"errors": [...], "meta": {"source": "meepo", "id": "..."}}` (reference §2.4, §8.2). */
+/** `{"errors": [...], "meta": {"source": "meepo", "id": "..."}}`. */
 export const apiErrorBodySchema = z.looseObject({
   errors: z.array(z.unknown()),
   meta: optObject(z.looseObject({ source: optString, id: idString.nullish() })),

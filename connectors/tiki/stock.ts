@@ -2,7 +2,7 @@
  * Per-warehouse stock writes.
  *
  * Tiki's batch endpoint (`PUT /v2.1/products/updateSkus`) sets every warehouse of the product that is missing
- * from `warehouse_quantities` to 0 (reference §2.5). Callers must therefore send every warehouse they want to
+ * from `warehouse_quantities` to 0. Callers must therefore send every warehouse they want to
  * keep; `mergeWarehouseQuantities` builds that complete list from the product's current stock rows.
  */
 import type { TikiWarehouseStock } from './schemas';

@@ -8,7 +8,7 @@ import { renderRow } from './inventory';
 import { dateParam, fieldsParam, idListParam, intParam, paging, pathId, stringParam, within } from './query';
 import { ProductJson, ShopData } from './types';
 
-/** Observed: products come 50 per page whatever `limit` asks (reference §4.1). */
+/** Observed: products come 50 per page whatever `limit` asks. */
 export const PRODUCT_PAGE_CAP = 50;
 export const INVENTORY_PAGE_CAP = 250;
 export const INVENTORY_MAX_IDS = 50;

@@ -1,5 +1,5 @@
 /**
- * Orders and their stock effects (reference §6.6, inferred):
+ * Orders and their stock effects (inferred):
  *  - create commits each tracked line at the order location (default: primary), may go negative;
  *  - a fulfilment deducts on-hand at its location and releases the commitment;
  *  - cancel releases what is still committed; `restock: true` returns fulfilled quantities to on-hand.

@@ -1,5 +1,5 @@
 /**
- * Product linking end to end (product.md §3), as an outside client sees it: the shop is seeded through the sandbox
+ * Product linking end to end (domain/linking.ts), as an outside client sees it: the shop is seeded through the sandbox
  * control APIs with one case per rule, and everything else goes through the service's HTTP API — link runs, live
  * progress, /links and /sync-errors (exact codes), counts, one run at a time, dry run, idempotent re-runs and
  * product-scoped runs.
@@ -42,7 +42,7 @@ const tikiSku = (n: number, original_sku: string | null, over: object = {}) => (
   ...over,
 });
 
-// One case per rule of §3 (and the notes the rules add to a link).
+// One case per rule of domain/linking.ts (and the notes the rules add to a link).
 const haravanProducts = [
   product(1, '2024-06-01T00:00:00Z', [
     variant(1, 'LINK-1'), // linked
@@ -182,7 +182,7 @@ test('rejects a link-run request without productIds or all', async () => {
   expect((await stack.api('GET', `/v1/connections/${conn}/link-runs/lr_doesnotexist`)).status).toBe(404);
 });
 
-test('a full run applies every rule of §3: exact links, exact sync errors, counts; live progress; one run at a time', async () => {
+test('a full run applies every rule of domain/linking.ts: exact links, exact sync errors, counts; live progress; one run at a time', async () => {
   // Slow Haravan down so the run is observably running.
   const fault = (await post(`${stack.haravan.url}/_sandbox/faults`, { path: '/com/products.json', latencyMs: 1500 })).faults[0];
   const first = await stack.api('POST', `/v1/connections/${conn}/link-runs`, { all: true });

@@ -1,5 +1,5 @@
 /**
- * Stock push at size, from the outside (product.md §4, issue 5 items 2, 3 and 5): a generated catalogue of a few
+ * Stock push at size, from the outside (domain/stock.ts): a generated catalogue of a few
  * hundred linked variants, with hand edits on Tiki, Haravan changes through the sandbox's control API, the
  * connection's own reconciliation started through the API. What counts is what Tiki's side stores and what the
  * sandbox's call log saw.

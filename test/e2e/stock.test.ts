@@ -1,9 +1,9 @@
 /**
- * Stock and price push (product.md §4), from the outside: the shop is seeded and changed only through the
+ * Stock and price push (domain/stock.ts), from the outside: the shop is seeded and changed only through the
  * sandboxes' control APIs, the service is driven only through its HTTP API, and what counts is what Tiki's side
  * stores per warehouse (`GET /_sandbox/sellers/:id/skus`).
  *
- * The seed hits every row of the §4 table (expected values below are worked out by hand from the seed, not by
+ * The seed hits every row of the quantity table of domain/stock.ts (expected values below are worked out by hand from the seed, not by
  * the service's own rule code): tracked + oversell with q > 0 and q ≤ 0, tracked + deny with q ≥ 0 and q < 0,
  * untracked, each again with chosen locations (on hand − committed); ratio and safety stock; a price above the
  * Tiki list price (never pushed while its quantity is); toggles; several target warehouses; a hand edit on Tiki
@@ -205,7 +205,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-test('a link run pushes every row of the §4 table to the configured warehouse only; a price above list price is not pushed', async () => {
+test('a link run pushes every row of the quantity table of domain/stock.ts to the configured warehouse only; a price above list price is not pushed', async () => {
   const skus = await expectTiki({
     A: { q: 17, price: 120_000 },
     B: { q: OVERSELL, price: 90_000 },

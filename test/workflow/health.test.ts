@@ -1,5 +1,5 @@
 /**
- * Connection health (product.md §6) and the failure inbox, on a real Temporal dev server with the sandboxes:
+ * Connection health and the failure inbox, on a real Temporal dev server with the sandboxes:
  *  - Haravan 401s → `attention` with the reason, work paused, resumed by itself when Haravan accepts the token
  *    again; an order placed and a stock change made meanwhile are not lost;
  *  - a revoked Tiki client → `attention`; `PATCH .../credentials` with a wrong secret is 422 and changes nothing,

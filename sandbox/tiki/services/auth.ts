@@ -1,5 +1,5 @@
 /**
- * Credentials and tokens (reference §1): OAuth2 client credentials per seller (the "in-house app" model: the
+ * Credentials and tokens: OAuth2 client credentials per seller (the "in-house app" model: the
  * app's token is linked to the seller that connected it) and the legacy `tiki-api` seller key.
  * Tokens look like Hydra's: `<base64url>.<base64url>`.
  */

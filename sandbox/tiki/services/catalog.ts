@@ -1,5 +1,5 @@
 /**
- * Sellers, warehouses and products with per-warehouse stock (reference §2, §3).
+ * Sellers, warehouses and products with per-warehouse stock.
  *
  * Stock per (product, seller warehouse): `available` is set by the seller, `reserved` is held by open orders,
  * `sellable = max(0, available − reserved)`. updateSku sets the listed warehouses only; updateSkus sets every

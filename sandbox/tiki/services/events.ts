@@ -1,5 +1,5 @@
 /**
- * Event queues (reference §7): queues owned by an app (or a legacy key), subscriptions per seller `sid` and
+ * Event queues: queues owned by an app (or a legacy key), subscriptions per seller `sid` and
  * event type, an append-only log per queue with an ack_id cursor.
  *
  * pull(ack): if `ack` is the ack_id of the last delivered batch, that batch is committed; then the next batch

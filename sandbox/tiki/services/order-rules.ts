@@ -1,6 +1,6 @@
 /**
- * The order status graph of the simulator (Tiki publishes its flows as images only — reference §4.5; this graph
- * follows the suggested machine of §10):
+ * The order status graph of the simulator (Tiki publishes its flows as images only; this graph
+ * is the simulator's reading of them):
  *
  *   processing / waiting_payment ─▶ queueing ─(items confirmed)─▶ packaging / ready_to_ship / picking
  *     ─▶ handover_to_partner ─▶ shipping ─▶ successful_delivery ─▶ (delivered) ─▶ complete ─▶ closed

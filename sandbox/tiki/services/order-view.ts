@@ -1,5 +1,5 @@
 /**
- * Order V2 JSON (reference §4.3) and the `GET /v2/orders` filters (§4.1).
+ * Order V2 JSON and the `GET /v2/orders` filters.
  * PII: the buyer's phone/email are only shown for seller_delivery / cross_border (`""` / null otherwise).
  */
 import { tikiError } from '../api-error';

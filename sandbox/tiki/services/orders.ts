@@ -1,5 +1,5 @@
 /**
- * Orders (reference §4, §5): placement with stock reservation, the status machine of order-rules.ts, the seller
+ * Orders: placement with stock reservation, the status machine of order-rules.ts, the seller
  * actions (confirm, dropship confirm, labels, seller-delivery updates) with Tiki's preconditions, and events.
  *
  * Stock: placing an order reserves `qty` in a seller warehouse with enough sellable stock (primary first);

@@ -1,6 +1,6 @@
 import { cleanText, mapCustomer, normalizePhone, splitVietnameseName, syntheticEmail } from '../../../domain/customer';
 
-describe('normalizePhone (product.md §5)', () => {
+describe('normalizePhone (domain/customer.ts)', () => {
   it.each([
     // the spec example and each separator kind
     ['+84 90-123-4567', '0901234567'],

@@ -94,7 +94,7 @@ describe('linkIssue', () => {
     ['PRICE_ABOVE_LIST_PRICE', 'error'],
     ['INVENTORY_NOT_TRACKED', 'info'],
     ['OVERSELL_UNLIMITED', 'info'],
-  ] as const)('%s is an %s (product.md §3)', (code, severity) => {
+  ] as const)('%s is an %s (domain/linking.ts)', (code, severity) => {
     expect(linkIssue(code).severity).toBe(severity);
   });
 });

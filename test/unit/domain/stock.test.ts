@@ -27,7 +27,7 @@ function v(over: Partial<VariantStockState>): VariantStockState {
   return { tracked: true, policy: 'deny', inventoryQuantity: 0, price: 100_000, locations: [], ...over };
 }
 
-describe('computeTarget — quantity table (product.md §4), one row per table row and per q sign', () => {
+describe('computeTarget — quantity table (domain/stock.ts), one row per table row and per q sign', () => {
   // chosen set = [L1, L2]; L3 exists but is not chosen. For the "all" rows the variant total is authoritative.
   const chosen = [L1, L2];
   const cases: { name: string; variant: Partial<VariantStockState>; locations?: number[]; qty: number; notes: string[] }[] = [
