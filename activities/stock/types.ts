@@ -1,0 +1,65 @@
+/** The shapes the stock activities pass between their steps, and what they share from the worker. */
+import type { Logger } from 'pino';
+import type { HaravanProduct } from '../../connectors/haravan/schemas';
+import type { PushValues, WarehouseQuantity } from '../../domain/stock';
+import type { Store } from '../../store/store';
+import type { LinkRecord } from '../../store/types';
+import type { ClientFactory } from '../context';
+import type { LatencyTracker } from '../metrics';
+
+export interface HaravanVariantState {
+  productId: number;
+  variantId: number;
+  tracked: boolean;
+  policy: 'deny' | 'continue';
+  inventoryQuantity: number;
+  price: number;
+  locations: { locationId: number; onHand: number; committed: number }[];
+  /** When the Haravan values were read (epoch ms, our clock). */
+  readAt: number;
+}
+
+/** What the poll saw for a variant: when its answer arrived, and Haravan's `updated_at` of the change. */
+export interface Seen {
+  seenAt: number;
+  changedAt?: number;
+}
+
+export interface TikiActual {
+  stocks: WarehouseQuantity[];
+  price: number;
+  marketPrice: number;
+}
+
+export interface PlannedPush {
+  link: LinkRecord;
+  target: PushValues;
+  change: PushValues;
+  reference: PushValues;
+  readAt: number;
+  seen?: Seen;
+  /** Tiki's current warehouse rows when they were just read (required for the batch endpoint). */
+  current?: WarehouseQuantity[];
+}
+
+/** A Haravan product as listed, with when its answer arrived when the poll read it. */
+export type ProductLike = HaravanProduct & { readAt?: number };
+
+/** Phase durations of a full pass. */
+export interface PassTiming {
+  tikiReadMs: number;
+  haravanReadMs: number;
+  planMs: number;
+  writeMs: number;
+}
+
+/** What the stock activities of one worker share: the worker's dependencies and the latency figures. */
+export interface StockDeps {
+  store: Store;
+  clients: ClientFactory;
+  logger: Logger;
+  /** `seen → confirmed` and `change → confirmed` per connection (see `summary.ts`). */
+  latency: { seen: LatencyTracker; change: LatencyTracker };
+  /** Phase durations of the last full pass per connection (kept with the reconcile counters). */
+  lastTiming: Map<string, PassTiming>;
+}
