@@ -100,33 +100,42 @@ test('a changed quantity is planned against the last confirmed push, written onc
   expect(writes(c.tiki)).toHaveLength(1);
 });
 
+type Conn = Awaited<ReturnType<typeof connection>>;
+
+/**
+ * Hold the connection's gate with another SKU's write in flight, then queue one push of `productId` per edit
+ * (each push reads Haravan after its edit, a little later than the one before), then let all writes go.
+ */
+async function behindAHeldWrite(c: Conn, holder: { productId: number; variantId: number; quantity: number }, productId: number, edits: (() => void)[]) {
+  const arrived = c.tiki.holdWrites();
+  c.haravan.setVariant(holder.productId, { id: holder.variantId, inventory_quantity: holder.quantity });
+  const held = run(c.acts.pushProducts, c.id, [holder.productId]);
+  await arrived;
+  const jobs = [];
+  for (const edit of edits) {
+    edit();
+    const isQueued = c.queued();
+    jobs.push(run(c.acts.pushProducts, c.id, [productId]));
+    await isQueued;
+    await tick();
+  }
+  c.tiki.releaseWrites();
+  const [, ...results] = await Promise.all([held, ...jobs]);
+  return results;
+}
+
 test('the write gate: a decrease overtakes a queued increase, and the older value is dropped once a fresher one is confirmed', async () => {
   const c = await connection([
     { productId: 2, variantId: 21, tikiProductId: 201, haravan: 5, tiki: [[W1, 5]], lastQuantity: 5 },
     { productId: 3, variantId: 31, tikiProductId: 301, haravan: 5, tiki: [[W1, 5]], lastQuantity: 5 },
   ]);
-  // Another SKU's write holds the gate.
-  const arrived = c.tiki.holdWrites();
-  c.haravan.setVariant(3, { id: 31, inventory_quantity: 9 });
-  const holder = run(c.acts.pushProducts, c.id, [3]);
-  await arrived;
-  // Read first: an increase to 8, queued.
-  c.haravan.setVariant(2, { id: 21, inventory_quantity: 8 });
-  let isQueued = c.queued();
-  const older = run(c.acts.pushProducts, c.id, [2]);
-  await isQueued;
-  await tick();
-  // Read later: a decrease to 1, queued behind it.
-  c.haravan.setVariant(2, { id: 21, inventory_quantity: 1 });
-  isQueued = c.queued();
-  const fresher = run(c.acts.pushProducts, c.id, [2]);
-  await isQueued;
-  c.tiki.releaseWrites();
-  const [, o, f] = await Promise.all([holder, older, fresher]);
-
+  const [older, fresher] = await behindAHeldWrite(c, { productId: 3, variantId: 31, quantity: 9 }, 2, [
+    () => c.haravan.setVariant(2, { id: 21, inventory_quantity: 8 }), // read first: an increase to 8
+    () => c.haravan.setVariant(2, { id: 21, inventory_quantity: 1 }), // read later: a decrease to 1
+  ]);
   expect(writes(c.tiki)).toEqual(['updateSku 301', 'updateSku 201']);
-  expect(f).toMatchObject({ pushed: 1, superseded: 0 });
-  expect(o).toMatchObject({ pushed: 0, superseded: 1 });
+  expect(fresher).toMatchObject({ pushed: 1, superseded: 0 });
+  expect(older).toMatchObject({ pushed: 0, superseded: 1 });
   expect(c.tiki.qty(201, W1)).toBe(1);
   expect(await c.link(21)).toMatchObject({ lastPushedQuantity: 1, converged: true });
 });
@@ -136,24 +145,10 @@ test('the write gate coalesces: the same value queued by two jobs is written onc
     { productId: 4, variantId: 41, tikiProductId: 401, haravan: 5, tiki: [[W1, 5]], lastQuantity: 5 },
     { productId: 5, variantId: 51, tikiProductId: 501, haravan: 5, tiki: [[W1, 5]], lastQuantity: 5 },
   ]);
-  const arrived = c.tiki.holdWrites();
-  c.haravan.setVariant(5, { id: 51, inventory_quantity: 0 });
-  const holder = run(c.acts.pushProducts, c.id, [5]);
-  await arrived;
-  c.haravan.setVariant(4, { id: 41, inventory_quantity: 2 });
-  let isQueued = c.queued();
-  const a = run(c.acts.pushProducts, c.id, [4]);
-  await isQueued;
-  await tick();
-  isQueued = c.queued();
-  const b = run(c.acts.pushProducts, c.id, [4]);
-  await isQueued;
-  c.tiki.releaseWrites();
-  const [, ra, rb] = await Promise.all([holder, a, b]);
-
+  const [a, b] = await behindAHeldWrite(c, { productId: 5, variantId: 51, quantity: 0 }, 4, [() => c.haravan.setVariant(4, { id: 41, inventory_quantity: 2 }), () => undefined]);
   expect(writes(c.tiki)).toEqual(['updateSku 501', 'updateSku 401']);
-  expect(ra.pushed + rb.pushed).toBe(1);
-  expect(ra.superseded + rb.superseded).toBe(1);
+  expect(a.pushed + b.pushed).toBe(1);
+  expect(a.superseded + b.superseded).toBe(1);
   expect(c.tiki.qty(401, W1)).toBe(2);
 });
 
