@@ -9,7 +9,7 @@
  *
  * Reading: `read-haravan.ts`, `read-tiki.ts`; planning: `plan.ts`; writing: `execute-writes.ts` through the
  * per-connection gate and guards of `write-gate.ts`; what a push did: `summary.ts`. The rules they apply are
- * in `domain/` (`stock.ts`, `stock-writes.ts`, `inventory.ts`, `poll-cursor.ts`).
+ * in `domain/` (`stock.ts`, `stock-writes.ts`, `inventory.ts`, `stock-poll.ts`).
  */
 import { heartbeat } from '@temporalio/activity';
 import { withBulkRead } from '../bulk-reads';

@@ -2,16 +2,16 @@
  * The long-running delta poll: cheap `updated_at_min` deltas on inventory rows and products every
  * `pollIntervalSeconds`, pushing what changed, so a Haravan change reaches Tiki in seconds. Its Haravan calls
  * jump the shop's rate-limiter queue (they are few and latency-bound; bulk work such as link runs and
- * reconciliation waits behind them). The cursor rule is `domain/poll-cursor.ts`.
+ * reconciliation waits behind them). Its rules (cursor, what counts as a new change, when it was seen) are `domain/stock-poll.ts`.
  */
 import { Context, heartbeat, sleep as activitySleep } from '@temporalio/activity';
-import { nextCursor, pollSince } from '../../domain/poll-cursor';
+import { inventoryRowFingerprint, nextCursor, noteSeen, pollSince, variantFingerprint, type Seen } from '../../domain/stock-poll';
 import { bulkReadActive } from '../bulk-reads';
 import { toFailure } from '../errors';
 import { pollCadence } from '../poll-cadence';
 import { pushLinks } from './push-links';
 import { emptySummary, finish, merge, type PushSummary } from './summary';
-import type { ProductLike, Seen, StockDeps } from './types';
+import type { ProductLike, StockDeps } from './types';
 
 /** How long a delta poll reuses the connection row and its clients before reading them again. */
 export const POLL_STATE_MAX_AGE_MS = 60_000;
@@ -19,26 +19,6 @@ export const POLL_STATE_MAX_AGE_MS = 60_000;
 export interface PollOptions {
   durationMs: number;
   intervalMs: number;
-}
-
-/** The fields of an inventory row the push depends on, with its `updated_at`. */
-function rowFingerprint(r: { updated_at?: unknown; qty_onhand?: unknown; qty_commited?: unknown; qty_available?: unknown }): string {
-  return `${r.updated_at}|${r.qty_onhand}|${r.qty_commited}|${r.qty_available}`;
-}
-
-/** The fields of a product variant the push depends on, with its `updated_at`. */
-function variantFingerprint(updatedAt: unknown, v: NonNullable<ProductLike['variants']>[number]): string {
-  return `${updatedAt}|${v.inventory_quantity}|${v.price}|${v.inventory_management}|${v.inventory_policy}`;
-}
-
-/** Note that a variant's change was seen: the earliest answer listing it, the newest Haravan `updated_at`. */
-function noteSeen(seen: Map<number, Seen>, variantId: number, at: number, changedAt: number | undefined): void {
-  const prev = seen.get(variantId);
-  if (!prev) seen.set(variantId, { seenAt: at, changedAt });
-  else {
-    prev.seenAt = Math.min(prev.seenAt, at);
-    if (changedAt && (!prev.changedAt || changedAt > prev.changedAt)) prev.changedAt = changedAt;
-  }
 }
 
 /**
@@ -110,7 +90,7 @@ export async function pollHaravanChanges(deps: StockDeps, connectionId: string, 
         return handledRows.get(key) !== fingerprint;
       };
       for (const r of rows.r) {
-        if (!isNew(`i:${r.variant_id}:${r.loc_id}`, rowFingerprint(r))) continue;
+        if (!isNew(`i:${r.variant_id}:${r.loc_id}`, inventoryRowFingerprint(r))) continue;
         noteSeen(seen, Number(r.variant_id), rows.at, Date.parse(String(r.updated_at ?? '')) || undefined);
       }
       const preloaded = new Map<number, ProductLike>();

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { HaravanProduct } from '../../connectors/haravan/schemas';
 import type { PushValues, WarehouseQuantity } from '../../domain/stock';
+import type { Seen } from '../../domain/stock-poll';
 import type { Store } from '../../store/store';
 import type { LinkRecord } from '../../store/types';
 import type { ClientFactory } from '../context';
@@ -19,11 +20,7 @@ export interface HaravanVariantState {
   readAt: number;
 }
 
-/** What the poll saw for a variant: when its answer arrived, and Haravan's `updated_at` of the change. */
-export interface Seen {
-  seenAt: number;
-  changedAt?: number;
-}
+export type { Seen } from '../../domain/stock-poll';
 
 export interface TikiActual {
   stocks: WarehouseQuantity[];
