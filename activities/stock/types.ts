@@ -1,30 +1,27 @@
 /** The shapes the stock activities pass between their steps, and what they share from the worker. */
 import type { Logger } from 'pino';
 import type { HaravanProduct } from '../../connectors/haravan/schemas';
-import type { PushValues, WarehouseQuantity } from '../../domain/stock';
+import type { PushValues, VariantStockState, WarehouseQuantity } from '../../domain/stock';
 import type { Seen } from '../../domain/stock-poll';
+import type { TikiValues } from '../../domain/stock-writes';
 import type { Store } from '../../store/store';
 import type { LinkRecord } from '../../store/types';
 import type { ClientFactory } from '../context';
 import type { LatencyTracker } from '../metrics';
 
-export interface HaravanVariantState {
+/** A linked variant's Haravan state as the stock rule reads it (`VariantStockState`), with where and when it was read. */
+export interface HaravanVariantState extends VariantStockState {
   productId: number;
   variantId: number;
-  tracked: boolean;
-  policy: 'deny' | 'continue';
-  inventoryQuantity: number;
-  price: number;
-  locations: { locationId: number; onHand: number; committed: number }[];
   /** When the Haravan values were read (epoch ms, our clock). */
   readAt: number;
 }
 
 export type { Seen } from '../../domain/stock-poll';
 
-export interface TikiActual {
+/** One SKU of Tiki's listing as just read (`TikiValues`), with its list price. */
+export interface TikiActual extends TikiValues {
   stocks: WarehouseQuantity[];
-  price: number;
   marketPrice: number;
 }
 
