@@ -1,4 +1,5 @@
 /** Vendor objects (zod-parsed, snake_case) → the pure domain's input shapes. */
+import { inventoryPolicyOf } from '../domain/inventory';
 import type { HaravanProductInput, TikiSkuInput } from '../domain/types';
 
 export interface HaravanProductLike {
@@ -47,7 +48,7 @@ export function toHaravanProductInput(p: HaravanProductLike): HaravanProductInpu
       barcode: v.barcode ?? null,
       price: toInt(v.price),
       inventoryManagement: v.inventory_management ?? null,
-      inventoryPolicy: v.inventory_policy === 'continue' ? 'continue' : 'deny',
+      inventoryPolicy: inventoryPolicyOf(v.inventory_policy),
     })),
   };
 }

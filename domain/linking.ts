@@ -28,6 +28,7 @@
  */
 import type { Config } from './config';
 import { MESSAGES, type Severity } from './messages';
+import { isInventoryTracked } from './inventory';
 import type { HaravanProductInput, HaravanVariantInput, TikiSkuInput } from './types';
 
 export type LinkIssueCode =
@@ -189,7 +190,7 @@ function linkVariant(
 
   const issues: LinkIssue[] = [];
   if (isPriceAboveListPrice(variant.price, tiki.marketPrice, syncPrice)) issues.push(linkIssue('PRICE_ABOVE_LIST_PRICE'));
-  if (variant.inventoryManagement !== 'haravan') issues.push(linkIssue('INVENTORY_NOT_TRACKED'));
+  if (!isInventoryTracked(variant.inventoryManagement)) issues.push(linkIssue('INVENTORY_NOT_TRACKED'));
   else if (variant.inventoryPolicy === 'continue') issues.push(linkIssue('OVERSELL_UNLIMITED'));
   return { ...withIssues(base, issues), link: { tikiProductId: tiki.productId, tikiSku: tiki.sku, barcode } };
 }

@@ -69,6 +69,9 @@ export interface PushValues {
 
 export type PushPriority = 'decrease' | 'increase' | 'price';
 
+/** The order of the write queues: lower goes first. */
+export const PRIORITY_RANK: Readonly<Record<PushPriority, number>> = { decrease: 0, increase: 1, price: 2 };
+
 export interface PushItem {
   change: PushValues;
   lastPushed: PushValues;
@@ -139,7 +142,7 @@ export function classifyPriority(change: PushValues, lastPushed: PushValues): Pu
  * before mere reductions), then increases, then price-only changes. Stable otherwise; does not mutate `items`.
  */
 export function sortByPriority<T extends PushItem>(items: readonly T[]): T[] {
-  const rank: Record<PushPriority, number> = { decrease: 0, increase: 1, price: 2 };
+  const rank = PRIORITY_RANK;
   return items
     .map((item, index) => ({ item, index, priority: classifyPriority(item.change, item.lastPushed) }))
     .sort((a, b) => {

@@ -16,7 +16,7 @@ export interface HaravanVariantInput {
   /** Raw barcode as stored in Haravan (may carry spaces, may be empty or null). */
   barcode: string | null;
   price: number;
-  /** `'haravan'` = stock tracked; anything else (null, '') = untracked. */
+  /** Raw `inventory_management`; `isInventoryTracked` (inventory.ts) decides what it means. */
   inventoryManagement: string | null;
   inventoryPolicy: InventoryPolicy;
 }

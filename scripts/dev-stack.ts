@@ -137,7 +137,17 @@ async function main(): Promise<void> {
   }
 
   // ---- Worker (child process, restarted when it dies)
-  const workerEnv = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl, ENCRYPTION_KEY: encryptionKey, TASK_QUEUE: env.taskQueue };
+  // The worker's /metrics is on by default here (WORKER_METRICS_PORT, 9464; `off` disables it).
+  const workerMetricsPort = process.env.WORKER_METRICS_PORT ?? '9464';
+  const workerMetrics = workerMetricsPort === 'off' ? undefined : `http://localhost:${workerMetricsPort}/metrics`;
+  const workerEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: temporalAddress,
+    DATABASE_URL: databaseUrl,
+    ENCRYPTION_KEY: encryptionKey,
+    TASK_QUEUE: env.taskQueue,
+    WORKER_METRICS_PORT: workerMetrics ? workerMetricsPort : '',
+  };
   let restarts = 0;
   const startWorker = () => {
     const w = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(root, 'worker/main.ts')], { env: workerEnv, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -183,6 +193,7 @@ async function main(): Promise<void> {
     `\nHaravan ⇄ Tiki sync is running\n` +
       `  API:             ${api}   (health: ${api}/healthz, reference: ${api}/docs)\n` +
       `  Dashboard:       ${api}/app\n` +
+      `  Metrics:         ${api}/metrics (API)` + (workerMetrics ? `, ${workerMetrics} (worker)\n` : '\n') +
       `  API token:       ${apiToken}\n` +
       (uiUrl ? `  Temporal Web UI: ${uiUrl}\n  Temporal:        ${temporalAddress}\n` : `  Temporal:        ${temporalAddress}\n`) +
       (sandboxes ? `  Haravan sandbox: ${sandboxes.haravanUrl}\n  Tiki sandbox:    ${sandboxes.tikiUrl}\n` : '') +

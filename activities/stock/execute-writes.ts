@@ -1,0 +1,197 @@
+/**
+ * Executing planned pushes: absolute values, only the changed ones, in the domain's priority order (stock
+ * decreases first, then increases, then price), each write through the connection's write gate, and what Tiki
+ * confirmed recorded on the links.
+ *
+ * Warehouses: `updateSku` changes only the listed warehouses, so it never touches the others. The batch
+ * endpoint zeroes every warehouse an item leaves out, so a batch is only sent for SKUs whose current
+ * warehouse rows were just read from Tiki, and each item then carries all of them unchanged except ours.
+ */
+import { Context } from '@temporalio/activity';
+import { ConnectorError } from '../../connectors/errors';
+import { messageFor } from '../../domain/messages';
+import { classifyPriority, sortByPriority, warehouseQuantities } from '../../domain/stock';
+import { hasChange, heldAfterWrite, isSuperseded, mergeConfirmed, readBackPays, sameChange } from '../../domain/stock-writes';
+import type { ConnectionClients } from '../context';
+import { skuWritesCounter, stockPropagationHistogram } from '../metrics';
+import { readTiki, TIKI_PAGE } from './read-tiki';
+import { emptySummary, type PushSummary } from './summary';
+import type { PlannedPush, StockDeps } from './types';
+import { freshnessFor, gateFor, GUARD_MAX_ENTRIES, refusedFor, writtenFor } from './write-gate';
+
+export const TIKI_BATCH = 50;
+/** Outside a full pass, read Tiki back to batch once this many SKUs change. */
+const BATCH_READBACK_MIN = 50;
+const LATENCY_WINDOW_MS = 3_600_000;
+
+export interface ExecuteOptions {
+  /** The plan was compared with Tiki's actual values (a full pass). */
+  verified: boolean;
+  /** May read Tiki's listing back to batch many changes (default true). */
+  readBack?: boolean;
+  /** Leave out a change Tiki refused for good the last time (the poll). */
+  skipRefused?: boolean;
+}
+
+/** Tiki refused the values themselves (validation, unknown product): sending them again cannot help. */
+function isRefusal(err: unknown): err is ConnectorError {
+  return err instanceof ConnectorError && !err.retryable && (err.code === 'VALIDATION' || err.code === 'NOT_FOUND');
+}
+
+/** Write the planned changes to Tiki and record what was confirmed. */
+export async function execute(
+  deps: Pick<StockDeps, 'store' | 'latency'>,
+  connectionId: string,
+  c: ConnectionClients,
+  targets: number[],
+  planned: PlannedPush[],
+  opts: ExecuteOptions,
+): Promise<PushSummary> {
+  const { store, latency } = deps;
+  const summary = emptySummary();
+  summary.considered = planned.length;
+  const refused = refusedFor(connectionId);
+  const refusedAgain = (p: PlannedPush) => {
+    const r = opts.skipRefused ? refused.get(p.link.haravanVariantId) : undefined;
+    return !!r && sameChange(r, p.change);
+  };
+  const changes = sortByPriority(planned.map((p) => ({ ...p, lastPushed: p.reference })).filter((p) => hasChange(p.change) && !refusedAgain(p)));
+  const unchanged = planned.filter((p) => !hasChange(p.change));
+  summary.skipped = planned.length - changes.length;
+  // Verified = Tiki's actual value was read and matches (a SKU missing from Tiki's listing is not verified).
+  const verifiedSame = opts.verified ? unchanged.filter((p) => p.current !== undefined) : [];
+  if (verifiedSame.length > 0) {
+    await store.recordPushes(connectionId, verifiedSame.map((p) => ({ haravanVariantId: p.link.haravanVariantId, ...p.target, converged: true, verified: true })));
+  }
+  if (changes.length === 0) return summary;
+  if (targets.length === 0) throw new Error('the Tiki seller has no warehouse to write stock to');
+  // Not converged until Tiki confirms (written alongside the first Tiki call, awaited before any confirmation).
+  const markedPending = store.recordPushes(connectionId, changes.map((p) => ({ haravanVariantId: p.link.haravanVariantId, converged: false })));
+  markedPending.catch(() => undefined);
+
+  // Batching needs every SKU's current warehouse rows; read them back when it saves calls.
+  if (opts.readBack !== false && changes.length >= BATCH_READBACK_MIN && changes.some((p) => !p.current)) {
+    const pages = await c.tiki.listProducts({ page: 1, limit: TIKI_PAGE });
+    summary.tikiReadCalls++;
+    if (readBackPays(changes.length, pages.paging.last_page, TIKI_BATCH)) {
+      const actual = await readTiki(c.tiki, summary);
+      for (const p of changes) p.current ??= actual.get(p.link.tikiProductId)?.stocks;
+    }
+  }
+
+  const gate = gateFor(connectionId);
+  const fresh = freshnessFor(connectionId);
+  const written = writtenFor(connectionId);
+  const stale = (p: PlannedPush) =>
+    isSuperseded({
+      change: p.change,
+      readAt: p.readAt,
+      confirmedReadAt: fresh.get(p.link.haravanVariantId),
+      verified: opts.verified,
+      lastConfirmed: written.get(p.link.haravanVariantId),
+    });
+
+  const confirm = async (batch: PlannedPush[]) => {
+    const now = Date.now();
+    await markedPending;
+    // The guards only matter while jobs overlap; bound their memory (many connections × many SKUs per worker).
+    if (fresh.size > GUARD_MAX_ENTRIES) fresh.clear();
+    if (written.size > GUARD_MAX_ENTRIES) written.clear();
+    const values = batch.map((p) => heldAfterWrite(p.change, p.target, opts.verified && p.current !== undefined));
+    await store.recordPushes(
+      connectionId,
+      batch.map((p, i) => ({ haravanVariantId: p.link.haravanVariantId, ...values[i], converged: true, verified: opts.verified && p.current !== undefined })),
+    );
+    for (const [i, p] of batch.entries()) {
+      refused.delete(p.link.haravanVariantId);
+      fresh.set(p.link.haravanVariantId, Math.max(fresh.get(p.link.haravanVariantId) ?? 0, p.readAt));
+      written.set(p.link.haravanVariantId, mergeConfirmed(written.get(p.link.haravanVariantId), values[i]));
+      if (!p.seen) continue;
+      const ms = Math.max(0, now - p.seen.seenAt);
+      summary.latenciesMs.push(ms);
+      latency.seen.record(connectionId, ms);
+      stockPropagationHistogram.observe(ms / 1000);
+      if (p.seen.changedAt && now - p.seen.changedAt < LATENCY_WINDOW_MS) latency.change.record(connectionId, Math.max(0, now - p.seen.changedAt));
+    }
+    summary.pushed += batch.length;
+  };
+
+  const item = (p: PlannedPush, batch: boolean) => ({
+    productId: p.link.tikiProductId,
+    price: p.change.price,
+    // The single endpoint changes only the listed warehouses; the batch one needs every current row.
+    warehouseQuantities: p.change.quantity !== undefined ? warehouseQuantities(p.change.quantity, targets, batch ? (p.current ?? []) : []) : undefined,
+  });
+
+  const single = async (p: PlannedPush) => {
+    const priority = classifyPriority(p.change, p.reference);
+    try {
+      const wrote = await gate.run(priority, async () => {
+        if (stale(p)) return false;
+        summary.tikiWriteCalls++;
+        await c.tiki.updateSku(item(p, false));
+        await confirm([p]);
+        return true;
+      });
+      if (!wrote) summary.superseded++;
+      else skuWritesCounter.inc({ outcome: 'ok' });
+      await store.resolveFailures(connectionId, 'sku-write', String(p.link.tikiProductId));
+    } catch (err) {
+      if (isRefusal(err)) {
+        summary.failed++;
+        if (refused.size > GUARD_MAX_ENTRIES) refused.clear();
+        refused.set(p.link.haravanVariantId, { quantity: p.change.quantity, price: p.change.price });
+        skuWritesCounter.inc({ outcome: 'rejected' });
+        const m = messageFor('TIKI_SKU_REJECTED');
+        await store.recordFailure({
+          connectionId,
+          kind: 'sku-write',
+          ref: String(p.link.tikiProductId),
+          code: 'TIKI_SKU_REJECTED',
+          message: `${m.en}: ${err.message}`,
+          messageVi: `${m.vi}: ${err.message}`,
+          details: { tikiSku: p.link.tikiSku, barcode: p.link.barcode, change: p.change },
+        });
+        return;
+      }
+      skuWritesCounter.inc({ outcome: 'error' });
+      throw err;
+    }
+  };
+
+  // Keep the priority order across both paths: walk the sorted list, cutting batches of batchable items.
+  const queue = changes;
+  let i = 0;
+  while (i < queue.length) {
+    Context.current().heartbeat({ pushed: summary.pushed });
+    if (queue[i].current === undefined) {
+      await single(queue[i++]);
+      continue;
+    }
+    const batch: PlannedPush[] = [];
+    while (i < queue.length && batch.length < TIKI_BATCH && queue[i].current !== undefined) batch.push(queue[i++]);
+    if (batch.length === 1) {
+      await single(batch[0]);
+      continue;
+    }
+    const priority = classifyPriority(batch[0].change, batch[0].reference);
+    try {
+      await gate.run(priority, async () => {
+        const live = batch.filter((b) => !stale(b));
+        summary.superseded += batch.length - live.length;
+        if (live.length === 0) return;
+        summary.tikiWriteCalls++;
+        await c.tiki.updateSkus(live.map((b) => ({ ...item(b, true), currentWarehouseIds: b.change.quantity !== undefined ? b.current!.map((s) => s.warehouseId) : undefined })));
+        await confirm(live);
+        skuWritesCounter.inc({ outcome: 'ok' }, 1);
+      });
+    } catch (err) {
+      // A rejected batch (all-or-nothing): isolate the offending SKU(s) one by one.
+      if (err instanceof ConnectorError && err.code === 'VALIDATION') {
+        for (const b of batch) await single(b);
+      } else throw err;
+    }
+  }
+  await markedPending;
+  return summary;
+}
