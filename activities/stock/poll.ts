@@ -27,7 +27,7 @@ export interface PollOptions {
  * Cursors live in the store, so a crashed poll resumes where it was.
  */
 export async function pollHaravanChanges(deps: StockDeps, connectionId: string, opts: PollOptions): Promise<PushSummary> {
-  const { store, clients } = deps;
+  const { store, clients, logger } = deps;
   const deadline = Date.now() + opts.durationMs;
   let total = emptySummary();
   let cycle = emptySummary();
@@ -62,7 +62,11 @@ export async function pollHaravanChanges(deps: StockDeps, connectionId: string, 
         if (!connection) break;
       }
       const intervalMs = (connection.config.pollIntervalSeconds ?? opts.intervalMs / 1000) * 1000;
-      const c = await clients.forConnection(connectionId, { maxAgeMs: POLL_STATE_MAX_AGE_MS });
+      const c = await clients.whileConnected(connectionId, { maxAgeMs: POLL_STATE_MAX_AGE_MS });
+      if (!c) {
+        logger.info({ connectionId }, 'stock poll ends: the connection was disconnected');
+        break;
+      }
       const haravan = c.haravan.withPriority('high');
       if (invCursor === undefined || prodCursor === undefined) {
         storedInv = await store.getCursor(connectionId, 'haravan-inventory');

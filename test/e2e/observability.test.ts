@@ -5,7 +5,6 @@
  * (every workflow of a shop, children included, carries ShopId; orders carry TikiOrderCode; static summaries),
  * and JSON logs without secrets.
  */
-import { dashboardMetricNames } from '../helpers/dashboard-metrics';
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -139,8 +138,6 @@ test('a real worker process exposes its metrics and the Temporal SDK metrics on 
     expect(text).toContain('# TYPE vendor_http_requests_total counter');
     expect(text).toContain('# TYPE sync_order_intake_seconds histogram');
     expect(text).toMatch(/^temporal_\w+/m); // the SDK core's own metrics, appended
-    // The Grafana dashboard (deploy/grafana) reads these SDK series: they must exist under these names.
-    for (const name of dashboardMetricNames().filter((n) => n.startsWith('temporal_'))) expect([name, new RegExp(`^${name}(_bucket|_count|_sum)?[{ ]`, 'm').test(text)]).toEqual([name, true]);
     expect((await fetch(`http://127.0.0.1:${metricsPort}/other`)).status).toBe(404);
   } finally {
     if (child && child.exitCode === null) {

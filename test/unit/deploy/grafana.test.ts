@@ -1,9 +1,11 @@
 /**
  * The Grafana dashboard in deploy/grafana is generated from scripts/grafana-dashboard.ts and queries only
- * metrics the service registers (the SDK's `temporal_*` ones are checked against a real worker's scrape in
- * test/e2e/observability.test.ts).
+ * metrics the service registers, or (`temporal_*`) that the Temporal SDK core defines — its metric names are read
+ * from the core's own sources shipped in @temporalio/core-bridge (a histogram appears in a scrape only once the
+ * worker has recorded a value, so an idle worker's scrape cannot tell).
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import client from 'prom-client';
 import { DASHBOARD_FILE, ROWS, dashboard } from '../../../scripts/grafana-dashboard';
 import { dashboardMetricNames } from '../../helpers/dashboard-metrics';
@@ -34,4 +36,14 @@ test('every panel has a title, a unit and at least one query; panel ids are uniq
       expect(p.unit).toBeTruthy();
       expect(p.targets.length).toBeGreaterThan(0);
     }
+});
+
+test('every Temporal SDK series a panel queries is a metric the SDK core defines', () => {
+  const crates = path.dirname(require.resolve('@temporalio/core-bridge/package.json')) + '/sdk-core/crates';
+  const sources = ['common/src/telemetry/metrics.rs', 'sdk-core/src/telemetry/metrics.rs']
+    .map((f) => fs.readFileSync(path.join(crates, f), 'utf8'))
+    .join('\n');
+  const sdk = dashboardMetricNames().filter((n) => n.startsWith('temporal_'));
+  expect(sdk.length).toBeGreaterThan(0);
+  for (const name of sdk) expect([name, sources.includes(`"${name.slice('temporal_'.length)}"`)]).toEqual([name, true]);
 });
