@@ -36,32 +36,26 @@ export function createConnectionActivities(deps: ActivityDeps) {
       const discardPending = async () => {
         if (opts.pending) await store.deleteCredentials(sourceId);
       };
-      let shop;
-      try {
-        shop = await haravan.getShop();
-      } catch (e) {
-        if (isCredentialRejection(e)) {
+      /** The calls' result, or the answer "rejected" when the vendor turned the credentials down. */
+      const unlessRejected = async <T>(code: 'HARAVAN_AUTH_FAILED' | 'TIKI_AUTH_FAILED', calls: () => Promise<T>): Promise<{ value: T } | { rejection: VerificationResult }> => {
+        try {
+          return { value: await calls() };
+        } catch (e) {
+          if (!isCredentialRejection(e)) throw e;
           await discardPending();
-          return rejected('HARAVAN_AUTH_FAILED', (e as Error).message);
+          return { rejection: rejected(code, (e as Error).message) };
         }
-        throw e;
-      }
+      };
+      const h = await unlessRejected('HARAVAN_AUTH_FAILED', () => haravan.getShop());
+      if ('rejection' in h) return h.rejection;
+      const shop = h.value;
       if (Number(shop.id) !== shopId) {
         await discardPending();
         return rejected('SHOP_MISMATCH', `token belongs to shop ${shop.id}, not ${shopId}`);
       }
-      let seller;
-      let warehouses;
-      try {
-        seller = await tiki.getSeller();
-        warehouses = await tiki.listWarehouses();
-      } catch (e) {
-        if (isCredentialRejection(e)) {
-          await discardPending();
-          return rejected('TIKI_AUTH_FAILED', (e as Error).message);
-        }
-        throw e;
-      }
+      const t = await unlessRejected('TIKI_AUTH_FAILED', async () => ({ seller: await tiki.getSeller(), warehouses: await tiki.listWarehouses() }));
+      if ('rejection' in t) return t.rejection;
+      const { seller, warehouses } = t.value;
       await store.setTikiSeller(connectionId, {
         id: seller.id ?? undefined,
         sid: seller.sid ?? undefined,

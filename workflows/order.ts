@@ -62,7 +62,7 @@ const acts = proxyActivities<OrderActivities>({
 });
 /**
  * The import: a long start-to-close timeout (a create call is only started while 3 minutes of it remain, see
- * activities/orders.ts) and a heartbeat on a timer, so a dead worker is noticed in 30 s while a live but slow
+ * activities/orders/import.ts) and a heartbeat on a timer, so a dead worker is noticed in 30 s while a live but slow
  * attempt (e.g. queued behind Haravan's rate limit) is never overlapped by the next one.
  */
 const importing = proxyActivities<OrderActivities>({
