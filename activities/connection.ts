@@ -2,12 +2,12 @@
 import { ConnectorError } from '../connectors/errors';
 import type { Config } from '../domain/config';
 import { messageFor } from '../domain/messages';
+import { isCredentialFailureType } from '../domain/vendor-errors';
 import type { ConnectionState, LinkRunRequest, VerificationResult } from '../workflows/definitions';
-import { orderWorkflowId, shopIdFromConnectionId } from '../workflows/ids';
+import { orderWorkflowId } from '../workflows/ids';
 import { stopSignal } from '../workflows/definitions';
 import type { Attention } from '../store/types';
 import { ActivityDeps, ClientFactory, pendingCredentialsId } from './context';
-import { toFailure } from './errors';
 
 const TERMINAL_ORDER_STATUSES = ['completed', 'cancelled', 'returned'];
 
@@ -19,8 +19,8 @@ export function createConnectionActivities(deps: ActivityDeps) {
     return { ok: false, state: 'failed', code, message: `${m.en}: ${detail}`, messageVi: m.vi };
   }
 
-  const isCredentialRejection = (e: unknown) =>
-    e instanceof ConnectorError && ['AUTH_FAILED', 'FORBIDDEN', 'CONNECTION_PAUSED', 'NOT_FOUND'].includes(e.code);
+  /** Rejected credentials, or an account the credentials do not reach (404): an answer, not a transient failure. */
+  const isCredentialRejection = (e: unknown) => e instanceof ConnectorError && (isCredentialFailureType(e.fullCode) || e.code === 'NOT_FOUND');
 
   return {
     /**
@@ -36,55 +36,45 @@ export function createConnectionActivities(deps: ActivityDeps) {
       const discardPending = async () => {
         if (opts.pending) await store.deleteCredentials(sourceId);
       };
-      try {
-        let shop;
+      /** The calls' result, or the answer "rejected" when the vendor turned the credentials down. */
+      const unlessRejected = async <T>(code: 'HARAVAN_AUTH_FAILED' | 'TIKI_AUTH_FAILED', calls: () => Promise<T>): Promise<{ value: T } | { rejection: VerificationResult }> => {
         try {
-          shop = await haravan.getShop();
+          return { value: await calls() };
         } catch (e) {
-          if (isCredentialRejection(e)) {
-            await discardPending();
-            return rejected('HARAVAN_AUTH_FAILED', (e as Error).message);
-          }
-          throw e;
-        }
-        if (Number(shop.id) !== shopId) {
+          if (!isCredentialRejection(e)) throw e;
           await discardPending();
-          return rejected('SHOP_MISMATCH', `token belongs to shop ${shop.id}, not ${shopId}`);
+          return { rejection: rejected(code, (e as Error).message) };
         }
-        let seller;
-        let warehouses;
-        try {
-          seller = await tiki.getSeller();
-          warehouses = await tiki.listWarehouses();
-        } catch (e) {
-          if (isCredentialRejection(e)) {
-            await discardPending();
-            return rejected('TIKI_AUTH_FAILED', (e as Error).message);
-          }
-          throw e;
-        }
-        await store.setTikiSeller(connectionId, {
-          id: seller.id ?? undefined,
-          sid: seller.sid ?? undefined,
-          name: seller.name ?? undefined,
-          warehouseIds: warehouses.map((w) => Number(w.id)),
-        });
-        if (opts.pending) {
-          const previous = await store.loadCredentials(connectionId);
-          if (previous && JSON.stringify(tikiIdentity(previous.tiki)) !== JSON.stringify(tikiIdentity(creds.tiki))) {
-            // The event queue belongs to the old Tiki client/key: start a fresh one (the sweep covers the gap).
-            await store.setCursor(connectionId, 'tiki-queue', '');
-            await store.setCursor(connectionId, 'tiki-ack', '');
-          }
-          await store.saveCredentials(connectionId, creds);
-          await store.deleteCredentials(sourceId);
-          deps.clients.forget(connectionId);
-          await store.audit(connectionId, 'credentials-replaced');
-        }
-        return { ok: true, state: 'connected' };
-      } catch (e) {
-        throw toFailure(e);
+      };
+      const h = await unlessRejected('HARAVAN_AUTH_FAILED', () => haravan.getShop());
+      if ('rejection' in h) return h.rejection;
+      const shop = h.value;
+      if (Number(shop.id) !== shopId) {
+        await discardPending();
+        return rejected('SHOP_MISMATCH', `token belongs to shop ${shop.id}, not ${shopId}`);
       }
+      const t = await unlessRejected('TIKI_AUTH_FAILED', async () => ({ seller: await tiki.getSeller(), warehouses: await tiki.listWarehouses() }));
+      if ('rejection' in t) return t.rejection;
+      const { seller, warehouses } = t.value;
+      await store.setTikiSeller(connectionId, {
+        id: seller.id ?? undefined,
+        sid: seller.sid ?? undefined,
+        name: seller.name ?? undefined,
+        warehouseIds: warehouses.map((w) => Number(w.id)),
+      });
+      if (opts.pending) {
+        const previous = await store.loadCredentials(connectionId);
+        if (previous && JSON.stringify(tikiIdentity(previous.tiki)) !== JSON.stringify(tikiIdentity(creds.tiki))) {
+          // The event queue belongs to the old Tiki client/key: start a fresh one (the sweep covers the gap).
+          await store.setCursor(connectionId, 'tiki-queue', '');
+          await store.setCursor(connectionId, 'tiki-ack', '');
+        }
+        await store.saveCredentials(connectionId, creds);
+        await store.deleteCredentials(sourceId);
+        deps.clients.forget(connectionId);
+        await store.audit(connectionId, 'credentials-replaced');
+      }
+      return { ok: true, state: 'connected' };
     },
 
     async setConnectionState(connectionId: string, state: ConnectionState, attention: Attention | null): Promise<void> {
@@ -111,7 +101,9 @@ export function createConnectionActivities(deps: ActivityDeps) {
 
     /** Ask every open order workflow of the connection to finish its current step and stop. */
     async stopOrderWorkflows(connectionId: string): Promise<number> {
-      const shopId = shopIdFromConnectionId(connectionId);
+      const conn = await store.getConnection(connectionId);
+      if (!conn) return 0;
+      const shopId = conn.shopId;
       let stopped = 0;
       for (let page = 1; ; page++) {
         const { items } = await store.listOrders(connectionId, { page, limit: 250 });

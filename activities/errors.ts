@@ -1,10 +1,14 @@
 /**
- * The one place vendor errors become Temporal failures: non-retryable ConnectorErrors (auth, validation,
- * not found) become non-retryable ApplicationFailures typed with a stable code; retryable ones keep
- * retrying, and a 429's Retry-After becomes the next retry delay.
+ * How a vendor error becomes a Temporal failure: a ConnectorError becomes an ApplicationFailure typed with its
+ * stable code (`HARAVAN_VALIDATION`, `TIKI_AUTH_FAILED`, ...), non-retryable when the error is (auth, validation,
+ * not found), retryable otherwise, with a 429's Retry-After as the next retry delay. Anything else passes through.
+ * Applied once for every activity by the worker's activity interceptor (worker/activity-interceptor.ts).
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { ConnectorError } from '../connectors/errors';
+
+/** Shortest next-retry delay taken from a Retry-After (a `0` would retry in a tight loop). */
+const MIN_RETRY_DELAY_MS = 100;
 
 export function toFailure(err: unknown): unknown {
   if (err instanceof ConnectorError) {
@@ -12,45 +16,21 @@ export function toFailure(err: unknown): unknown {
       message: err.message,
       type: err.fullCode,
       nonRetryable: !err.retryable,
-      nextRetryDelay: err.retryAfterMs !== undefined ? Math.max(err.retryAfterMs, 100) : undefined,
+      nextRetryDelay: err.retryAfterMs !== undefined ? Math.max(err.retryAfterMs, MIN_RETRY_DELAY_MS) : undefined,
       details: [{ system: err.system, code: err.code, status: err.status ?? null, route: err.route ?? null }],
     });
   }
   return err;
 }
 
-/** Wrap an activity implementation so connector errors are classified on the way out. */
-export function classified<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
-  return async (...args: A) => {
-    try {
-      return await fn(...args);
-    } catch (err) {
-      throw toFailure(err);
-    }
-  };
+/** Does this error end the activity for good (no retry)? Same answer before and after `toFailure`. */
+export function isPermanent(err: unknown): boolean {
+  if (err instanceof ConnectorError) return !err.retryable;
+  return err instanceof ApplicationFailure && !!err.nonRetryable;
 }
 
-/** Codes that mean "the merchant's credentials no longer work" (connection goes to attention). */
-export const CREDENTIAL_FAILURE_TYPES = [
-  'TIKI_AUTH_FAILED',
-  'TIKI_FORBIDDEN',
-  'TIKI_CONNECTION_PAUSED',
-  'HARAVAN_AUTH_FAILED',
-  'HARAVAN_FORBIDDEN',
-];
-
-export function isCredentialFailure(err: unknown): { system: 'haravan' | 'tiki'; code: string; message: string } | null {
-  let e: unknown = err;
-  for (let i = 0; i < 4 && e; i++) {
-    if (e instanceof ConnectorError) {
-      return CREDENTIAL_FAILURE_TYPES.includes(e.fullCode) ? { system: e.system, code: e.code, message: e.message } : null;
-    }
-    const af = e as { type?: string; message?: string; cause?: unknown };
-    if (af.type && CREDENTIAL_FAILURE_TYPES.includes(af.type)) {
-      const [system, ...rest] = af.type.split('_');
-      return { system: system.toLowerCase() as 'haravan' | 'tiki', code: rest.join('_'), message: af.message ?? af.type };
-    }
-    e = af.cause;
-  }
-  return null;
+/** The stable code of an error for the failure inbox (the failure type it has or will get), if it has one. */
+export function failureCode(err: unknown): string | undefined {
+  if (err instanceof ConnectorError) return err.fullCode;
+  return err instanceof ApplicationFailure ? (err.type ?? undefined) : undefined;
 }

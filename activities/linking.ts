@@ -30,7 +30,6 @@ import type { HaravanProductInput, TikiSkuInput } from '../domain/types';
 import type { LinkRecord, SyncErrorRecord } from '../store/types';
 import { linkRunProgressSignal, type LinkRunFetched, type LinkRunPhase, type LinkRunProgressReport, type LinkRunRequest } from '../workflows/definitions';
 import type { ActivityDeps } from './context';
-import { toFailure } from './errors';
 import { toHaravanProductInput, toTikiSkuInput } from './mappers';
 import { chunk, pool, StopSignal } from './concurrency';
 
@@ -267,84 +266,80 @@ export function createLinkingActivities(deps: ActivityDeps) {
 
   return {
     async executeLinkRun(connectionId: string, runId: string, req: LinkRunRequest): Promise<LinkRunCounts> {
-      try {
-        const connection = await store.getConnection(connectionId);
-        if (!connection) throw new Error(`unknown connection ${connectionId}`);
-        const { haravan, tiki } = await clients.forConnection(connectionId);
-        const progress = progressReporter(runId);
-        const t0 = Date.now();
-        await progress.update({ phase: 'fetching' }, true);
+      const connection = await store.getConnection(connectionId);
+      if (!connection) throw new Error(`unknown connection ${connectionId}`);
+      const { haravan, tiki } = await clients.forConnection(connectionId);
+      const progress = progressReporter(runId);
+      const t0 = Date.now();
+      await progress.update({ phase: 'fetching' }, true);
 
-        const stop: StopSignal = {};
-        const flag = <T>(p: Promise<T>) =>
-          p.catch((err) => {
-            stop.failed ??= err;
-            throw err;
-          });
-        // allSettled: when one side fails, the other stops dispatching and is waited for, so no call outlives the attempt.
-        const [hs, ts] = await withBulkRead(connectionId, () =>
-          Promise.allSettled([flag(fetchHaravan(haravan, req, progress, stop)), flag(fetchTiki(tiki, progress, stop))]),
-        );
-        if (hs.status === 'rejected' || ts.status === 'rejected') throw stop.failed;
-        const [h, t] = [hs.value, ts.value];
-        const t1 = Date.now();
-        const variantsRead = h.products.reduce((n, p) => n + p.variants.length, 0);
-        await progress.update({ phase: 'computing', processed: variantsRead, total: variantsRead }, true);
+      const stop: StopSignal = {};
+      const flag = <T>(p: Promise<T>) =>
+        p.catch((err) => {
+          stop.failed ??= err;
+          throw err;
+        });
+      // allSettled: when one side fails, the other stops dispatching and is waited for, so no call outlives the attempt.
+      const [hs, ts] = await withBulkRead(connectionId, () =>
+        Promise.allSettled([flag(fetchHaravan(haravan, req, progress, stop)), flag(fetchTiki(tiki, progress, stop))]),
+      );
+      if (hs.status === 'rejected' || ts.status === 'rejected') throw stop.failed;
+      const [h, t] = [hs.value, ts.value];
+      const t1 = Date.now();
+      const variantsRead = h.products.reduce((n, p) => n + p.variants.length, 0);
+      await progress.update({ phase: 'computing', processed: variantsRead, total: variantsRead }, true);
 
-        const outcomes = computeLinks({ products: h.products, tikiSkus: t.skus, config: connection.config });
-        const summary = summarizeLinks(outcomes);
-        const total = outcomes.length;
-        const counts: LinkRunCounts = {
-          processed: 0,
-          total,
-          linked: summary.linkedVariants,
-          linkedProducts: summary.linkedProducts,
-          errors: summary.errors,
-          warnings: summary.warnings,
-          calls: { haravan: h.calls, tiki: t.calls },
-          consistent: h.consistent,
-        };
-        const t2 = Date.now();
-        counts.timings = { fetchMs: t1 - t0, computeMs: t2 - t1, writeMs: 0 };
+      const outcomes = computeLinks({ products: h.products, tikiSkus: t.skus, config: connection.config });
+      const summary = summarizeLinks(outcomes);
+      const total = outcomes.length;
+      const counts: LinkRunCounts = {
+        processed: 0,
+        total,
+        linked: summary.linkedVariants,
+        linkedProducts: summary.linkedProducts,
+        errors: summary.errors,
+        warnings: summary.warnings,
+        calls: { haravan: h.calls, tiki: t.calls },
+        consistent: h.consistent,
+      };
+      const t2 = Date.now();
+      counts.timings = { fetchMs: t1 - t0, computeMs: t2 - t1, writeMs: 0 };
 
-        if (req.dryRun) {
-          await store.updateLinkRun(runId, { ...counts, processed: total, outcomes: outcomes.slice(0, MAX_STORED_DRY_RUN_OUTCOMES) });
-          await progress.update({ phase: 'done', processed: total, total, linked: counts.linked, linkedProducts: counts.linkedProducts, errors: counts.errors, warnings: counts.warnings }, true);
-          return { ...counts, processed: total };
-        }
-
-        await progress.update(
-          { phase: 'writing', processed: total, total, linked: counts.linked, linkedProducts: counts.linkedProducts, errors: counts.errors, warnings: counts.warnings },
-          true,
-        );
-        const marketPrice = new Map(t.skus.map((s) => [s.productId, s.marketPrice]));
-        const linkRecords = outcomes.filter((o) => o.link).map((o) => toLinkRecord(o, marketPrice));
-        for (let i = 0; i < linkRecords.length; i += WRITE_BATCH) {
-          await store.upsertLinks(connectionId, linkRecords.slice(i, i + WRITE_BATCH));
-          await progress.update({});
-        }
-        const t3 = Date.now();
-        // Idempotent re-run: links no longer made and errors now resolved disappear (within the scope read).
-        await store.deleteLinksNotIn(
-          connectionId,
-          h.scope,
-          linkRecords.map((l) => l.haravanVariantId),
-        );
-        const t4 = Date.now();
-        await store.replaceSyncErrors(connectionId, h.scope, outcomes.flatMap(toSyncErrors));
-        counts.processed = total;
-        counts.timings.writeMs = Date.now() - t2;
-        counts.timings.upsertMs = t3 - t2;
-        counts.timings.deleteMs = t4 - t3;
-        counts.timings.errorsMs = Date.now() - t4;
-        await progress.update({ processed: total, phase: 'done' }, true);
-        await store.updateLinkRun(runId, { ...counts });
-        await store.audit(connectionId, 'link-run', { runId, ...counts });
-        logger.info({ connectionId, runId, ...counts }, 'link run written');
-        return counts;
-      } catch (err) {
-        throw toFailure(err);
+      if (req.dryRun) {
+        await store.updateLinkRun(runId, { ...counts, processed: total, outcomes: outcomes.slice(0, MAX_STORED_DRY_RUN_OUTCOMES) });
+        await progress.update({ phase: 'done', processed: total, total, linked: counts.linked, linkedProducts: counts.linkedProducts, errors: counts.errors, warnings: counts.warnings }, true);
+        return { ...counts, processed: total };
       }
+
+      await progress.update(
+        { phase: 'writing', processed: total, total, linked: counts.linked, linkedProducts: counts.linkedProducts, errors: counts.errors, warnings: counts.warnings },
+        true,
+      );
+      const marketPrice = new Map(t.skus.map((s) => [s.productId, s.marketPrice]));
+      const linkRecords = outcomes.filter((o) => o.link).map((o) => toLinkRecord(o, marketPrice));
+      for (let i = 0; i < linkRecords.length; i += WRITE_BATCH) {
+        await store.upsertLinks(connectionId, linkRecords.slice(i, i + WRITE_BATCH));
+        await progress.update({});
+      }
+      const t3 = Date.now();
+      // Idempotent re-run: links no longer made and errors now resolved disappear (within the scope read).
+      await store.deleteLinksNotIn(
+        connectionId,
+        h.scope,
+        linkRecords.map((l) => l.haravanVariantId),
+      );
+      const t4 = Date.now();
+      await store.replaceSyncErrors(connectionId, h.scope, outcomes.flatMap(toSyncErrors));
+      counts.processed = total;
+      counts.timings.writeMs = Date.now() - t2;
+      counts.timings.upsertMs = t3 - t2;
+      counts.timings.deleteMs = t4 - t3;
+      counts.timings.errorsMs = Date.now() - t4;
+      await progress.update({ processed: total, phase: 'done' }, true);
+      await store.updateLinkRun(runId, { ...counts });
+      await store.audit(connectionId, 'link-run', { runId, ...counts });
+      logger.info({ connectionId, runId, ...counts }, 'link run written');
+      return counts;
     },
 
     async finishLinkRun(runId: string, state: 'completed' | 'failed', error?: { code: string; message: string }): Promise<void> {

@@ -111,3 +111,15 @@ export function mapCustomer(order: Pick<TikiOrderInput, 'shipping' | 'customer'>
 
   return { firstName, lastName, fullName, phone, email, address: haravanAddress, warnings };
 }
+
+/**
+ * Customer identity: is the Haravan customer `existing` the buyer with this phone / email? The same buyer has the
+ * same phone once both are normalised by `normalizePhone` (a phone that is not a Vietnamese number never
+ * matches), or the same email ignoring case. Used to reuse an existing Haravan customer instead of creating a
+ * duplicate.
+ */
+export function sameCustomer(existing: { phone?: unknown; email?: unknown }, phone: string | null, email: string | null): boolean {
+  const ours = normalizePhone(phone);
+  if (ours !== null && typeof existing.phone === 'string' && normalizePhone(existing.phone) === ours) return true;
+  return !!email && typeof existing.email === 'string' && existing.email.trim().toLowerCase() === email.trim().toLowerCase();
+}

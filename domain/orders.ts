@@ -500,8 +500,13 @@ export function confirmationDeadline(order: Pick<TikiOrderInput, 'status' | 'ful
   return earliest;
 }
 
+/** When an order becomes "at risk": `hoursBefore` hours before its confirmation deadline; null without a deadline. */
+export function atRiskFrom(deadline: Date | null, hoursBefore: number): Date | null {
+  return deadline === null ? null : new Date(deadline.getTime() - hoursBefore * 3600 * 1000);
+}
+
 /** True from `hoursBefore` hours before the deadline onwards (including after it has passed). */
 export function isAtRisk(deadline: Date | null, now: Date, hoursBefore: number): boolean {
-  if (deadline === null) return false;
-  return now.getTime() >= deadline.getTime() - hoursBefore * 3600 * 1000;
+  const from = atRiskFrom(deadline, hoursBefore);
+  return from !== null && now.getTime() >= from.getTime();
 }

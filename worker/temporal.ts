@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import { ActivityDeps, ClientFactory } from '../activities/context';
 import type { Store } from '../store/store';
+import { classifyVendorErrors } from './activity-interceptor';
 import { dataConverterFor } from './codec';
 import { createLogger, temporalLogger } from './logger';
 
@@ -74,6 +75,8 @@ export async function createAppWorker(opts: AppWorkerOptions): Promise<AppWorker
     taskQueue: opts.taskQueue,
     workflowBundle: await workflowBundle(),
     activities: createActivities(deps),
+    // Vendor errors become typed, retryable-or-not failures in one place (activities/errors.ts).
+    interceptors: { activity: [classifyVendorErrors] },
     dataConverter: dataConverterFor(opts.encryptionKey),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 200,
     maxCachedWorkflows: opts.maxCachedWorkflows,

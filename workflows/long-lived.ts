@@ -23,6 +23,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { isCredentialFailureType } from '../domain/vendor-errors';
 import { childStoppedSignal, credentialsRejectedSignal, pauseSignal, stopSignal } from './definitions';
 
 /**
@@ -43,8 +44,6 @@ export function historyFull(): boolean {
   const info = workflowInfo();
   return info.continueAsNewSuggested || info.historyLength > HISTORY_EVENT_LIMIT;
 }
-
-const CREDENTIAL_FAILURE_TYPES = ['TIKI_AUTH_FAILED', 'TIKI_FORBIDDEN', 'TIKI_CONNECTION_PAUSED', 'HARAVAN_AUTH_FAILED', 'HARAVAN_FORBIDDEN'];
 
 export interface PeriodicJob {
   name: string;
@@ -191,7 +190,7 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
 function credentialFailure(err: unknown): { system: 'haravan' | 'tiki'; code: string; message: string } | null {
   let e: unknown = err;
   for (let i = 0; i < 4 && e; i++) {
-    if (e instanceof ApplicationFailure && e.type && CREDENTIAL_FAILURE_TYPES.includes(e.type)) {
+    if (e instanceof ApplicationFailure && isCredentialFailureType(e.type)) {
       const [system, ...rest] = e.type.split('_');
       return { system: system.toLowerCase() as 'haravan' | 'tiki', code: rest.join('_'), message: e.message };
     }

@@ -26,6 +26,7 @@ import {
 } from '@temporalio/workflow';
 import type { OrderActivities } from '../activities/orders';
 import { isTerminal, type OurOrderStatus } from '../domain/orders';
+import { isCredentialFailureType } from '../domain/vendor-errors';
 import { OrderActionResult, orderActionUpdate, orderStatusQuery, stopSignal, tikiOrderEventSignal } from './definitions';
 
 export interface OrderInput {
@@ -52,7 +53,6 @@ const NOT_ACCEPTED_RECHECK = '5 minutes';
 /** A failed import (already in the failure inbox) is tried again by itself this often, besides on request. */
 const FAILED_IMPORT_RECHECK = '30 minutes';
 const CREDENTIAL_RECHECK = '30 seconds';
-const CREDENTIAL_FAILURES = ['TIKI_AUTH_FAILED', 'TIKI_FORBIDDEN', 'TIKI_CONNECTION_PAUSED', 'HARAVAN_AUTH_FAILED', 'HARAVAN_FORBIDDEN'];
 /** Without any event, the order is re-read this often (safety net besides the intake's sweep). */
 const IDLE_RECHECK_MS = 86_400_000;
 
@@ -62,7 +62,7 @@ const acts = proxyActivities<OrderActivities>({
 });
 /**
  * The import: a long start-to-close timeout (a create call is only started while 3 minutes of it remain, see
- * activities/orders.ts) and a heartbeat on a timer, so a dead worker is noticed in 30 s while a live but slow
+ * activities/orders/import.ts) and a heartbeat on a timer, so a dead worker is noticed in 30 s while a live but slow
  * attempt (e.g. queued behind Haravan's rate limit) is never overlapped by the next one.
  */
 const importing = proxyActivities<OrderActivities>({
@@ -170,7 +170,7 @@ export async function orderWorkflow(input: OrderInput): Promise<{ status: string
       refresh = false;
       // Rejected credentials are not the order's fault: the connection goes to attention and resumes by itself, so
       // re-check soon rather than in half an hour (the sweep after a resume leaves records without a status change).
-      await condition(() => retryRequested || refresh || stopping || workflowInfo().continueAsNewSuggested, CREDENTIAL_FAILURES.includes(code) ? CREDENTIAL_RECHECK : FAILED_IMPORT_RECHECK);
+      await condition(() => retryRequested || refresh || stopping || workflowInfo().continueAsNewSuggested, isCredentialFailureType(code) ? CREDENTIAL_RECHECK : FAILED_IMPORT_RECHECK);
     }
   }
 

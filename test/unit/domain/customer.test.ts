@@ -1,4 +1,4 @@
-import { cleanText, mapCustomer, normalizePhone, splitVietnameseName, syntheticEmail } from '../../../domain/customer';
+import { cleanText, mapCustomer, normalizePhone, sameCustomer, splitVietnameseName, syntheticEmail } from '../../../domain/customer';
 
 describe('normalizePhone (domain/customer.ts)', () => {
   it.each([
@@ -19,6 +19,14 @@ describe('normalizePhone (domain/customer.ts)', () => {
     ['+84 (0) 90 123 4567', '0901234567'], // redundant trunk 0 after the country code
     ['0084 90 123 4567', '0901234567'],
     ['+84.90.123.4567', '0901234567'],
+    // forms a bare digit-strip ("84" → "0") reads differently: trunk 0 after the country code, 0084, bracketed +84
+    ['+84 (0)90 123 4567', '0901234567'],
+    ['84 (0) 90 123 4567', '0901234567'],
+    ['+840901234567', '0901234567'],
+    ['84-0901234567', '0901234567'],
+    ['0084901234567', '0901234567'],
+    ['(+84) 90 123 4567', '0901234567'],
+    ['+84 028 3823 4567', '02838234567'],
     // landlines (2-digit area code + 8 digits)
     ['(028) 3823 4567', '02838234567'],
     ['+84 28 3823 4567', '02838234567'],
@@ -172,5 +180,31 @@ describe('mapCustomer', () => {
 
   it('country code is upper-cased', () => {
     expect(mapCustomer({ shipping: { address: { ...fullAddress, country_id: 'vn' } } }).address.country_code).toBe('VN');
+  });
+});
+
+describe('sameCustomer (customer identity)', () => {
+  it.each([
+    // [Haravan customer, buyer phone, buyer email, same?]
+    [{ phone: '0901234567' }, '+84 (0)90 123 4567', null, true],
+    [{ phone: '+84901234567' }, '0901234567', null, true],
+    [{ phone: '+84 (0)90 123 4567' }, '0901234567', null, true],
+    [{ phone: '0084 90 123 4567' }, '0901234567', null, true],
+    [{ phone: '84901234567' }, '0901234567', null, true],
+    [{ phone: '(028) 3823 4567' }, '+84 28 3823 4567', null, true],
+    [{ phone: '0901234568' }, '0901234567', null, false],
+    // phones that are not Vietnamese numbers never match, not even each other
+    [{ phone: 'abc' }, 'abc', null, false],
+    [{ phone: '' }, '', null, false],
+    [{ phone: null }, '0901234567', null, false],
+    [{ phone: 901234567 }, '0901234567', null, false],
+    // email, ignoring case and surrounding spaces
+    [{ email: '0901234567@84.phone' }, null, '0901234567@84.PHONE', true],
+    [{ email: ' A@b.vn ' }, null, 'a@B.vn', true],
+    [{ email: 'a@b.vn' }, null, 'c@b.vn', false],
+    [{ email: 'a@b.vn' }, null, null, false],
+    [{ phone: '0909999999', email: 'a@b.vn' }, '0901234567', 'a@b.vn', true],
+  ])('%j vs %p / %p → %p', (existing, phone, email, expected) => {
+    expect(sameCustomer(existing, phone, email)).toBe(expected);
   });
 });

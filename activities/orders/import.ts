@@ -1,0 +1,136 @@
+/**
+ * Exactly-once import of a Tiki order into Haravan.
+ *
+ * The store mapping is checked first; the create attempt is recorded *before* the Haravan call; any later attempt
+ * first looks the order up on Haravan by its Tiki reference (note attribute / tag), so a create that timed out
+ * after Haravan committed it is found, not repeated. A later attempt can only start once the previous one has
+ * ended: it failed, it passed its start-to-close timeout, or its worker died (heartbeat timeout — a live attempt
+ * heartbeats on a timer, so only a dead process misses it, and a dead process sends nothing more). The create
+ * call is only *started* while at least CREATE_FINISH_RESERVE_MS of the start-to-close timeout remain
+ * (domain/order-import.ts), enough for it (with the client's HTTP timeout and 429 retries) to be answered or
+ * abandoned before the attempt ends — so the next attempt's lookup never races an in-flight create. One workflow
+ * per Tiki order (fixed id) makes concurrent imports of the same order impossible; the store mapping outlives
+ * workflow retention and resets.
+ */
+import { heartbeat, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { messageFor } from '../../domain/messages';
+import { createMayStart } from '../../domain/order-import';
+import { TIKI_PRE_ACCEPTANCE_STATUSES, buildOrderLinkIndex, isImportable, isTerminal, mapTikiOrderToHaravan, mirrorActions, ourStatus, parseTikiDateTime, type OurOrderStatus } from '../../domain/orders';
+import type { ActivityDeps } from '../context';
+import { failureCode, isPermanent } from '../errors';
+import { orderIntakeHistogram, ordersImportedCounter } from '../metrics';
+import { findOrCreateCustomer } from './customers';
+import type { Mirror } from './mirror';
+import { asInput, importStart, itemStatuses, riskAtOf, toRecord, urgent } from './records';
+import type { ImportResult } from './types';
+
+const LOOKUP_SLACK_MS = 10 * 60_000;
+/** Time a create call may need to be answered or abandoned: HTTP timeouts and 429 retries (see the module comment). */
+const CREATE_FINISH_RESERVE_MS = 180_000;
+
+export function createImportActivities(deps: ActivityDeps, { applyMirror }: Mirror) {
+  const { store, clients } = deps;
+
+  async function recordImportFailure(connectionId: string, tikiCode: string, code: string, detail: string): Promise<void> {
+    const m = messageFor('ORDER_IMPORT_FAILED');
+    await store.recordFailure({
+      connectionId,
+      kind: 'order-import',
+      ref: tikiCode,
+      code,
+      message: `${m.en}: ${detail}`,
+      messageVi: `${m.vi}: ${detail}`,
+      details: { tikiCode },
+    });
+  }
+
+  return {
+    /** Import one Tiki order into Haravan exactly once (see the module comment). */
+    async importOrder(connectionId: string, tikiCode: string): Promise<ImportResult> {
+      const attemptStartedAt = Date.now(); // local clock: no skew against the server's timestamps
+      const beat = setInterval(() => heartbeat(), 5_000);
+      try {
+        const conn = await store.getConnection(connectionId);
+        if (!conn) throw ApplicationFailure.nonRetryable(`unknown connection ${connectionId}`, 'CONNECTION_NOT_ACTIVE');
+        const c = urgent(await clients.forConnection(connectionId));
+        const o = await c.tiki.getOrder(tikiCode);
+        const prev = await store.getOrder(connectionId, tikiCode);
+        const status = ourStatus(o.status, itemStatuses(o));
+        if ((TIKI_PRE_ACCEPTANCE_STATUSES as readonly string[]).includes(o.status)) {
+          return { state: 'not-accepted', status, tikiStatus: o.status, terminal: false };
+        }
+        if (!prev && !isImportable(asInput(o), importStart(conn))) {
+          return { state: 'skipped-old', status, tikiStatus: o.status, terminal: true };
+        }
+        const hours = conn.config.atRiskHoursBeforeDeadline;
+        if (prev?.haravanOrderId) {
+          // Already in Haravan (a new workflow run after the previous one closed, a reset, or a re-delivered event):
+          // never create again; bring the status up to date and mirror what changed meanwhile (e.g. a return).
+          if (prev.tikiStatus !== o.status) await applyMirror(connectionId, c, tikiCode, prev.haravanOrderId, prev.tikiStatus, o, conn.config.processOrdersInHaravan, conn.config.restockOnCancel);
+          const rec = await store.upsertOrder(connectionId, { ...toRecord(o, null, prev, hours), haravanOrderId: prev.haravanOrderId });
+          return { state: 'imported', haravanOrderId: prev.haravanOrderId, status: rec.status, tikiStatus: rec.tikiStatus, terminal: isTerminal(rec.status as OurOrderStatus), deadlineAt: rec.deadlineAt, riskAt: riskAtOf(rec.deadlineAt, hours) };
+        }
+
+        const links = await store.getLinksByTikiKeys(connectionId, o.items.flatMap((i) => [String(i.product.sku ?? ''), String(i.product.seller_product_code ?? '')]).filter(Boolean));
+        const index = buildOrderLinkIndex(links);
+        const locationId = conn.config.orderLocationId ?? undefined;
+        const draft = mapTikiOrderToHaravan({ order: asInput(o), links: index, locationId, connectionId });
+        const customerId = await findOrCreateCustomer(c, draft.customer.phone, draft.customer.email, {
+          first_name: draft.customer.firstName,
+          last_name: draft.customer.lastName,
+          phone: draft.customer.phone ?? undefined,
+          email: draft.customer.email ?? undefined,
+          addresses: [draft.customer.address],
+          tags: 'Tiki',
+        });
+        const mapped = customerId ? mapTikiOrderToHaravan({ order: asInput(o), links: index, locationId, customerId, connectionId }) : draft;
+
+        // Record the attempt *before* calling Haravan: a retry then knows to look for a committed order.
+        const attemptAt = prev?.createAttemptedAt ?? new Date().toISOString();
+        await store.upsertOrder(connectionId, { ...toRecord(o, mapped, prev, hours), createAttemptedAt: attemptAt });
+
+        // An earlier attempt may have created it (the answer was lost): look it up by its Tiki reference first.
+        let haravanOrder = prev?.createAttemptedAt
+          ? await c.haravan.findOrderByReference({ tikiCode, createdAtMin: new Date(Date.parse(prev.createAttemptedAt) - LOOKUP_SLACK_MS).toISOString() })
+          : null;
+        const createdNow = !haravanOrder;
+        if (!haravanOrder) {
+          // Start the create only while enough of the attempt remains: then it has been answered or abandoned before
+          // any later attempt (which can only start once this one has ended) looks the order up.
+          const info = Context.current().info;
+          if (!createMayStart(Date.now() - attemptStartedAt, info.startToCloseTimeoutMs, CREATE_FINISH_RESERVE_MS) || Context.current().cancellationSignal.aborted) {
+            throw ApplicationFailure.retryable('the create call would start too late in this attempt; the next attempt looks the order up first', 'ORDER_CREATE_DEFERRED');
+          }
+          haravanOrder = await c.haravan.createOrder(mapped.body as never);
+        }
+        // The order may have moved on Tiki before it reached Haravan (e.g. already cancelled): mirror it before the
+        // mapping is recorded, so a failure here is completed by the retry (which finds the order by reference).
+        // A fresh order only needs it when there is more to do than the status note it was created with.
+        const mirrorOpts = { processOrdersInHaravan: conn.config.processOrdersInHaravan, restockOnCancel: conn.config.restockOnCancel };
+        if (!createdNow || mirrorActions(null, o.status, mirrorOpts).some((a) => a !== 'note')) {
+          await applyMirror(connectionId, c, tikiCode, Number(haravanOrder.id), null, o, mirrorOpts.processOrdersInHaravan, mirrorOpts.restockOnCancel);
+        }
+
+        await store.patchOrder(connectionId, tikiCode, { haravanOrderId: Number(haravanOrder.id), importedAt: new Date().toISOString() });
+        await store.resolveFailures(connectionId, 'order-import', tikiCode);
+        await store.audit(connectionId, 'order-imported', { tikiCode, haravanOrderId: haravanOrder.id, warnings: mapped.warnings });
+        ordersImportedCounter.inc();
+        const placedAt = parseTikiDateTime(o.created_at);
+        if (placedAt) orderIntakeHistogram.observe(Math.max(0, Date.now() - placedAt.getTime()) / 1000);
+
+        const rec = (await store.getOrder(connectionId, tikiCode))!;
+        return { state: 'imported', haravanOrderId: Number(haravanOrder.id), status, tikiStatus: o.status, terminal: isTerminal(status), deadlineAt: rec.deadlineAt, riskAt: riskAtOf(rec.deadlineAt, hours) };
+      } catch (err) {
+        // A permanent failure goes to the failure inbox at once (the worker's interceptor types it on the way out).
+        if (isPermanent(err)) await recordImportFailure(connectionId, tikiCode, failureCode(err) ?? 'ORDER_IMPORT_FAILED', (err as Error).message);
+        throw err;
+      } finally {
+        clearInterval(beat);
+      }
+    },
+
+    /** The import failed for good (non-retryable, or retries exhausted): make sure it is in the failure inbox. */
+    recordImportFailure,
+  };
+}
