@@ -17,7 +17,7 @@ const QUEUE_EVENT_TYPES = ['ORDER_CREATED_SUCCESSFULLY', 'ORDER_STATUS_UPDATED']
 const SWEEP_OVERLAP_MS = 5 * 60_000;
 
 export function createIntakeActivities(deps: ActivityDeps, { dispatch }: Dispatcher) {
-  const { store, clients } = deps;
+  const { store, clients, logger } = deps;
 
   async function shopConnection(connectionId: string): Promise<ShopConnection> {
     return { connectionId, shopId: (await connectionOf(store, connectionId)).shopId };
@@ -64,7 +64,12 @@ export function createIntakeActivities(deps: ActivityDeps, { dispatch }: Dispatc
         // it is stale and Tiki re-delivers from the committed cursor (at-least-once; the hand-off is idempotent).
         let ack = await store.getCursor(connectionId, 'tiki-ack');
         while (Date.now() < deadline) {
-          const { tiki } = await clients.forConnection(connectionId, { maxAgeMs: POLL_CLIENTS_MAX_AGE_MS });
+          const c = await clients.whileConnected(connectionId, { maxAgeMs: POLL_CLIENTS_MAX_AGE_MS });
+          if (!c) {
+            logger.info({ connectionId }, 'Tiki event poll ends: the connection was disconnected');
+            break;
+          }
+          const { tiki } = c;
           let res: Awaited<ReturnType<typeof tiki.pullEvents>>;
           try {
             res = await tiki.pullEvents(queue, ack || null);

@@ -14,7 +14,6 @@
 import { heartbeat } from '@temporalio/activity';
 import { withBulkRead } from '../bulk-reads';
 import type { ActivityDeps } from '../context';
-import { toFailure } from '../errors';
 import { LatencyTracker } from '../metrics';
 import { pollCadence } from '../poll-cadence';
 import { fullPass } from './full-pass';
@@ -43,22 +42,18 @@ export function createStockActivities(deps: ActivityDeps) {
     /** Recompute and push for some products; `'all'` is a full pass against Tiki's actual values. */
     async pushProducts(connectionId: string, productIds: number[] | 'all'): Promise<PushSummary> {
       pollCadence.reset(`haravan:${connectionId}`);
-      try {
-        if (productIds === 'all') {
-          const { drifted: _drifted, ...s } = await fullPass(stock, connectionId);
-          return finish(stock, connectionId, s);
-        }
-        const c = await clients.forConnection(connectionId);
-        let total = emptySummary();
-        for (let i = 0; i < productIds.length; i += LINK_PAGE) {
-          const links = await store.getLinksByProducts(connectionId, productIds.slice(i, i + LINK_PAGE));
-          total = merge(total, await pushLinks(stock, connectionId, c, links));
-          heartbeat({ i });
-        }
-        return finish(stock, connectionId, total);
-      } catch (err) {
-        throw toFailure(err);
+      if (productIds === 'all') {
+        const { drifted: _drifted, ...s } = await fullPass(stock, connectionId);
+        return finish(stock, connectionId, s);
       }
+      const c = await clients.forConnection(connectionId);
+      let total = emptySummary();
+      for (let i = 0; i < productIds.length; i += LINK_PAGE) {
+        const links = await store.getLinksByProducts(connectionId, productIds.slice(i, i + LINK_PAGE));
+        total = merge(total, await pushLinks(stock, connectionId, c, links));
+        heartbeat({ i });
+      }
+      return finish(stock, connectionId, total);
     },
 
     /** See `poll.ts`. */
@@ -71,22 +66,18 @@ export function createStockActivities(deps: ActivityDeps) {
      * correct whatever differs (a hand edit on Tiki, a lost write). Marks each link converged and verified.
      */
     async reconcile(connectionId: string): Promise<PushSummary & { drifted: number }> {
-      try {
-        const started = Date.now();
-        const result = await withBulkRead(connectionId, () => fullPass(stock, connectionId));
-        const t = stock.lastTiming.get(connectionId);
-        await store.setCounters(connectionId, {
-          lastReconcileAt: new Date().toISOString(),
-          lastReconcileDrifted: result.drifted,
-          lastReconcileMs: Date.now() - started,
-          ...(t && { lastReconcileTikiReadMs: t.tikiReadMs, lastReconcileHaravanReadMs: t.haravanReadMs, lastReconcilePlanMs: t.planMs, lastReconcileWriteMs: t.writeMs }),
-        });
-        logger.info({ connectionId, drifted: result.drifted, pushed: result.pushed, ms: Date.now() - started }, 'reconciled');
-        const { drifted, ...s } = result;
-        return { ...(await finish(stock, connectionId, s)), drifted };
-      } catch (err) {
-        throw toFailure(err);
-      }
+      const started = Date.now();
+      const result = await withBulkRead(connectionId, () => fullPass(stock, connectionId));
+      const t = stock.lastTiming.get(connectionId);
+      await store.setCounters(connectionId, {
+        lastReconcileAt: new Date().toISOString(),
+        lastReconcileDrifted: result.drifted,
+        lastReconcileMs: Date.now() - started,
+        ...(t && { lastReconcileTikiReadMs: t.tikiReadMs, lastReconcileHaravanReadMs: t.haravanReadMs, lastReconcilePlanMs: t.planMs, lastReconcileWriteMs: t.writeMs }),
+      });
+      logger.info({ connectionId, drifted: result.drifted, pushed: result.pushed, ms: Date.now() - started }, 'reconciled');
+      const { drifted, ...s } = result;
+      return { ...(await finish(stock, connectionId, s)), drifted };
     },
   };
 }

@@ -7,7 +7,6 @@
 import { Context, heartbeat, sleep as activitySleep } from '@temporalio/activity';
 import { inventoryRowFingerprint, nextCursor, noteSeen, pollSince, variantFingerprint, type Seen } from '../../domain/stock-poll';
 import { bulkReadActive } from '../bulk-reads';
-import { toFailure } from '../errors';
 import { pollCadence } from '../poll-cadence';
 import { pushLinks } from './push-links';
 import { emptySummary, finish, merge, type PushSummary } from './summary';
@@ -130,6 +129,6 @@ export async function pollHaravanChanges(deps: StockDeps, connectionId: string, 
     return total;
   } catch (err) {
     if (Context.current().cancellationSignal.aborted) return merge(total, await finish(deps, connectionId, cycle));
-    throw toFailure(err);
+    throw err;
   }
 }

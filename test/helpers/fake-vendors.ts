@@ -189,5 +189,5 @@ export class FakeTiki {
 /** A client factory handing out the fakes for every connection. */
 export function fakeClientFactory(haravan: FakeHaravan, tiki: FakeTiki): ClientFactory {
   const clients = { haravan, tiki } as unknown as ConnectionClients;
-  return { forConnection: async () => clients, forget: () => undefined } as unknown as ClientFactory;
+  return { forConnection: async () => clients, whileConnected: async () => clients, forget: () => undefined } as unknown as ClientFactory;
 }
