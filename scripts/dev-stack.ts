@@ -21,10 +21,10 @@ import { openDb, pgliteDir, PgliteDb } from '../store/db';
 import { keyringFromEnv } from '../store/secrets';
 import { Store } from '../store/store';
 import { startSandboxes, RunningSandboxes } from '../sandbox/main';
-import { codecFromEnv } from '../worker/codec';
-import { readEnv } from '../worker/env';
-import { createLogger } from '../worker/logger';
-import { connectClient } from '../worker/temporal';
+import { codecFromEnv } from '../boot/codec';
+import { readEnv } from '../boot/env';
+import { createLogger } from '../boot/logger';
+import { connectClient } from '../boot/temporal';
 import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../workflows/search-attributes';
 
 const root = path.resolve(__dirname, '..');

@@ -37,12 +37,18 @@ const cases: { file: string; imports: string[]; refused: string[] }[] = [
       "import { verifyHaravanWebhook } from '../../connectors/haravan/webhook';",
       "import { orderWorkflowId } from '../../workflows/ids';",
       "import { retryImportSignal } from '../../workflows/order';",
-      "import { readEnv } from '../../worker/env';",
+      "import { readEnv } from '../../boot/env';",
     ],
     refused: ['../../activities/context', '../../connectors/haravan/client', '../../workflows/order'],
   },
   { file: 'web/components/zz.ts', imports: ["import * as api from '../api';", "import type { LinkRecord } from '../../store/types';", "import { messageFor } from '../../domain/messages';"], refused: ['../../store/types'] },
-  { file: 'worker/zz.ts', imports: ["import { createApp } from '../api/app';", "import { createActivities } from '../activities';"], refused: ['../api/app'] },
+  { file: 'worker/zz.ts', imports: ["import { createApp } from '../api/app';", "import { createActivities } from '../activities';", "import { readEnv } from '../boot/env';"], refused: ['../api/app'] },
+  {
+    file: 'boot/zz.ts',
+    imports: ["import { Store } from '../store/store';", "import { createAppWorker } from '../worker/temporal';", "import { createApp } from '../api/app';", "import { HaravanClient } from '../connectors/haravan/client';"],
+    refused: ['../worker/temporal', '../api/app', '../connectors/haravan/client'],
+  },
+  { file: 'api/zz.ts', imports: ["import { connectClient } from '../boot/temporal';", "import { createAppWorker } from '../worker/temporal';"], refused: ['../worker/temporal'] },
   { file: 'test/unit/zz.test.ts', imports: ["import { createApp } from '../../api/app';", "import { startHaravanSandbox } from '../../sandbox/haravan/server';"], refused: [] },
 ];
 
