@@ -27,6 +27,7 @@ import type { TikiClient } from '../connectors/tiki/client';
 import { TIKI_MAX_PAGE_SIZE } from '../connectors/tiki/client';
 import { computeLinks, summarizeLinks, LinkOutcome } from '../domain/linking';
 import type { HaravanProductInput, TikiSkuInput } from '../domain/types';
+import type { LinkRunEnd } from '../domain/terms';
 import type { LinkRecord, SyncErrorRecord } from '../store/types';
 import { linkRunProgressSignal, type LinkRunFetched, type LinkRunPhase, type LinkRunProgressReport, type LinkRunRequest } from '../workflows/definitions';
 import type { ActivityDeps } from './context';
@@ -342,7 +343,7 @@ export function createLinkingActivities(deps: ActivityDeps) {
       return counts;
     },
 
-    async finishLinkRun(runId: string, state: 'completed' | 'failed', error?: { code: string; message: string }): Promise<void> {
+    async finishLinkRun(runId: string, state: LinkRunEnd, error?: { code: string; message: string }): Promise<void> {
       await store.updateLinkRun(runId, { state, error });
     },
   };

@@ -27,18 +27,10 @@
  * (its most recently updated copy).
  */
 import type { Config } from './config';
-import { MESSAGES, type Severity } from './messages';
+import { MESSAGES } from './messages';
 import { isInventoryTracked } from './inventory';
+import type { LinkIssueCode, LinkStatus, Severity } from './terms';
 import type { HaravanProductInput, HaravanVariantInput, TikiSkuInput } from './types';
-
-export type LinkIssueCode =
-  | 'MISSING_BARCODE'
-  | 'DUPLICATE_BARCODE_IN_PRODUCT'
-  | 'SUPERSEDED_BY_LATER_PRODUCT'
-  | 'NOT_FOUND_ON_TIKI'
-  | 'PRICE_ABOVE_LIST_PRICE'
-  | 'INVENTORY_NOT_TRACKED'
-  | 'OVERSELL_UNLIMITED';
 
 export interface LinkIssue {
   code: LinkIssueCode;
@@ -53,8 +45,6 @@ export interface VariantLink {
   /** The trimmed barcode (= Tiki original_sku, trimmed). */
   barcode: string;
 }
-
-export type LinkStatus = 'linked' | 'error' | 'warning';
 
 export interface LinkOutcome {
   haravanProductId: number;

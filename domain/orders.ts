@@ -5,6 +5,7 @@
  */
 import { mapCustomer, type HaravanAddress, type MappedCustomer } from './customer';
 import { normalizeBarcode } from './linking';
+import type { OrderAction, OrderStatus } from './terms';
 import type { TikiOrderInput, TikiOrderItemInput } from './types';
 
 // ---------------------------------------------------------------------------------------------
@@ -14,18 +15,12 @@ import type { TikiOrderInput, TikiOrderItemInput } from './types';
 /** Orders in these Tiki statuses are not yet accepted by Tiki and are never imported (tiki-open-api.md §4.1). */
 export const TIKI_PRE_ACCEPTANCE_STATUSES = ['processing', 'waiting_payment'] as const;
 
-export const OUR_ORDER_STATUSES = ['awaiting_confirmation', 'confirmed', 'ready_to_ship', 'shipping', 'delivered', 'completed', 'cancelled', 'returned'] as const;
-export type OurOrderStatus = (typeof OUR_ORDER_STATUSES)[number];
-
-/** Our statuses after which nothing more happens to the order. `delivered` is not terminal: a return may follow. */
-export const TERMINAL_STATUSES: readonly OurOrderStatus[] = ['completed', 'cancelled', 'returned'];
-
 /** Item confirmation statuses meaning "the seller has confirmed availability". */
 const ITEM_CONFIRMED = new Set(['seller_confirmed', 'confirmed', 'ready_to_pick']);
 const ITEM_DECLINED = 'seller_canceled';
 
 /** Our status implied by the Tiki order status alone; `open` = still at the seller (decided by the items). */
-type Stage = OurOrderStatus | 'open';
+type Stage = OrderStatus | 'open';
 
 const STAGE_BY_TIKI_STATUS: Record<string, Stage> = {
   processing: 'open',
@@ -60,7 +55,7 @@ function stageOf(tikiStatus: string | null | undefined): Stage {
  * `awaiting_confirmation`; every remaining item `ready_to_pick` → `ready_to_ship`; otherwise `confirmed`.
  * Declined items are ignored when others remain. No items known → `awaiting_confirmation`.
  */
-export function ourStatus(tikiStatus: string, itemConfirmationStatuses: readonly (string | null | undefined)[]): OurOrderStatus {
+export function ourStatus(tikiStatus: string, itemConfirmationStatuses: readonly (string | null | undefined)[]): OrderStatus {
   const stage = stageOf(tikiStatus);
   if (stage !== 'open') return stage;
   if (itemConfirmationStatuses.length === 0) return 'awaiting_confirmation';
@@ -69,10 +64,6 @@ export function ourStatus(tikiStatus: string, itemConfirmationStatuses: readonly
   if (remaining.some((s) => !ITEM_CONFIRMED.has(s))) return 'awaiting_confirmation';
   if (remaining.every((s) => s === 'ready_to_pick')) return 'ready_to_ship';
   return 'confirmed';
-}
-
-export function isTerminal(status: OurOrderStatus): boolean {
-  return TERMINAL_STATUSES.includes(status);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,7 +385,6 @@ export function mirrorActions(prevTikiStatus: string | null | undefined, nextTik
 // Order actions from Haravan (print label, ready to ship, cancel) → Tiki calls
 // ---------------------------------------------------------------------------------------------
 
-export type OrderAction = 'print-label' | 'ready-to-ship' | 'cancel';
 export type TikiCall = 'confirm-available' | 'dropship-confirm' | 'label' | 'decline-all' | 'failed-delivery';
 
 export interface ActionOrderState {

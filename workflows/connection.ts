@@ -30,6 +30,7 @@ import {
 import type { ConnectionActivities } from '../activities/connection';
 import { Config, mergeConfig, stockConfigChanged, validateConfigPatch } from '../domain/config';
 import { messageFor } from '../domain/messages';
+import { isActiveConnection } from '../domain/terms';
 import {
   ConnectionState,
   ConnectionStatus,
@@ -69,7 +70,6 @@ export interface ConnectionInput {
   };
 }
 
-const ACTIVE: ConnectionState[] = ['connected', 'attention'];
 /** While in attention, credentials are re-checked after 5 s, 10 s, 20 s… up to every minute. */
 const ATTENTION_RECHECK_FIRST_MS = 5_000;
 const ATTENTION_RECHECK_MAX_MS = 60_000;
@@ -141,7 +141,7 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
   });
 
   const requireActive = () => {
-    if (!ACTIVE.includes(state) || disconnectRequested) {
+    if (!isActiveConnection(state) || disconnectRequested) {
       throw ApplicationFailure.nonRetryable(`connection is ${state}`, 'CONNECTION_NOT_ACTIVE');
     }
   };
@@ -208,7 +208,7 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
   );
 
   setHandler(haravanWebhookSignal, async ({ topic, productIds }) => {
-    if (!ACTIVE.includes(state) || disconnectRequested || productIds.length === 0) return;
+    if (!isActiveConnection(state) || disconnectRequested || productIds.length === 0) return;
     if (historyFull()) {
       // No new handler work once the run is switching (a webhook storm would postpone it): carry the ids.
       if (deferredProducts !== 'all') for (const id of productIds) deferredProducts.add(id);

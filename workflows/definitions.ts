@@ -5,8 +5,9 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Config } from '../domain/config';
+import type { ConnectionState, LinkRunState, OrderAction } from '../domain/terms';
 
-export type ConnectionState = 'connecting' | 'connected' | 'attention' | 'disconnecting' | 'disconnected' | 'failed';
+export type { ConnectionState, OrderAction };
 
 export interface ConnectionStatus {
   connectionId: string;
@@ -38,8 +39,6 @@ export interface LinkRunStarted {
   workflowId: string;
   alreadyRunning: boolean;
 }
-
-export type OrderAction = 'print-label' | 'ready-to-ship' | 'cancel';
 
 export interface OrderActionRequest {
   action: OrderAction;
@@ -78,7 +77,7 @@ export const productsChangedSignal = defineSignal<[{ productIds: number[] | 'all
 // ---- link run
 export interface LinkRunProgress {
   runId: string;
-  state: 'running' | 'completed' | 'failed';
+  state: LinkRunState;
   processed: number;
   total: number;
   linked: number;

@@ -5,4 +5,6 @@ export const stockSyncWorkflowId = (shopId: number): string => `stock-sync-${sho
 export const orderIntakeWorkflowId = (shopId: number): string => `order-intake-${shopId}`;
 export const linkRunWorkflowId = (shopId: number, runId: string): string => `link-run-${shopId}-${runId}`;
 export const orderWorkflowId = (shopId: number, tikiCode: string): string => `order-${shopId}-${tikiCode}`;
+/** Where PATCH .../credentials keeps the candidate credentials until they are verified (then promoted or deleted). */
+export const pendingCredentialsId = (connectionId: string): string => `${connectionId}#pending`;
 export const shopIdFromConnectionId = (connectionId: string): number => Number(connectionId.replace(/^conn-/, ''));

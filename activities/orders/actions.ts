@@ -10,7 +10,8 @@ import type { TikiOrder } from '../../connectors/tiki/schemas';
 import { messageFor } from '../../domain/messages';
 import { alreadyApplied } from '../../domain/order-effects';
 import { allowedAction, type TikiCall } from '../../domain/orders';
-import type { OrderAction, OrderActionResult } from '../../workflows/definitions';
+import type { OrderAction } from '../../domain/terms';
+import type { OrderActionResult } from '../../workflows/definitions';
 import type { ActivityDeps, ConnectionClients } from '../context';
 import { itemStatuses, toRecord, urgent } from './records';
 

@@ -4,16 +4,13 @@ import {
   confirmationDeadline,
   isAtRisk,
   isImportable,
-  isTerminal,
   mapTikiOrderToHaravan,
   mirrorActions,
-  OUR_ORDER_STATUSES,
   ourStatus,
   parseTikiDateTime,
   TIKI_PRE_ACCEPTANCE_STATUSES,
-  type OrderAction,
-  type OurOrderStatus,
 } from '../../../domain/orders';
+import type { OrderAction, OrderStatus } from '../../../domain/terms';
 import type { TikiOrderInput, TikiOrderItemInput } from '../../../domain/types';
 
 function item(id: number, sku: string, over: Partial<TikiOrderItemInput> & { code?: string | null; status?: string; sla?: string; pickupSla?: string } = {}): TikiOrderItemInput {
@@ -275,7 +272,7 @@ describe('parseTikiDateTime', () => {
 
 // =============================================================================================
 describe('ourStatus', () => {
-  const cases: [string, (string | null)[], OurOrderStatus][] = [
+  const cases: [string, (string | null)[], OrderStatus][] = [
     ['queueing', ['waiting'], 'awaiting_confirmation'],
     ['queueing', ['waiting', 'seller_confirmed'], 'awaiting_confirmation'],
     ['queueing', [null], 'awaiting_confirmation'],
@@ -305,12 +302,6 @@ describe('ourStatus', () => {
   ];
   it.each(cases)('%s with items %j → %s', (status, items, expected) => {
     expect(ourStatus(status, items)).toBe(expected);
-  });
-});
-
-describe('isTerminal', () => {
-  it.each(OUR_ORDER_STATUSES.map((s) => [s, ['completed', 'cancelled', 'returned'].includes(s)] as const))('%s → %p', (status, expected) => {
-    expect(isTerminal(status)).toBe(expected);
   });
 });
 
