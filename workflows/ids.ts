@@ -1,4 +1,8 @@
-/** Deterministic workflow ids: they make duplicates impossible (one connection per shop, one workflow per order). */
+/**
+ * Every id of ours in one place. Deterministic workflow ids make duplicates impossible (one connection per shop, one
+ * workflow per order). Ids are only ever built, never parsed: code that needs the shop id of a connection reads it
+ * from the connection record (or takes it as an input).
+ */
 export const connectionIdForShop = (shopId: number): string => `conn-${shopId}`;
 export const connectionWorkflowId = (shopId: number): string => `connection-${shopId}`;
 export const stockSyncWorkflowId = (shopId: number): string => `stock-sync-${shopId}`;
@@ -7,4 +11,3 @@ export const linkRunWorkflowId = (shopId: number, runId: string): string => `lin
 export const orderWorkflowId = (shopId: number, tikiCode: string): string => `order-${shopId}-${tikiCode}`;
 /** Where PATCH .../credentials keeps the candidate credentials until they are verified (then promoted or deleted). */
 export const pendingCredentialsId = (connectionId: string): string => `${connectionId}#pending`;
-export const shopIdFromConnectionId = (connectionId: string): number => Number(connectionId.replace(/^conn-/, ''));
