@@ -31,11 +31,9 @@ const DIRECTIONS = {
 
 /**
  * Imports against the directions that exist today, each a TODO of issue 14 (item 5: every signal in
- * workflows/definitions.ts; item 6: the API reads Haravan locations through the worker, ids in one file).
+ * workflows/definitions.ts).
  */
 const KNOWN_EXCEPTIONS = [
-  // TODO(issue 14, item 6): the settings form's Haravan locations are read here with the vendor clients.
-  { file: 'api/routes/app.ts', allow: { activities: ['context'], connectors: ['errors'] } },
   // TODO(issue 14, item 5): retryImportSignal belongs in workflows/definitions.ts.
   { file: 'api/routes/connections.ts', allow: { workflows: ['order'] } },
 ];

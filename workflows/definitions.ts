@@ -106,3 +106,19 @@ export const linkRunProgressSignal = defineSignal<[LinkRunProgressReport]>('link
 export const tikiOrderEventSignal = defineSignal<[{ eventId?: string; status?: string; reason: string }]>('tikiOrderEvent');
 export const orderActionUpdate = defineUpdate<OrderActionResult, [OrderActionRequest]>('orderAction');
 export const orderStatusQuery = defineQuery<{ tikiCode: string; status: string; tikiStatus: string; haravanOrderId?: number; atRisk: boolean }>('orderStatus');
+
+// ---- the settings form's sources (read by the worker for the API)
+export interface SourceOption {
+  id: number;
+  name: string;
+  primary: boolean;
+}
+/** Haravan locations and Tiki seller warehouses of a connection; `failure` when one side could not be read. */
+export interface SourcesRead {
+  locations: SourceOption[];
+  warehouses: SourceOption[];
+  /** `reason`: the connector's code (e.g. `TIKI_RATE_LIMITED`) or INTERNAL; `detail`: the error, for the log. */
+  failure?: { reason: string; detail: string };
+}
+/** The workflow type the API starts to read them (workflows/sources.ts). */
+export const READ_SOURCES_WORKFLOW = 'readSourcesWorkflow';

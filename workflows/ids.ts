@@ -11,3 +11,5 @@ export const linkRunWorkflowId = (shopId: number, runId: string): string => `lin
 export const orderWorkflowId = (shopId: number, tikiCode: string): string => `order-${shopId}-${tikiCode}`;
 /** Where PATCH .../credentials keeps the candidate credentials until they are verified (then promoted or deleted). */
 export const pendingCredentialsId = (connectionId: string): string => `${connectionId}#pending`;
+/** One read of the settings form's sources per shop at a time (concurrent requests share it). */
+export const sourcesWorkflowId = (shopId: number): string => `sources-${shopId}`;

@@ -57,7 +57,13 @@ test.each(cases)('$file', async ({ file, imports, refused }) => {
 });
 
 test('the known exceptions are allowed only in their own file', async () => {
-  const code = "import { ClientFactory } from '../../activities/context';\nimport { ConnectorError } from '../../connectors/errors';\n";
-  expect(await restricted('api/routes/app.ts', code)).toEqual([]);
-  expect(await restricted('api/routes/orders.ts', code)).toEqual(['../../activities/context', '../../connectors/errors']);
+  const code = "import { retryImportSignal } from '../../workflows/order';\n";
+  expect(await restricted('api/routes/connections.ts', code)).toEqual([]);
+  expect(await restricted('api/routes/orders.ts', code)).toEqual(['../../workflows/order']);
+});
+
+test('the API makes no vendor call: vendor clients, their errors and the activities are refused in every API file', async () => {
+  const code = "import { ClientFactory } from '../../activities/context';\nimport { ConnectorError } from '../../connectors/errors';\nimport { TikiClient } from '../../connectors/tiki/client';\n";
+  const refused = ['../../activities/context', '../../connectors/errors', '../../connectors/tiki/client'];
+  for (const file of ['api/routes/app.ts', 'api/routes/connections.ts', 'api/routes/orders.ts']) expect(await restricted(file, code)).toEqual(refused);
 });
