@@ -190,6 +190,11 @@ export function isPriceAboveListPrice(price: number, marketPrice: number, syncPr
   return syncPrice && marketPrice > 0 && price > marketPrice;
 }
 
+/** A link whose price is not pushed (PRICE_ABOVE_LIST_PRICE); its stock still is. */
+export function isPriceBlocked(outcome: Pick<LinkOutcome, 'issues'>): boolean {
+  return outcome.issues.some((i) => i.code === 'PRICE_ABOVE_LIST_PRICE');
+}
+
 function withIssues(base: Omit<LinkOutcome, 'status' | 'issues'>, issues: LinkIssue[]): LinkOutcome {
   return { ...base, status: statusOf(issues), issues };
 }
