@@ -9,7 +9,7 @@ import { toTikiDateTime } from '../../connectors/tiki/datetime';
 import type { TikiOrder } from '../../connectors/tiki/schemas';
 import { messageFor } from '../../domain/messages';
 import { alreadyApplied } from '../../domain/order-effects';
-import { allowedAction, type TikiCall } from '../../domain/orders';
+import { allowedAction, type TikiCall } from '../../domain/order-actions';
 import type { OrderAction } from '../../domain/terms';
 import type { OrderActionResult } from '../../workflows/definitions';
 import type { ActivityDeps, ConnectionClients } from '../context';

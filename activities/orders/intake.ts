@@ -5,7 +5,9 @@
  */
 import { heartbeat, sleep as activitySleep, Context } from '@temporalio/activity';
 import { ConnectorError } from '../../connectors/errors';
-import { TIKI_PRE_ACCEPTANCE_STATUSES, floorToSecond, isImportable } from '../../domain/orders';
+import { TIKI_PRE_ACCEPTANCE_STATUSES } from '../../domain/order-status';
+import { isImportable } from '../../domain/orders';
+import { floorToSecond } from '../../domain/tiki-time';
 import { isTerminal } from '../../domain/terms';
 import type { ActivityDeps } from '../context';
 import { pollCadence } from '../poll-cadence';

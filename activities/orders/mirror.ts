@@ -1,7 +1,7 @@
 /** Mirroring Tiki's status changes into the Haravan order, and the status read of the order workflow. */
 import type { TikiOrder } from '../../connectors/tiki/schemas';
 import { haravanOrderState, pendingMirrorSteps } from '../../domain/order-effects';
-import { mirrorActions } from '../../domain/orders';
+import { mirrorActions } from '../../domain/order-mirror';
 import { isTerminal } from '../../domain/terms';
 import type { ActivityDeps, ConnectionClients } from '../context';
 import { riskAtOf, toRecord } from './records';

@@ -1,15 +1,9 @@
-import {
-  allowedAction,
-  buildOrderLinkIndex,
-  confirmationDeadline,
-  isAtRisk,
-  isImportable,
-  mapTikiOrderToHaravan,
-  mirrorActions,
-  ourStatus,
-  parseTikiDateTime,
-  TIKI_PRE_ACCEPTANCE_STATUSES,
-} from '../../../domain/orders';
+import { allowedAction } from '../../../domain/order-actions';
+import { confirmationDeadline, isAtRisk } from '../../../domain/order-deadline';
+import { mirrorActions } from '../../../domain/order-mirror';
+import { ourStatus, TIKI_PRE_ACCEPTANCE_STATUSES } from '../../../domain/order-status';
+import { buildOrderLinkIndex, isImportable, mapTikiOrderToHaravan } from '../../../domain/orders';
+import { parseTikiDateTime } from '../../../domain/tiki-time';
 import type { OrderAction, OrderStatus } from '../../../domain/terms';
 import type { TikiOrderInput, TikiOrderItemInput } from '../../../domain/types';
 
