@@ -1,6 +1,10 @@
 /**
  * Typed client of the Haravan Admin ("Omni") API: `<baseUrl>/com/<resource>.json`, Bearer auth.
  * Returns zod-validated snake_case vendor objects; every failure is a ConnectorError.
+ *
+ * Longer than ~300 lines on purpose: one short method per Haravan endpoint the service uses (shop, locations,
+ * products, inventory, orders, customers), so the vendor's whole surface is read in one class; transport,
+ * rate limiting, request shapes and schemas are already files of their own.
  */
 import { z } from 'zod';
 import { HaravanRateLimiter, RateLimiterOptions, RequestPriority, sharedRateLimiter } from './rate-limiter';
