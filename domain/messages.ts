@@ -37,7 +37,7 @@ export const MESSAGES = {
   CONNECTION_ATTENTION_HARAVAN: { vi: 'Haravan từ chối mã truy cập (401/403). Việc đồng bộ tạm dừng và sẽ tự tiếp tục khi mã hợp lệ trở lại.', en: 'Haravan rejected the access token (401/403). Sync is paused and resumes by itself once it works again.', severity: 'error' },
   SOURCES_UNAVAILABLE: { vi: 'Không đọc được danh sách chi nhánh Haravan hoặc kho Tiki; có thể nhập mã kho thủ công', en: 'Could not read the Haravan locations or Tiki warehouses; ids can be entered by hand', severity: 'warning' },
 
-  // ---- product linking (product.md §3) ----
+  // ---- product linking (domain/linking.ts) ----
   MISSING_BARCODE: { vi: 'Phiên bản chưa có barcode nên không thể liên kết với Tiki', en: 'The variant has no barcode, so it cannot be linked to Tiki', severity: 'error' },
   DUPLICATE_BARCODE_IN_PRODUCT: { vi: 'Nhiều phiên bản trong cùng sản phẩm trùng barcode', en: 'Several variants of the same product share this barcode', severity: 'error' },
   SUPERSEDED_BY_LATER_PRODUCT: { vi: 'Barcode trùng với một sản phẩm khác được cập nhật sau; Tiki sẽ lấy sản phẩm sau cùng', en: 'Another, more recently updated product has the same barcode; it is the one linked to Tiki', severity: 'warning' },
