@@ -35,8 +35,8 @@ const DIRECTIONS = {
 const KNOWN_EXCEPTIONS = [
   // TODO(issue 14, item 6): the settings form's Haravan locations are read here with the vendor clients.
   { file: 'api/routes/app.ts', allow: { activities: ['context'], connectors: ['errors'] } },
-  // TODO(issue 14, items 5 and 6): pendingCredentialsId belongs with the ids, retryImportSignal in workflows/definitions.ts.
-  { file: 'api/routes/connections.ts', allow: { activities: ['context'], workflows: ['order'] } },
+  // TODO(issue 14, item 6): pendingCredentialsId belongs with the ids.
+  { file: 'api/routes/connections.ts', allow: { activities: ['context'] } },
 ];
 
 function restrictedImports(folder, extraAllow = {}) {
