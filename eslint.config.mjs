@@ -29,14 +29,8 @@ const DIRECTIONS = {
   web: { why: 'web/ (the dashboard) imports only domain/', forbid: [...SERVICE, 'sandbox', ...TOOLS].filter((f) => f !== 'domain' && f !== 'web') },
 };
 
-/**
- * Imports against the directions that exist today, each a TODO of issue 14 (item 5: every signal in
- * workflows/definitions.ts).
- */
-const KNOWN_EXCEPTIONS = [
-  // TODO(issue 14, item 5): retryImportSignal belongs in workflows/definitions.ts.
-  { file: 'api/routes/connections.ts', allow: { workflows: ['order'] } },
-];
+/** Imports allowed against the directions, one file each with the reason; none today. */
+const KNOWN_EXCEPTIONS = [];
 
 function restrictedImports(folder, extraAllow = {}) {
   const { why, forbid } = DIRECTIONS[folder];

@@ -26,6 +26,7 @@ import { readEnv } from '../boot/env';
 import { createLogger } from '../boot/logger';
 import { connectClient } from '../boot/temporal';
 import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../workflows/search-attributes';
+import { nodeTsArgs } from './node-ts';
 
 const root = path.resolve(__dirname, '..');
 
@@ -150,7 +151,7 @@ async function main(): Promise<void> {
   };
   let restarts = 0;
   const startWorker = () => {
-    const w = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(root, 'worker/main.ts')], { env: workerEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+    const w = spawn(process.execPath, nodeTsArgs(path.join(root, 'worker/main.ts')), { env: workerEnv, stdio: ['ignore', 'inherit', 'inherit'] });
     children.push(w);
     w.on('exit', (code, signal) => {
       children.splice(children.indexOf(w), 1);

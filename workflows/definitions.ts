@@ -104,6 +104,8 @@ export const linkRunProgressSignal = defineSignal<[LinkRunProgressReport]>('link
 
 // ---- order lifecycle
 export const tikiOrderEventSignal = defineSignal<[{ eventId?: string; status?: string; reason: string }]>('tikiOrderEvent');
+/** POST .../failures/:id/retry: try a permanently failed import again. */
+export const retryImportSignal = defineSignal('retryImport');
 export const orderActionUpdate = defineUpdate<OrderActionResult, [OrderActionRequest]>('orderAction');
 export const orderStatusQuery = defineQuery<{ tikiCode: string; status: string; tikiStatus: string; haravanOrderId?: number; atRisk: boolean }>('orderStatus');
 

@@ -11,6 +11,7 @@ import {
   linkRunProgressQuery,
   productsChangedSignal,
   pushNowUpdate,
+  retryImportSignal,
   startLinkRunUpdate,
   statusQuery,
   updateConfigUpdate,
@@ -19,7 +20,6 @@ import {
 } from '../../workflows/definitions';
 import { connectionIdForShop, connectionWorkflowId, linkRunWorkflowId, orderWorkflowId, pendingCredentialsId, stockSyncWorkflowId } from '../../workflows/ids';
 import { SA_CONNECTION_STATE, SA_SHOP_ID } from '../../workflows/search-attributes';
-import { retryImportSignal } from '../../workflows/order';
 import { ApiError, apiError, fromUpdateFailure } from '../errors';
 import { ApiDeps, parse } from '../context';
 import { presentConnection, presentFailure, presentLink, presentLinkRun, presentSyncError } from '../presenters';

@@ -13,6 +13,7 @@ import { freeLoopbackPort, startWorkerMetricsServer } from '../../worker/metrics
 import { connectionWorkflowId, orderIntakeWorkflowId, orderWorkflowId, stockSyncWorkflowId } from '../../workflows/ids';
 import { eventually, startStack, TestStack } from '../helpers/stack';
 import { connectBody, get, post, seedDemoShop, SeededShop } from '../helpers/seed';
+import { nodeTsArgs } from '../../scripts/node-ts';
 
 jest.setTimeout(240_000);
 
@@ -115,7 +116,7 @@ test('a real worker process exposes its metrics and the Temporal SDK metrics on 
   const metricsPort = await freeLoopbackPort();
   let child: ChildProcess | undefined;
   try {
-    child = spawn(process.execPath, [require.resolve('tsx/cli'), path.resolve(__dirname, '../../worker/main.ts')], {
+    child = spawn(process.execPath, nodeTsArgs(path.resolve(__dirname, '../../worker/main.ts')), {
       env: {
         ...process.env,
         NODE_OPTIONS: '',
