@@ -22,11 +22,13 @@
  * the same SKU still goes through instead of the whole item being rejected by Tiki.
  */
 import type { Config } from './config';
+import type { SyncErrorCode } from './terms';
 import { isPriceAboveListPrice } from './linking';
 import type { InventoryPolicy } from './types';
 
 export type QuantityNote = 'INVENTORY_NOT_TRACKED' | 'OVERSELL_UNLIMITED';
-export type PriceBlockCode = 'PRICE_ABOVE_LIST_PRICE' | 'PRICE_BELOW_TIKI_MINIMUM';
+/** Sync error codes (domain/terms.ts) a blocked price is reported with. */
+export type PriceBlockCode = Extract<SyncErrorCode, 'PRICE_ABOVE_LIST_PRICE' | 'PRICE_BELOW_TIKI_MINIMUM'>;
 export type TargetNote = QuantityNote | PriceBlockCode;
 
 export interface LocationStock {
