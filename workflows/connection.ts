@@ -30,6 +30,7 @@ import {
 import type { ConnectionActivities } from '../activities/connection';
 import { Config, mergeConfig, stockConfigChanged, validateConfigPatch } from '../domain/config';
 import { messageFor } from '../domain/messages';
+import { redactVendorText } from '../domain/redact';
 import {
   ConnectionState,
   ConnectionStatus,
@@ -245,9 +246,10 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
         res = await verifyActs.verifyCredentials(connectionId, shopId, { pending: true });
       } catch (err) {
         // Haravan/Tiki did not answer (network, 5xx, 429 after the bounded retries): unverified, nothing replaced.
-        const cause = err instanceof ActivityFailure ? err.cause : err;
+        // Our words only: what the socket or the vendor said stays in the activity's failure (logs, history).
+        log.warn('credentials unverified', { error: redactVendorText(String(err instanceof ActivityFailure ? (err.cause ?? err) : err)) });
         const m = messageFor('CREDENTIALS_UNVERIFIED');
-        return { ok: false, state, code: 'CREDENTIALS_UNVERIFIED', message: `${m.en}: ${(cause as Error)?.message ?? ''}`, messageVi: m.vi };
+        return { ok: false, state, code: 'CREDENTIALS_UNVERIFIED', message: m.en, messageVi: m.vi };
       }
       if (res.ok) {
         recheckNow = true;
@@ -266,7 +268,8 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
     if (state !== 'connected' || disconnectRequested) return;
     const msgCode = system === 'tiki' ? 'CONNECTION_ATTENTION_TIKI' : 'CONNECTION_ATTENTION_HARAVAN';
     const m = messageFor(msgCode);
-    attention = { code: `${system.toUpperCase()}_${code}`, message: `${m.en} (${message})`, messageVi: m.vi, since: new Date().toISOString() };
+    log.warn('credentials rejected', { system, code, message: redactVendorText(message) });
+    attention = { code: `${system.toUpperCase()}_${code}`, message: m.en, messageVi: m.vi, since: new Date().toISOString() };
     state = 'attention'; // persisted by the main loop
   });
 
@@ -281,9 +284,9 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
     try {
       res = await verifyActs.verifyCredentials(connectionId, shopId, { pending: false });
     } catch (err) {
-      const cause = err instanceof ActivityFailure ? err.cause : err;
+      log.warn('credentials unverified', { error: redactVendorText(String(err instanceof ActivityFailure ? (err.cause ?? err) : err)) });
       const m = messageFor('CREDENTIALS_UNVERIFIED');
-      res = { ok: false, state: 'failed', code: 'CREDENTIALS_UNVERIFIED', message: `${m.en}: ${(cause as Error)?.message ?? ''}`, messageVi: m.vi };
+      res = { ok: false, state: 'failed', code: 'CREDENTIALS_UNVERIFIED', message: m.en, messageVi: m.vi };
     }
     if (!res.ok) {
       failure = { code: res.code!, message: res.message!, messageVi: res.messageVi! };

@@ -9,7 +9,12 @@ export class ConnectionRepo extends Repo {
    * Claim the shop for a new connection. Succeeds when there is no record, or the previous one ended
    * (disconnected/failed): connecting the same shop again is allowed. Returns null when it is live.
    */
-  async claimConnection(c: { id: string; shopId: number; workflowId: string; config: Config }): Promise<ConnectionRecord | null> {
+  /**
+   * Claim the shop for a new connect: a new record, or one that is disconnected or failed. With
+   * `reclaimConnectingAfterMs` (the caller saw no open workflow run of the shop), also a `connecting` record not
+   * touched for that long: a crash between a claim and its workflow's start left it behind.
+   */
+  async claimConnection(c: { id: string; shopId: number; workflowId: string; config: Config }, opts: { reclaimConnectingAfterMs?: number } = {}): Promise<ConnectionRecord | null> {
     const rows = await this.db.query(
       `INSERT INTO connections (id, shop_id, state, workflow_id, config)
        VALUES ($1, $2, 'connecting', $3, $4)
@@ -17,8 +22,9 @@ export class ConnectionRepo extends Repo {
          attention = NULL, counters = '{}'::jsonb, last_stock_push = NULL, created_at = now(), updated_at = now(),
          connected_at = NULL, disconnected_at = NULL
        WHERE connections.state IN ('disconnected', 'failed')
+          OR ($5::bigint IS NOT NULL AND connections.state = 'connecting' AND connections.updated_at < now() - $5::bigint * interval '1 millisecond')
        RETURNING *`,
-      [c.id, c.shopId, c.workflowId, JSON.stringify(c.config)],
+      [c.id, c.shopId, c.workflowId, JSON.stringify(c.config), opts.reclaimConnectingAfterMs ?? null],
     );
     return rows[0] ? toConnection(rows[0]) : null;
   }
