@@ -1,5 +1,6 @@
 /** Connection records: claim, state, config, seller, counters, and the per-connection counts. */
 import type { Config } from '../../domain/config';
+import { ENDED_CONNECTION_STATES } from '../../domain/terms';
 import type { Attention, ConnectionRecord, ConnectionState, LastStockPush } from '../types';
 import { Repo } from './repo';
 import { toConnection } from './rows';
@@ -7,10 +8,7 @@ import { toConnection } from './rows';
 export class ConnectionRepo extends Repo {
   /**
    * Claim the shop for a new connection. Succeeds when there is no record, or the previous one ended
-   * (disconnected/failed): connecting the same shop again is allowed. Returns null when it is live.
-   */
-  /**
-   * Claim the shop for a new connect: a new record, or one that is disconnected or failed. With
+   * (disconnected/failed): connecting the same shop again is allowed. Returns null when it is live. With
    * `reclaimConnectingAfterMs` (the caller saw no open workflow run of the shop), also a `connecting` record not
    * touched for that long: a crash between a claim and its workflow's start left it behind.
    */
@@ -21,10 +19,10 @@ export class ConnectionRepo extends Repo {
        ON CONFLICT (id) DO UPDATE SET state = 'connecting', workflow_id = EXCLUDED.workflow_id, config = EXCLUDED.config,
          attention = NULL, counters = '{}'::jsonb, last_stock_push = NULL, created_at = now(), updated_at = now(),
          connected_at = NULL, disconnected_at = NULL
-       WHERE connections.state IN ('disconnected', 'failed')
-          OR ($5::bigint IS NOT NULL AND connections.state = 'connecting' AND connections.updated_at < now() - $5::bigint * interval '1 millisecond')
+       WHERE connections.state = ANY($5::text[])
+          OR ($6::bigint IS NOT NULL AND connections.state = 'connecting' AND connections.updated_at < now() - $6::bigint * interval '1 millisecond')
        RETURNING *`,
-      [c.id, c.shopId, c.workflowId, JSON.stringify(c.config), opts.reclaimConnectingAfterMs ?? null],
+      [c.id, c.shopId, c.workflowId, JSON.stringify(c.config), [...ENDED_CONNECTION_STATES], opts.reclaimConnectingAfterMs ?? null],
     );
     return rows[0] ? toConnection(rows[0]) : null;
   }

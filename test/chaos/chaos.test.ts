@@ -20,7 +20,7 @@ import { makeKeyring } from '../../store/secrets';
 import { Store } from '../../store/store';
 import { startHaravanSandbox } from '../../sandbox/haravan/app';
 import { startTikiSandbox } from '../../sandbox/tiki/app';
-import { codecFromEnv, dataConverterFor } from '../../worker/codec';
+import { codecFromEnv, dataConverterFor } from '../../boot/codec';
 import { connectionWorkflowId, orderIntakeWorkflowId, stockSyncWorkflowId } from '../../workflows/ids';
 import { connectBody, get, post, seedDemoShop } from '../helpers/seed';
 import { eventually } from '../helpers/stack';
