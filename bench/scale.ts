@@ -38,6 +38,7 @@ import { openDb } from '../store/db';
 import { makeKeyring } from '../store/secrets';
 import { Store } from '../store/store';
 import { codecFromEnv, dataConverterFor } from '../boot/codec';
+import { parseAllowedOrigins } from '../domain/vendor-origins';
 import { connectionWorkflowId, orderIntakeWorkflowId, stockSyncWorkflowId } from '../workflows/ids';
 import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../workflows/search-attributes';
 import { ProcSampler, percentile, summarize } from './lib/scale-proc';
@@ -211,6 +212,7 @@ async function main() {
       webhookSecret: 'scale-bench-webhook',
       codec: codecFromEnv(ENCRYPTION_KEY),
       rateLimitPerMinute: 1_000_000,
+      allowedVendorOrigins: parseAllowedOrigins(`${haravan.url},${tiki.url}`),
     });
     const server = http.createServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -3,6 +3,7 @@
  * `npm start` and the docker-compose validation test.
  */
 import path from 'node:path';
+import { AllowedOrigin, parseAllowedOrigins } from '../domain/vendor-origins';
 
 export interface EnvVarSpec {
   name: string;
@@ -27,6 +28,7 @@ export const ENV_SPEC: EnvVarSpec[] = [
   { name: 'HARAVAN_WEBHOOK_SECRET', usedBy: ['api'], requiredInProduction: true, description: 'HMAC key for /webhooks/haravan' },
   { name: 'ENCRYPTION_KEY', usedBy: ['api', 'worker'], requiredInProduction: true, description: '32-byte key (base64 or hex) for credentials at rest and the Temporal payload codec' },
   { name: 'ENCRYPTION_KEYS_PREVIOUS', usedBy: ['api', 'worker'], requiredInProduction: false, description: 'Old keys (comma-separated) still accepted for decryption during a key rotation' },
+  { name: 'ALLOWED_VENDOR_ORIGINS', usedBy: ['api', 'dev-stack'], requiredInProduction: false, description: 'Origins (comma-separated, scheme://host[:port], :* = any port) a connection baseUrl may name beside the real Haravan and Tiki hosts; npm start adds its sandboxes' },
   { name: 'CODEC_CORS_ORIGINS', usedBy: ['api'], requiredInProduction: false, description: 'Origins (comma-separated) of the Temporal Web UI allowed to call /codec' },
   { name: 'WORKER_CPU_PROFILE_DIR', usedBy: ['worker'], requiredInProduction: false, description: 'Directory for on-demand CPU profiles: SIGUSR2 starts one, the next SIGUSR2 writes it' },
   { name: 'WORKER_METRICS_PORT', usedBy: ['worker'], requiredInProduction: false, description: 'Port of the worker Prometheus endpoint (Temporal SDK metrics)' },
@@ -49,6 +51,7 @@ export interface AppEnv {
   haravanWebhookSecret?: string;
   encryptionKey?: string;
   logLevel: string;
+  allowedVendorOrigins: AllowedOrigin[];
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
@@ -63,5 +66,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
     haravanWebhookSecret: env.HARAVAN_WEBHOOK_SECRET || undefined,
     encryptionKey: env.ENCRYPTION_KEY || undefined,
     logLevel: env.LOG_LEVEL || 'info',
+    allowedVendorOrigins: parseAllowedOrigins(env.ALLOWED_VENDOR_ORIGINS),
   };
 }

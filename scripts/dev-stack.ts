@@ -28,6 +28,13 @@ import { connectClient } from '../boot/temporal';
 import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../workflows/search-attributes';
 import { freeLoopbackPort } from '../worker/metrics-server';
 import { nodeTsArgs } from './node-ts';
+import { parseAllowedOrigins } from '../domain/vendor-origins';
+
+/** A loopback URL's origin under both names, `localhost` and `127.0.0.1`. */
+const loopbackTwins = (url: string): string[] => {
+  const u = new URL(url);
+  return ['localhost', '127.0.0.1'].includes(u.hostname) ? ['localhost', '127.0.0.1'].map((h) => `${u.protocol}//${h}:${u.port}`) : [u.origin];
+};
 
 const root = path.resolve(__dirname, '..');
 
@@ -167,6 +174,11 @@ async function main(): Promise<void> {
     webhookSecret,
     codec: codecFromEnv(encryptionKey),
     codecCorsOrigins: uiUrl ? [uiUrl, `http://127.0.0.1:${uiPort}`] : [],
+    // The sandboxes (under both loopback names) beside what the operator allows.
+    allowedVendorOrigins: [
+      ...env.allowedVendorOrigins,
+      ...parseAllowedOrigins(sandboxes ? [sandboxes.haravanUrl, sandboxes.tikiUrl].flatMap(loopbackTwins).join(',') : ''),
+    ],
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(env.apiPort, resolve));

@@ -25,6 +25,7 @@ import { connectionWorkflowId, orderIntakeWorkflowId, stockSyncWorkflowId } from
 import { connectBody, get, post, seedDemoShop } from '../helpers/seed';
 import { eventually } from '../helpers/stack';
 import { isRunning } from '../helpers/processes';
+import { parseAllowedOrigins } from '../../domain/vendor-origins';
 import { checkOrders, checkSkus } from './lib/expect';
 import { sharedDatabase, TemporalDevServer, WorkerProcess } from './lib/processes';
 
@@ -72,6 +73,7 @@ test('nothing lost, nothing duplicated, everything converges through worker kill
         apiToken: TOKEN,
         webhookSecret: 'chaos-webhook-secret',
         codec: codecFromEnv(ENCRYPTION_KEY),
+        allowedVendorOrigins: parseAllowedOrigins([haravan.url, tiki.url].map((u) => new URL(u).origin).join(',')),
       });
       server = http.createServer(app);
       await new Promise<void>((resolve) => server!.listen(apiPort, '127.0.0.1', resolve));
