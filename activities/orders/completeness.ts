@@ -1,11 +1,12 @@
 /**
  * Completeness: Tiki's accepted orders of a window compared with what reached Haravan; the missing ones are
- * handed on and verified. Run periodically (the last `windowMs`) and as the backfill after `importOrdersSince`.
+ * handed on and verified, and Haravan orders duplicated by a late create are repaired (duplicates.ts). Run periodically (the last `windowMs`) and as the backfill after `importOrdersSince`.
  */
 import { heartbeat, sleep as activitySleep } from '@temporalio/activity';
 import { TIKI_PRE_ACCEPTANCE_STATUSES, floorToSecond, isImportable } from '../../domain/orders';
 import type { ActivityDeps } from '../context';
 import type { Dispatcher, ShopConnection } from './dispatch';
+import { repairDuplicatesSince } from './duplicates';
 import { asInput, connectionOf, importStart } from './records';
 import type { CompletenessFigures } from './types';
 
@@ -18,7 +19,7 @@ export function createCompletenessActivities(deps: ActivityDeps, { dispatch, wor
   /** Tiki orders created in [from, now) in accepted statuses, compared with the store; missing ones are dispatched. */
   async function completeness(conn: ShopConnection, from: Date, reason: string): Promise<CompletenessFigures> {
     const { connectionId } = conn;
-    const { tiki } = await clients.forConnection(connectionId);
+    const { tiki, haravan } = await clients.forConnection(connectionId);
     const codes: string[] = [];
     for await (const page of tiki.listAllOrders({ createdFrom: floorToSecond(from), status: { nin: [...TIKI_PRE_ACCEPTANCE_STATUSES] } })) {
       for (const o of page.items) if (isImportable(asInput(o), from)) codes.push(String(o.code));
@@ -46,7 +47,9 @@ export function createCompletenessActivities(deps: ActivityDeps, { dispatch, wor
       heartbeat({ seen: codes.length, missing: missing.length, repaired });
       await activitySleep(1_000);
     }
-    return { seen: codes.length, imported: known.size, pending, missing: missing.length, repaired };
+    // A create Haravan performed after every look-up missed it leaves two orders for one Tiki code: repair them.
+    const duplicatesCancelled = await repairDuplicatesSince(store, haravan, connectionId, from);
+    return { seen: codes.length, imported: known.size, pending, missing: missing.length, repaired, duplicatesCancelled };
   }
 
   return {
