@@ -19,7 +19,7 @@ export function createCompletenessActivities(deps: ActivityDeps, { dispatch, wor
   /** Tiki orders created in [from, now) in accepted statuses, compared with the store; missing ones are dispatched. */
   async function completeness(conn: ShopConnection, from: Date, reason: string): Promise<CompletenessFigures> {
     const { connectionId } = conn;
-    const { tiki, haravan } = await clients.forConnection(connectionId);
+    const { tiki } = await clients.forConnection(connectionId);
     const codes: string[] = [];
     for await (const page of tiki.listAllOrders({ createdFrom: floorToSecond(from), status: { nin: [...TIKI_PRE_ACCEPTANCE_STATUSES] } })) {
       for (const o of page.items) if (isImportable(asInput(o), from)) codes.push(String(o.code));
@@ -47,9 +47,7 @@ export function createCompletenessActivities(deps: ActivityDeps, { dispatch, wor
       heartbeat({ seen: codes.length, missing: missing.length, repaired });
       await activitySleep(1_000);
     }
-    // A create Haravan performed after every look-up missed it leaves two orders for one Tiki code: repair them.
-    const duplicatesCancelled = await repairDuplicatesSince(store, haravan, connectionId, from);
-    return { seen: codes.length, imported: known.size, pending, missing: missing.length, repaired, duplicatesCancelled };
+    return { seen: codes.length, imported: known.size, pending, missing: missing.length, repaired };
   }
 
   return {
@@ -72,7 +70,9 @@ export function createCompletenessActivities(deps: ActivityDeps, { dispatch, wor
         completenessRepaired: figures.repaired,
       });
       if (figures.repaired > 0) await store.bumpCounters(connectionId, { completenessRepairedTotal: figures.repaired });
-      logger.info({ connectionId, ...figures }, 'order completeness');
+      // A create Haravan performed after every look-up had missed it leaves two orders for one Tiki code: repair them.
+      const duplicatesCancelled = await repairDuplicatesSince(store, (await clients.forConnection(connectionId)).haravan, connectionId, from);
+      logger.info({ connectionId, ...figures, duplicatesCancelled }, 'order completeness');
       return figures;
     },
 

@@ -28,8 +28,11 @@ export async function repairDuplicates(store: Store, haravan: HaravanClient, con
   if (orders.length < 2) return { kept, cancelled: 0 };
   const m = messageFor('ORDER_DUPLICATE_CANCELLED');
   for (const dup of cancel) {
-    const note = `Đơn trùng của đơn Tiki ${tikiCode}, giữ đơn Haravan ${kept.name ?? keep.id} (${keep.id}) / Duplicate of Tiki order ${tikiCode}; Haravan order ${kept.name ?? keep.id} (${keep.id}) is kept`;
-    await haravan.cancelOrder(dup.id, { reason: 'other', restock: true, note });
+    const why = `Đơn trùng của đơn Tiki ${tikiCode}, giữ đơn Haravan ${kept.name ?? keep.id} (${keep.id}) / Duplicate of Tiki order ${tikiCode}; Haravan order ${kept.name ?? keep.id} (${keep.id}) is kept`;
+    // The order's own note says why (the cancel's note is kept by Haravan only with a refund).
+    const current = orders.find((o) => Number(o.id) === dup.id)?.note;
+    await haravan.updateOrder(dup.id, { note: current ? `${current}\n${why}` : why });
+    await haravan.cancelOrder(dup.id, { reason: 'other', restock: true, note: why });
     await store.audit(connectionId, 'order-duplicate-cancelled', { tikiCode, keptHaravanOrderId: keep.id, cancelledHaravanOrderId: dup.id });
   }
   const prev = await store.getOrder(connectionId, tikiCode);

@@ -31,6 +31,4 @@ export interface CompletenessFigures {
   missing: number;
   /** Of the missing ones, how many were verified imported into Haravan before the check ended. */
   repaired: number;
-  /** Haravan orders cancelled as duplicates of another order carrying the same Tiki code. */
-  duplicatesCancelled?: number;
 }
