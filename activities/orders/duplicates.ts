@@ -4,6 +4,7 @@
  * audit trail and the failure inbox, and point the mapping at the kept order. Run after any ambiguous create
  * (import.ts) and by the periodic completeness check over its window (completeness.ts).
  */
+import { heartbeat } from '@temporalio/activity';
 import { duplicatesToCancel, type TaggedOrder } from '../../domain/order-create';
 import { messageFor } from '../../domain/messages';
 import { haravanOrderState } from '../../domain/order-effects';
@@ -55,7 +56,10 @@ export async function repairDuplicates(store: Store, haravan: HaravanClient, con
 /** Scan every Haravan order created since `since` and repair each Tiki code carried more than once. */
 export async function repairDuplicatesSince(store: Store, haravan: HaravanClient, connectionId: string, since: Date): Promise<number> {
   const byCode = new Map<string, HaravanOrder[]>();
+  let scanned = 0;
   for await (const page of haravan.listAllOrdersSince(new Date(since.getTime() - LOOKUP_SLACK_MS).toISOString())) {
+    scanned += page.length;
+    heartbeat({ duplicateScan: scanned });
     for (const o of page) {
       const code = tikiReferenceOf(o);
       if (code) byCode.set(code, [...(byCode.get(code) ?? []), o]);
