@@ -293,10 +293,11 @@ test('nothing lost, nothing duplicated, everything converges through worker kill
 });
 
 /**
- * Haravan performs creates late while the worker that sent them is killed: each create is held 12 s by Haravan
- * (its deadline here 20 s, the service's settle window 45 s), the worker is killed while they are held, and killed
- * again while its successor waits out the window (the retries start once the 30 s heartbeat timeout has passed).
- * Every Tiki order ends with exactly one Haravan order.
+ * Haravan performs creates late while the worker that sent them is killed: each create is held 40 s by Haravan
+ * (its deadline here 50 s, the service's settle window 55 s), longer than the 30 s heartbeat timeout after which
+ * the killed worker's imports are retried — so the retries start while the creates are still uncommitted. The
+ * worker is killed while they are held, and its successor again while it waits out the window. Every Tiki order
+ * ends with exactly one Haravan order.
  */
 test('late commits while the worker is killed: exactly one Haravan order per Tiki order', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-late-'));
@@ -308,10 +309,10 @@ test('late commits while the worker is killed: exactly one Haravan order per Tik
     undo.unshift(() => shared.close());
     const db = new Store(shared.db, makeKeyring(ENCRYPTION_KEY));
     await db.migrate();
-    const [h, t] = [await startHaravanSandbox(0, { requestDeadlineMs: 20_000 }), await startTikiSandbox(0)];
+    const [h, t] = [await startHaravanSandbox(0, { requestDeadlineMs: 50_000 }), await startTikiSandbox(0)];
     undo.unshift(() => Promise.all([h.close(), t.close()]));
     const queue = `chaos-late-${Math.random().toString(36).slice(2, 8)}`;
-    const env = { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: shared.url, ENCRYPTION_KEY, TASK_QUEUE: queue, HARAVAN_CREATE_SETTLE_SECONDS: '45' };
+    const env = { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: shared.url, ENCRYPTION_KEY, TASK_QUEUE: queue, HARAVAN_CREATE_SETTLE_SECONDS: '55' };
     const w = new WorkerProcess(env, path.join(dir, 'worker.log'));
     w.start();
     undo.unshift(() => w.stop());
@@ -333,7 +334,7 @@ test('late commits while the worker is killed: exactly one Haravan order per Tik
     await eventually(async () => (await call('GET', `/v1/connections/${id}/link-runs/${linkRun.body.runId}`)).body.state === 'completed', 120_000, 500);
     const barcodes = (await db.getLinks(id)).map((l) => l.barcode);
 
-    const held = (await post(`${h.url}/_sandbox/faults`, { path: '/com/orders.json', method: 'POST', holdMs: 12_000, times: 3 })).faults[0];
+    const held = (await post(`${h.url}/_sandbox/faults`, { path: '/com/orders.json', method: 'POST', holdMs: 40_000, times: 3 })).faults[0];
     const codes: string[] = [];
     for (let i = 0; codes.length < 3 && i < 20; i++) {
       const o = await post(`${t.url}/_sandbox/sellers/${shop.tiki.sellerId}/orders`, { items: [{ original_sku: barcodes[i % barcodes.length], qty: 1 }], customer: { full_name: `Khách ${i}`, phone: `0914 000 ${100 + i}` } }).catch(() => undefined);
@@ -343,7 +344,7 @@ test('late commits while the worker is killed: exactly one Haravan order per Tik
     // Kill the worker while Haravan holds all three creates, and its successor while it waits out the window.
     await eventually(async () => ((await get(`${h.url}/_sandbox/faults`)).faults[0]?.fired ?? 0) >= 3, 60_000, 200);
     await w.kill9();
-    await sleep(36_000);
+    await sleep(40_000);
     await w.kill9();
 
     const orders = await eventually(async () => {
