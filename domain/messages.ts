@@ -57,6 +57,11 @@ export const MESSAGES = {
   CUSTOMER_PHONE_MISSING: { vi: 'Tiki không cung cấp số điện thoại người mua; đơn được nhập không có email/điện thoại khách hàng', en: 'Tiki did not provide the buyer phone; the order was imported without customer phone/email', severity: 'warning' },
   ORDER_AT_RISK: { vi: 'Đơn hàng sắp quá hạn xác nhận của Tiki', en: 'The order is close to its Tiki confirmation deadline', severity: 'warning' },
   ORDER_ACTION_FAILED: { vi: 'Thao tác đơn hàng trên Tiki thất bại', en: 'The order action failed on Tiki', severity: 'error' },
+  ORDER_DUPLICATE_CANCELLED: {
+    vi: 'Haravan đã tạo trễ một đơn trùng cho đơn Tiki này (lệnh tạo không được trả lời); đã giữ đơn cũ nhất và hủy đơn trùng',
+    en: 'Haravan performed a create late and made a duplicate of this Tiki order (the create call went unanswered); the oldest order was kept and the duplicate cancelled',
+    severity: 'warning',
+  },
 } as const satisfies Record<string, MessageDef>;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -25,6 +25,11 @@ export interface HaravanSandboxOptions {
   /** Persist the state to this JSON file after every change, and load it at start. */
   snapshotFile?: string;
   webhooks?: WebhookOptions;
+  /**
+   * Haravan's own request deadline (ms, default 60,000): a request the fault injector holds this long is abandoned
+   * and never performed. Haravan documents none; 60 s is the usual gateway default (domain/order-create.ts).
+   */
+  requestDeadlineMs?: number;
 }
 
 export interface HaravanSandbox {
@@ -39,7 +44,7 @@ export interface HaravanSandbox {
 
 export function createHaravanSandbox(opts: HaravanSandboxOptions = {}): HaravanSandbox {
   const state = new SandboxState({ seed: opts.seed });
-  const faults = new FaultInjector({ seed: opts.seed });
+  const faults = new FaultInjector({ seed: opts.seed, requestDeadlineMs: opts.requestDeadlineMs ?? 60_000 });
   const webhooks = new WebhookDispatcher(opts.webhooks);
   const context = new SandboxContext(state, webhooks, {
     rateLimit: { bucketSize: opts.bucketSize ?? 80, leakPerSecond: opts.leakPerSecond ?? 4 },
