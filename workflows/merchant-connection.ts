@@ -22,6 +22,7 @@ import {
 import type { ConnectionActivities } from '../activities/connection';
 import { Config, mergeConfig, stockConfigChanged, validateConfigPatch } from '../domain/config';
 import { messageFor } from '../domain/messages';
+import { isActiveConnection } from '../domain/terms';
 import {
   ConnectionState,
   ConnectionStatus,
@@ -51,7 +52,6 @@ export interface ConnectionInput {
   };
 }
 
-const ACTIVE: ConnectionState[] = ['connected', 'attention'];
 /** Webhook product ids carried to the next run at most; beyond, the next run pushes everything. */
 const DEFERRED_MAX = 1_000;
 
@@ -139,7 +139,7 @@ export class MerchantConnection {
 
   /** Refuses work unless the connection is connected or in attention, and no disconnect is under way. */
   requireActive(): void {
-    if (!ACTIVE.includes(this.state) || this.disconnectRequested) {
+    if (!isActiveConnection(this.state) || this.disconnectRequested) {
       throw ApplicationFailure.nonRetryable(`connection is ${this.state}`, 'CONNECTION_NOT_ACTIVE');
     }
   }
@@ -214,7 +214,7 @@ export class MerchantConnection {
   }
 
   async haravanWebhook({ topic, productIds }: { topic: string; productIds: number[] }): Promise<void> {
-    if (!ACTIVE.includes(this.state) || this.disconnectRequested || productIds.length === 0) return;
+    if (!isActiveConnection(this.state) || this.disconnectRequested || productIds.length === 0) return;
     if (historyFull()) {
       // No new handler work once the run is switching (a webhook storm would postpone it): carry the ids.
       if (this.deferredProducts !== 'all') for (const id of productIds) this.deferredProducts.add(id);

@@ -24,7 +24,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OrderActivities } from '../activities/orders';
-import { isTerminal, type OurOrderStatus } from '../domain/orders';
+import { isOrderAction, isTerminal } from '../domain/terms';
 import { isCredentialFailureType } from '../domain/vendor-errors';
 import { OrderActionResult, orderActionUpdate, orderStatusQuery, retryImportSignal, stopSignal, tikiOrderEventSignal } from './definitions';
 import { patchedLock } from './lib/mutex';
@@ -45,7 +45,6 @@ export interface OrderInput {
   };
 }
 
-const ACTIONS = ['print-label', 'ready-to-ship', 'cancel'];
 const NOT_ACCEPTED_RECHECK = '5 minutes';
 /** A failed import (already in the failure inbox) is tried again by itself this often, besides on request. */
 const FAILED_IMPORT_RECHECK = '30 minutes';
@@ -105,12 +104,12 @@ export async function orderWorkflow(input: OrderInput): Promise<{ status: string
       const res = await order.runExclusive(() => actions.runOrderAction(connectionId, tikiCode, action, reason));
       status = res.status;
       tikiStatus = res.tikiStatus;
-      if (isTerminal(res.status as OurOrderStatus)) terminal = true;
+      if (isTerminal(res.status)) terminal = true;
       return res;
     },
     {
       validator: ({ action }) => {
-        if (!ACTIONS.includes(action)) throw ApplicationFailure.nonRetryable(`unknown action ${action}`, 'VALIDATION_FAILED');
+        if (!isOrderAction(action)) throw ApplicationFailure.nonRetryable(`unknown action ${action}`, 'VALIDATION_FAILED');
         if (!haravanOrderId) throw ApplicationFailure.nonRetryable('the order is not imported yet', 'INVALID_ORDER_STATE');
         if (terminal) throw ApplicationFailure.nonRetryable(`the order is ${status}`, 'INVALID_ORDER_STATE');
       },
