@@ -32,49 +32,65 @@ export function createConnectionActivities(deps: ActivityDeps) {
       const sourceId = opts.pending ? pendingCredentialsId(connectionId) : connectionId;
       const creds = await store.loadCredentials(sourceId);
       if (!creds) return rejected('HARAVAN_AUTH_FAILED', 'no credentials stored');
-      const { haravan, tiki } = ClientFactory.build(creds);
-      const discardPending = async () => {
-        if (opts.pending) await store.deleteCredentials(sourceId);
+      const built = ClientFactory.build(creds);
+      const { haravan, tiki } = built;
+      // A failed check leaves nothing in this process (rate limiter, token), unless the connection's own live
+      // clients share them (a replacement checked while connected).
+      const releaseUnlessLive = () => {
+        if (!deps.clients.has(connectionId)) ClientFactory.release(built);
       };
-      /** The calls' result, or the answer "rejected" when the vendor turned the credentials down. */
-      const unlessRejected = async <T>(code: 'HARAVAN_AUTH_FAILED' | 'TIKI_AUTH_FAILED', calls: () => Promise<T>): Promise<{ value: T } | { rejection: VerificationResult }> => {
-        try {
-          return { value: await calls() };
-        } catch (e) {
-          if (!isCredentialRejection(e)) throw e;
+      const check = async (): Promise<VerificationResult> => {
+        const discardPending = async () => {
+          if (opts.pending) await store.deleteCredentials(sourceId);
+        };
+        /** The calls' result, or the answer "rejected" when the vendor turned the credentials down. */
+        const unlessRejected = async <T>(code: 'HARAVAN_AUTH_FAILED' | 'TIKI_AUTH_FAILED', calls: () => Promise<T>): Promise<{ value: T } | { rejection: VerificationResult }> => {
+          try {
+            return { value: await calls() };
+          } catch (e) {
+            if (!isCredentialRejection(e)) throw e;
+            await discardPending();
+            return { rejection: rejected(code, (e as Error).message) };
+          }
+        };
+        const h = await unlessRejected('HARAVAN_AUTH_FAILED', () => haravan.getShop());
+        if ('rejection' in h) return h.rejection;
+        const shop = h.value;
+        if (Number(shop.id) !== shopId) {
           await discardPending();
-          return { rejection: rejected(code, (e as Error).message) };
+          return rejected('SHOP_MISMATCH', `token belongs to shop ${shop.id}, not ${shopId}`);
         }
+        const t = await unlessRejected('TIKI_AUTH_FAILED', async () => ({ seller: await tiki.getSeller(), warehouses: await tiki.listWarehouses() }));
+        if ('rejection' in t) return t.rejection;
+        const { seller, warehouses } = t.value;
+        await store.setTikiSeller(connectionId, {
+          id: seller.id ?? undefined,
+          sid: seller.sid ?? undefined,
+          name: seller.name ?? undefined,
+          warehouseIds: warehouses.map((w) => Number(w.id)),
+        });
+        if (opts.pending) {
+          const previous = await store.loadCredentials(connectionId);
+          if (previous && JSON.stringify(tikiIdentity(previous.tiki)) !== JSON.stringify(tikiIdentity(creds.tiki))) {
+            // The event queue belongs to the old Tiki client/key: start a fresh one (the sweep covers the gap).
+            await store.setCursor(connectionId, 'tiki-queue', '');
+            await store.setCursor(connectionId, 'tiki-ack', '');
+          }
+          await store.saveCredentials(connectionId, creds);
+          await store.deleteCredentials(sourceId);
+          deps.clients.forget(connectionId);
+          await store.audit(connectionId, 'credentials-replaced');
+        }
+        return { ok: true, state: 'connected' };
       };
-      const h = await unlessRejected('HARAVAN_AUTH_FAILED', () => haravan.getShop());
-      if ('rejection' in h) return h.rejection;
-      const shop = h.value;
-      if (Number(shop.id) !== shopId) {
-        await discardPending();
-        return rejected('SHOP_MISMATCH', `token belongs to shop ${shop.id}, not ${shopId}`);
+      try {
+        const res = await check();
+        if (!res.ok) releaseUnlessLive();
+        return res;
+      } catch (err) {
+        releaseUnlessLive();
+        throw err;
       }
-      const t = await unlessRejected('TIKI_AUTH_FAILED', async () => ({ seller: await tiki.getSeller(), warehouses: await tiki.listWarehouses() }));
-      if ('rejection' in t) return t.rejection;
-      const { seller, warehouses } = t.value;
-      await store.setTikiSeller(connectionId, {
-        id: seller.id ?? undefined,
-        sid: seller.sid ?? undefined,
-        name: seller.name ?? undefined,
-        warehouseIds: warehouses.map((w) => Number(w.id)),
-      });
-      if (opts.pending) {
-        const previous = await store.loadCredentials(connectionId);
-        if (previous && JSON.stringify(tikiIdentity(previous.tiki)) !== JSON.stringify(tikiIdentity(creds.tiki))) {
-          // The event queue belongs to the old Tiki client/key: start a fresh one (the sweep covers the gap).
-          await store.setCursor(connectionId, 'tiki-queue', '');
-          await store.setCursor(connectionId, 'tiki-ack', '');
-        }
-        await store.saveCredentials(connectionId, creds);
-        await store.deleteCredentials(sourceId);
-        deps.clients.forget(connectionId);
-        await store.audit(connectionId, 'credentials-replaced');
-      }
-      return { ok: true, state: 'connected' };
     },
 
     async setConnectionState(connectionId: string, state: ConnectionState, attention: Attention | null): Promise<void> {
@@ -86,6 +102,7 @@ export function createConnectionActivities(deps: ActivityDeps) {
     /** A failed connect leaves no usable record: credentials are deleted, the state says why. */
     async markConnectionFailed(connectionId: string, failure: { code: string; message: string; messageVi: string }): Promise<void> {
       await store.deleteCredentials(connectionId);
+      deps.clients.forget(connectionId);
       await store.setConnectionState(connectionId, 'failed', { code: failure.code, message: failure.message, messageVi: failure.messageVi });
       await store.audit(connectionId, 'connect-failed', { code: failure.code });
     },

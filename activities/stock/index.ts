@@ -13,6 +13,7 @@
  */
 import { heartbeat } from '@temporalio/activity';
 import { withBulkRead } from '../bulk-reads';
+import { onForgetConnection } from '../connection-memory';
 import type { ActivityDeps } from '../context';
 import { LatencyTracker } from '../metrics';
 import { pollCadence } from '../poll-cadence';
@@ -37,6 +38,11 @@ export function createStockActivities(deps: ActivityDeps) {
     lastTiming: new Map(),
   };
   const { store, clients, logger } = stock;
+  onForgetConnection((id) => {
+    stock.latency.seen.forget(id);
+    stock.latency.change.forget(id);
+    stock.lastTiming.delete(id);
+  });
 
   return {
     /** Recompute and push for some products; `'all'` is a full pass against Tiki's actual values. */
