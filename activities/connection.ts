@@ -1,4 +1,5 @@
 /** Activities of the connection workflow: credential checks and connection bookkeeping. */
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { ConnectorError } from '../connectors/errors';
 import type { Config } from '../domain/config';
 import { messageFor } from '../domain/messages';
@@ -6,6 +7,7 @@ import { isCredentialFailureType } from '../domain/vendor-errors';
 import type { ConnectionState, LinkRunRequest, VerificationResult } from '../workflows/definitions';
 import { orderWorkflowId } from '../workflows/ids';
 import { stopSignal } from '../workflows/definitions';
+import { SA_SHOP_ID } from '../workflows/search-attributes';
 import type { Attention } from '../store/types';
 import { ActivityDeps, ClientFactory, pendingCredentialsId } from './context';
 
@@ -116,26 +118,43 @@ export function createConnectionActivities(deps: ActivityDeps) {
       await store.createLinkRun({ runId, connectionId, dryRun: !!req.dryRun, scope: { productIds: req.productIds, all: req.all } });
     },
 
-    /** Ask every open order workflow of the connection to finish its current step and stop. */
+    /**
+     * Ask every open order workflow of the connection to finish its current step and stop: those of its open orders,
+     * and those still waiting for Tiki to accept an order (no record yet), found by the shop's search attribute.
+     */
     async stopOrderWorkflows(connectionId: string): Promise<number> {
       const conn = await store.getConnection(connectionId);
       if (!conn) return 0;
       const shopId = conn.shopId;
-      let stopped = 0;
+      const ids = new Set<string>();
       for (let page = 1; ; page++) {
         const { items } = await store.listOrders(connectionId, { page, limit: 250 });
         if (items.length === 0) break;
-        for (const o of items) {
-          if (TERMINAL_ORDER_STATUSES.includes(o.status)) continue;
-          try {
-            await deps.temporal.workflow.getHandle(orderWorkflowId(shopId, o.tikiCode)).signal(stopSignal);
-            stopped++;
-          } catch {
-            // already closed
-          }
+        for (const o of items) if (!TERMINAL_ORDER_STATUSES.includes(o.status)) ids.add(orderWorkflowId(shopId, o.tikiCode));
+      }
+      const query = `WorkflowType = 'orderWorkflow' AND ExecutionStatus = 'Running' AND ${SA_SHOP_ID.name} = '${shopId}'`;
+      for await (const w of deps.temporal.workflow.list({ query })) ids.add(w.workflowId);
+      let stopped = 0;
+      for (const id of ids) {
+        try {
+          await deps.temporal.workflow.getHandle(id).signal(stopSignal);
+          stopped++;
+        } catch {
+          // already closed
         }
       }
       return stopped;
+    },
+
+    /** Terminate workflows that did not stop when asked (disconnect); each is closed once its call returned. */
+    async terminateWorkflows(workflowIds: string[], reason: string): Promise<void> {
+      for (const id of workflowIds) {
+        const handle = deps.temporal.workflow.getHandle(id);
+        await handle.terminate(reason).catch((err: unknown) => {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+        });
+        logger.warn({ workflowId: id, reason }, 'workflow terminated');
+      }
     },
 
     /** Links and current errors go, credentials are destroyed; orders already imported and the audit log stay. */

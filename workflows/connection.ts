@@ -51,6 +51,7 @@ import {
   waitForVerificationUpdate,
 } from './definitions';
 import { linkRunWorkflowId, orderIntakeWorkflowId, stockSyncWorkflowId } from './ids';
+import { waitForJobsToStop } from './disconnect';
 import { historyFull } from './long-lived';
 import { SA_CONNECTION_STATE, SA_SHOP_ID } from './search-attributes';
 
@@ -373,8 +374,7 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
   if (activeLinkRun) {
     await getExternalWorkflowHandle(activeLinkRun.workflowId).cancel().catch(() => undefined);
   }
-  const allStopped = await condition(() => children.every((id) => stoppedChildren.has(id)), CHILD_STOP_TIMEOUT);
-  if (!allStopped) log.warn('children did not confirm stop in time', { stopped: [...stoppedChildren] });
+  await waitForJobsToStop({ children, stoppedChildren, activeLinkRun: () => activeLinkRun, timeout: CHILD_STOP_TIMEOUT });
   await acts.stopOrderWorkflows(connectionId);
   await acts.finalizeDisconnect(connectionId);
   state = 'disconnected';
