@@ -4,7 +4,6 @@
  * resolved here by connection id — they never travel through workflow arguments or results.
  */
 import crypto from 'node:crypto';
-import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
@@ -12,6 +11,7 @@ import { HaravanClient } from '../connectors/haravan/client';
 import { TikiClient } from '../connectors/tiki/client';
 import type { Store } from '../store/store';
 import type { ConnectionState, Credentials } from '../store/types';
+import { stopIfCancelled } from './cancellation';
 import { CONNECTION_IDLE_TTL_MS, forgetConnection, SWEEP_EVERY_MS } from './connection-memory';
 
 export interface ActivityDeps {
@@ -35,6 +35,11 @@ export interface LiveClients extends ConnectionClients {
    * non-retryable, once disconnecting started or the shop was connected anew).
    */
   assertLive(): Promise<void>;
+}
+
+/** The refusal of `assertLive`: the job's connection ended or was connected anew. */
+export function isNotLive(err: unknown): boolean {
+  return err instanceof ApplicationFailure && err.type === 'CONNECTION_NOT_ACTIVE';
 }
 
 /** The states in which jobs may write to the vendors. */
@@ -165,7 +170,7 @@ export class ClientFactory {
     return {
       ...entry.clients,
       assertLive: async () => {
-        currentActivity()?.cancellationSignal.throwIfAborted();
+        stopIfCancelled();
         const conn = await this.store.getConnection(connectionId);
         if (conn && LIVE_STATES.includes(conn.state) && conn.createdAt === generation) return;
         if (this.cache.get(connectionId) === entry) this.forget(connectionId);
@@ -176,15 +181,6 @@ export class ClientFactory {
         );
       },
     };
-  }
-}
-
-/** The running activity's context, or undefined outside one (scripts, unit tests calling helpers directly). */
-function currentActivity(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined;
   }
 }
 

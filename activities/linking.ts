@@ -18,7 +18,8 @@
  * and errors are only replaced for the products actually read.
  */
 import { withBulkRead } from './bulk-reads';
-import { Context, heartbeat } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
+import { heartbeatOrStop } from './cancellation';
 import { ConnectorError } from '../connectors/errors';
 import type { HaravanClient } from '../connectors/haravan/client';
 import { MAX_IDS_PER_CALL, PRODUCT_PAGE_SIZE } from '../connectors/haravan/client';
@@ -127,7 +128,7 @@ export function createLinkingActivities(deps: ActivityDeps) {
         const { fetched, ...rest } = patch;
         Object.assign(state, rest);
         if (fetched) Object.assign(state.fetched!, fetched);
-        if (info) heartbeat({ phase: state.phase, processed: state.processed, total: state.total });
+        if (info) heartbeatOrStop({ phase: state.phase, processed: state.processed, total: state.total });
         const now = Date.now();
         // 'done' is the workflow's own to set (it knows when the activity returned): no signal for it.
         const phaseChanged = state.phase !== signalledPhase && state.phase !== 'done';

@@ -7,11 +7,11 @@
  * endpoint zeroes every warehouse an item leaves out, so a batch is only sent for SKUs whose current
  * warehouse rows were just read from Tiki, and each item then carries all of them unchanged except ours.
  */
-import { Context } from '@temporalio/activity';
 import { ConnectorError } from '../../connectors/errors';
 import { messageFor } from '../../domain/messages';
 import { classifyPriority, sortByPriority, warehouseQuantities } from '../../domain/stock';
 import { hasChange, heldAfterWrite, isSuperseded, mergeConfirmed, readBackPays, sameChange } from '../../domain/stock-writes';
+import { heartbeatOrStop } from '../cancellation';
 import type { LiveClients } from '../context';
 import { skuWritesCounter, stockPropagationHistogram } from '../metrics';
 import { readTiki, TIKI_PAGE } from './read-tiki';
@@ -164,7 +164,7 @@ export async function execute(
   const queue = changes;
   let i = 0;
   while (i < queue.length) {
-    Context.current().heartbeat({ pushed: summary.pushed });
+    heartbeatOrStop({ pushed: summary.pushed });
     if (queue[i].current === undefined) {
       await single(queue[i++]);
       continue;
