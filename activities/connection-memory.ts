@@ -19,6 +19,12 @@ function idleTtlMs(env: NodeJS.ProcessEnv = process.env): number {
 
 type Forget = (connectionId: string) => void;
 const forgetters = new Set<Forget>();
+const sweepers = new Set<(now: number) => void>();
+
+/** Drop the per-connection values unused for the idle TTL (on use, and on the worker's timer). */
+export function sweepIdleConnections(now = Date.now()): void {
+  for (const sweep of sweepers) sweep(now);
+}
 
 /** Register what to drop when a connection is forgotten; returns the unregistration. */
 export function onForgetConnection(fn: Forget): () => void {
@@ -43,12 +49,14 @@ export function perConnection<T>(make: () => T, now: () => number = Date.now): P
   const byConnection = new Map<string, { value: T; usedAt: number }>();
   let sweptAt = now();
   onForgetConnection((id) => byConnection.delete(id));
+  const sweep = (t: number) => {
+    sweptAt = t;
+    for (const [id, e] of byConnection) if (t - e.usedAt > CONNECTION_IDLE_TTL_MS) byConnection.delete(id);
+  };
+  sweepers.add(sweep);
   const get = (connectionId: string): T => {
     const t = now();
-    if (t - sweptAt > SWEEP_EVERY_MS) {
-      sweptAt = t;
-      for (const [id, e] of byConnection) if (t - e.usedAt > CONNECTION_IDLE_TTL_MS) byConnection.delete(id);
-    }
+    if (t - sweptAt > SWEEP_EVERY_MS) sweep(t);
     let e = byConnection.get(connectionId);
     if (!e) byConnection.set(connectionId, (e = { value: make(), usedAt: t }));
     e.usedAt = t;

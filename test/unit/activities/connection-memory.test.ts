@@ -7,7 +7,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import pino from 'pino';
-import { CONNECTION_IDLE_TTL_MS, forgetConnection } from '../../../activities/connection-memory';
+import { CONNECTION_IDLE_TTL_MS, forgetConnection, perConnection, sweepIdleConnections } from '../../../activities/connection-memory';
 import { createConnectionActivities } from '../../../activities/connection';
 import { ClientFactory, type ActivityDeps } from '../../../activities/context';
 import { PollCadence } from '../../../activities/poll-cadence';
@@ -161,4 +161,14 @@ test('the poll cadence forgets a connection', () => {
   cadence.next('haravan:conn-2', 1_000, false);
   cadence.forgetConnection('conn-1');
   expect(cadence.size).toBe(1);
+});
+
+test('per-connection values unused for the idle TTL expire on the sweep, used ones stay', () => {
+  const held = perConnection(() => new Map<number, number>());
+  held('idle').set(1, 1);
+  const later = Date.now() + CONNECTION_IDLE_TTL_MS + 1;
+  sweepIdleConnections(later - CONNECTION_IDLE_TTL_MS / 2);
+  expect(held.has('idle')).toBe(true);
+  sweepIdleConnections(later);
+  expect(held.has('idle')).toBe(false);
 });
