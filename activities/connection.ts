@@ -4,14 +4,13 @@ import { ConnectorError } from '../connectors/errors';
 import type { Config } from '../domain/config';
 import { messageFor } from '../domain/messages';
 import { isCredentialFailureType } from '../domain/vendor-errors';
-import type { ConnectionState, LinkRunRequest, VerificationResult } from '../workflows/definitions';
-import { orderWorkflowId } from '../workflows/ids';
+import { isTerminal, type ConnectionState } from '../domain/terms';
+import type { LinkRunRequest, VerificationResult } from '../workflows/definitions';
+import { orderWorkflowId, pendingCredentialsId } from '../workflows/ids';
 import { stopSignal } from '../workflows/definitions';
 import { SA_SHOP_ID } from '../workflows/search-attributes';
 import type { Attention } from '../store/types';
-import { ActivityDeps, ClientFactory, pendingCredentialsId } from './context';
-
-const TERMINAL_ORDER_STATUSES = ['completed', 'cancelled', 'returned'];
+import { ActivityDeps, ClientFactory } from './context';
 
 export function createConnectionActivities(deps: ActivityDeps) {
   const { store, logger } = deps;
@@ -130,7 +129,7 @@ export function createConnectionActivities(deps: ActivityDeps) {
       for (let page = 1; ; page++) {
         const { items } = await store.listOrders(connectionId, { page, limit: 250 });
         if (items.length === 0) break;
-        for (const o of items) if (!TERMINAL_ORDER_STATUSES.includes(o.status)) ids.add(orderWorkflowId(shopId, o.tikiCode));
+        for (const o of items) if (!isTerminal(o.status)) ids.add(orderWorkflowId(shopId, o.tikiCode));
       }
       const query = `WorkflowType = 'orderWorkflow' AND ExecutionStatus = 'Running' AND ${SA_SHOP_ID.name} = '${shopId}'`;
       for await (const w of deps.temporal.workflow.list({ query })) ids.add(w.workflowId);

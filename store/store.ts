@@ -21,7 +21,6 @@ import { Repo } from './repos/repo';
 import { SyncErrorRepo } from './repos/sync-errors';
 
 export type { Page } from './repos/repo';
-export { LINK_ERROR_CODES } from './repos/sync-errors';
 
 const REPOS = [ConnectionRepo, CredentialRepo, LinkRepo, SyncErrorRepo, LinkRunRepo, CursorRepo, OrderRepo, FailureRepo, AuditRepo];
 

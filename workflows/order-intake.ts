@@ -8,6 +8,7 @@ import { ActivityCancellationType, continueAsNew, patched, proxyActivities, setH
 import type { OrderActivities } from '../activities/orders';
 import type { Config } from '../domain/config';
 import { configChangedSignal } from './definitions';
+import { POLL_ACTIVITY_OPTIONS, POLL_DURATION_MS } from './lib/poll';
 import { supervise } from './long-lived';
 
 export interface OrderIntakeInput {
@@ -18,23 +19,12 @@ export interface OrderIntakeInput {
   carried?: { paused: boolean; nextAt: Record<string, number>; queueReady: boolean; backfillPending?: boolean };
 }
 
-/**
- * One poll activity runs this long, then the workflow starts the next. Long enough that the restarts cost little
- * (each is a workflow task and a few history events, ×2 per connection: at 1,000 connections a 60 s poll meant
- * ~33 workflow tasks a second doing nothing); cancellation still reaches the poll at its next heartbeat.
- */
-const POLL_DURATION_MS = 300_000;
 const COMPLETENESS_WINDOW_MS = 3 * 86_400_000;
 
-const POLLER = {
-  startToCloseTimeout: '7 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-} as const;
-const poller = proxyActivities<OrderActivities>(POLLER);
+const poller = proxyActivities<OrderActivities>(POLL_ACTIVITY_OPTIONS);
 /** A cancelled job or poll is waited for until its activity ended (see stock-sync.ts). */
 const WAIT = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
-const pollerWaiting = proxyActivities<OrderActivities>({ ...POLLER, cancellationType: WAIT });
+const pollerWaiting = proxyActivities<OrderActivities>({ ...POLL_ACTIVITY_OPTIONS, cancellationType: WAIT });
 const jobs = proxyActivities<OrderActivities>({
   cancellationType: WAIT,
   startToCloseTimeout: '30 minutes',

@@ -8,6 +8,7 @@ import { ActivityCancellationType, continueAsNew, patched, proxyActivities, setH
 import type { StockActivities } from '../activities/stock';
 import type { Config } from '../domain/config';
 import { configChangedSignal, productsChangedSignal } from './definitions';
+import { POLL_ACTIVITY_OPTIONS, POLL_DURATION_MS } from './lib/poll';
 import { supervise } from './long-lived';
 
 export interface StockSyncInput {
@@ -18,25 +19,13 @@ export interface StockSyncInput {
   carried?: { paused: boolean; nextAt: Record<string, number>; pending: number[] | 'all' | null };
 }
 
-/**
- * One poll activity runs this long, then the workflow starts the next. Long enough that the restarts cost little
- * (each is a workflow task and a few history events, ×2 per connection: at 1,000 connections a 60 s poll meant
- * ~33 workflow tasks a second doing nothing); cancellation still reaches the poll at its next heartbeat.
- */
-const POLL_DURATION_MS = 300_000;
-
-const POLLER = {
-  startToCloseTimeout: '7 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-} as const;
-const poller = proxyActivities<StockActivities>(POLLER);
+const poller = proxyActivities<StockActivities>(POLL_ACTIVITY_OPTIONS);
 /**
  * A cancelled job or poll is waited for until its activity ended (it stops at its next heartbeat): a stop on
  * disconnect must not report "stopped" while a Tiki write is still on its way.
  */
 const WAIT = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
-const pollerWaiting = proxyActivities<StockActivities>({ ...POLLER, cancellationType: WAIT });
+const pollerWaiting = proxyActivities<StockActivities>({ ...POLL_ACTIVITY_OPTIONS, cancellationType: WAIT });
 const pusher = proxyActivities<StockActivities>({
   cancellationType: WAIT,
   startToCloseTimeout: '30 minutes',
