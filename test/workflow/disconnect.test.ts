@@ -2,9 +2,10 @@
  * Disconnect during a long job, on a slowed Tiki: the job (a full stock pass writing a big catalogue, each Tiki
  * write held 5 s by the sandbox) would run well past the time the disconnect takes. The disconnect cancels it and
  * reaches `disconnected` within seconds, no Tiki write lands after that, and a reconnect sent at once ends
- * `connected` with a working config update (the children's fixed ids are free again).
+ * `connected` with a working config update (the children's fixed ids are free again). Order workflows still waiting
+ * for Tiki to accept an order stop too.
  */
-import { connectionWorkflowId, stockSyncWorkflowId } from '../../workflows/ids';
+import { connectionWorkflowId, orderWorkflowId, stockSyncWorkflowId } from '../../workflows/ids';
 import { connectBody, get, post, seedDemoShop, SeededShop } from '../helpers/seed';
 import { eventually, startStack, TestStack } from '../helpers/stack';
 
@@ -77,4 +78,20 @@ test('a disconnect during a job that would outlast it cancels the job: no Tiki w
 
   expect((await stack.api('DELETE', `/v1/connections/${id}`)).status).toBe(202);
   await eventually(async () => (await stack.client.workflow.getHandle(connectionWorkflowId(shop.shopId)).describe()).status.name === 'COMPLETED', 60_000);
+});
+
+test('order workflows still waiting for Tiki to accept an order stop on disconnect', async () => {
+  const small = await seedDemoShop(stack.haravan.url, stack.tiki.url, { products: 20 });
+  const id = `conn-${small.shopId}`;
+  expect((await stack.api('POST', '/v1/connections', connectBody(small, stack.haravan.url, stack.tiki.url))).body.state).toBe('connected');
+  const sku = (small.tikiSeed.products as { original_sku: string }[])[0].original_sku;
+  const placed = await post(`${stack.tiki.url}/_sandbox/sellers/${small.tiki.sellerId}/orders`, { status: 'waiting_payment', items: [{ original_sku: sku, qty: 1 }] });
+  const order = stack.client.workflow.getHandle(orderWorkflowId(small.shopId, String(placed.code)));
+  // Picked up from the event queue; it waits for Tiki's acceptance (no order record yet).
+  await eventually(async () => (await order.describe()).status.name === 'RUNNING', 60_000, 250);
+  expect(await stack.store.getOrder(id, String(placed.code))).toBeNull();
+
+  expect((await stack.api('DELETE', `/v1/connections/${id}`)).status).toBe(202);
+  await eventually(async () => (await stack.store.getConnection(id))?.state === 'disconnected', 60_000, 100);
+  await eventually(async () => (await order.describe()).status.name === 'COMPLETED', 20_000, 250);
 });
