@@ -38,6 +38,7 @@ import {
   TikiSkuUpdateResponse,
   TikiSubscription,
 } from './schemas';
+import { TikiPublishingApi } from './publishing';
 import { toWireQuantities, WarehouseQuantity, warehouseQuantitiesProblem } from './stock';
 import type { TokenCache } from './token-cache';
 import { Query, TikiAuth, TikiTransport } from './transport';
@@ -171,6 +172,8 @@ const warehouseListSchema = listEnvelope(sellerWarehouseSchema);
 export class TikiClient {
   readonly baseUrl: string;
   private readonly http: TikiTransport;
+  /** Product requests (publishing new products) and the category/attribute lookups they need. */
+  readonly publishing: TikiPublishingApi;
 
   constructor(opts: TikiClientOptions) {
     this.baseUrl = (opts.baseUrl ?? DEFAULT_TIKI_BASE_URL).replace(/\/+$/, '');
@@ -184,6 +187,7 @@ export class TikiClient {
       maxRateLimitRetries: opts.maxRateLimitRetries ?? 3,
       tokenCache: opts.tokenCache,
     });
+    this.publishing = new TikiPublishingApi(this.http);
   }
 
   // ------------------------------------------------------------------------------------------- seller
