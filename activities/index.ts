@@ -2,6 +2,7 @@ import type { ActivityDeps } from './context';
 import { createConnectionActivities } from './connection';
 import { createLinkingActivities } from './linking';
 import { createOrderActivities } from './orders';
+import { createPublishingActivities } from './publishing';
 import { createStockActivities } from './stock';
 
 /** All activities, bound to their dependencies (the worker registers this object). */
@@ -11,6 +12,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createLinkingActivities(deps),
     ...createStockActivities(deps),
     ...createOrderActivities(deps),
+    ...createPublishingActivities(deps),
   };
 }
 

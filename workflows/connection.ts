@@ -26,6 +26,7 @@ import {
   uuid4,
   workflowInfo,
   log,
+  patched,
 } from '@temporalio/workflow';
 import type { ConnectionActivities } from '../activities/connection';
 import { Config, mergeConfig, stockConfigChanged, validateConfigPatch } from '../domain/config';
@@ -52,6 +53,7 @@ import {
 } from './definitions';
 import { linkRunWorkflowId, orderIntakeWorkflowId, stockSyncWorkflowId } from './ids';
 import { historyFull } from './long-lived';
+import { registerPublishing, stopPublishing } from './publishing';
 import { SA_CONNECTION_STATE, SA_SHOP_ID } from './search-attributes';
 
 export interface ConnectionInput {
@@ -274,6 +276,8 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
     stoppedChildren.add(workflowId);
   });
 
+  registerPublishing({ connectionId, shopId, config: () => config, requireActive });
+
   // ---------------------------------------------------------------- 1. verify
   if (!input.carried) {
     await setState('connecting');
@@ -376,6 +380,7 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
   const allStopped = await condition(() => children.every((id) => stoppedChildren.has(id)), CHILD_STOP_TIMEOUT);
   if (!allStopped) log.warn('children did not confirm stop in time', { stopped: [...stoppedChildren] });
   await acts.stopOrderWorkflows(connectionId);
+  if (patched('publish-children-stop-on-disconnect')) await stopPublishing(connectionId);
   await acts.finalizeDisconnect(connectionId);
   state = 'disconnected';
   upsertSearchAttributes([{ key: SA_CONNECTION_STATE, value: 'disconnected' }] as never);

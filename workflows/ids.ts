@@ -6,3 +6,5 @@ export const orderIntakeWorkflowId = (shopId: number): string => `order-intake-$
 export const linkRunWorkflowId = (shopId: number, runId: string): string => `link-run-${shopId}-${runId}`;
 export const orderWorkflowId = (shopId: number, tikiCode: string): string => `order-${shopId}-${tikiCode}`;
 export const shopIdFromConnectionId = (connectionId: string): number => Number(connectionId.replace(/^conn-/, ''));
+/** One publish workflow per Tiki product request: a resubmission (attempt n) is a new workflow. */
+export const publishWorkflowId = (shopId: number, pubId: string, attempt: number): string => `publish-${shopId}-${pubId}-${attempt}`;

@@ -4,3 +4,4 @@ export { linkRunWorkflow } from './link-run';
 export { stockSyncWorkflow } from './stock-sync';
 export { orderIntakeWorkflow } from './order-intake';
 export { orderWorkflow } from './order';
+export { publishWorkflow } from './publish';
