@@ -8,3 +8,4 @@ export const orderWorkflowId = (shopId: number, tikiCode: string): string => `or
 export const shopIdFromConnectionId = (connectionId: string): number => Number(connectionId.replace(/^conn-/, ''));
 /** One publish workflow per Tiki product request: a resubmission (attempt n) is a new workflow. */
 export const publishWorkflowId = (shopId: number, pubId: string, attempt: number): string => `publish-${shopId}-${pubId}-${attempt}`;
+export const tikiCatalogWorkflowId = (connectionId: string, categoryId?: number): string => `tiki-catalog-${connectionId}-${categoryId ?? 'tree'}`;

@@ -5,3 +5,4 @@ export { stockSyncWorkflow } from './stock-sync';
 export { orderIntakeWorkflow } from './order-intake';
 export { orderWorkflow } from './order';
 export { publishWorkflow } from './publish';
+export { tikiCatalogWorkflow } from './publishing';

@@ -72,3 +72,11 @@ export function registerPublishing(host: PublishingHost): void {
 export async function stopPublishing(connectionId: string): Promise<void> {
   await acts.stopPublishWorkflows(connectionId);
 }
+
+/**
+ * A short workflow the API runs when its cached Tiki catalogue data is missing or older than a day: the tree, or
+ * one category's attributes, is read through the worker (the API holds no vendor client) into the store.
+ */
+export async function tikiCatalogWorkflow(input: { connectionId: string; categoryId?: number }): Promise<boolean> {
+  return acts.refreshTikiCatalog(input.connectionId, input.categoryId);
+}

@@ -4,15 +4,14 @@
  * When Tiki cannot be read, a stale copy is used rather than failing the merchant's request.
  */
 import type { TikiClient } from '../../connectors/tiki/client';
-import { CategoryIndex } from '../../domain/publication/categories';
+import { CategoryIndex, isCatalogFresh } from '../../domain/publication/categories';
 import type { TikiAttributeDef } from '../../domain/publication/types';
 import type { Store } from '../../store/store';
 
-export const CATALOG_MAX_AGE_MS = 24 * 3600_000;
 /** Dictionaries larger than this are not listed whole (brand has tens of thousands on Tiki): searched by `q`. */
 export const DICTIONARY_MAX_VALUES = 2_000;
 
-const fresh = (fetchedAt: string | undefined, now = Date.now()) => !!fetchedAt && now - Date.parse(fetchedAt) < CATALOG_MAX_AGE_MS;
+const fresh = (fetchedAt: string | undefined) => isCatalogFresh(fetchedAt, Date.now());
 
 export async function categoryIndex(store: Store, tiki: TikiClient | null): Promise<CategoryIndex> {
   const meta = await store.getCatalogCache<{ count: number }>('categories');

@@ -127,18 +127,14 @@ export function createPublishingActivities(deps: ActivityDeps) {
       return stopped;
     },
 
-    async tikiCategorySearch(connectionId: string, q: string, productName?: string): Promise<{ items: ReturnType<Awaited<ReturnType<typeof categoryIndex>>['search']>; suggestions: ReturnType<Awaited<ReturnType<typeof categoryIndex>>['suggest']> }> {
+    /** Refresh the cached category tree (when stale), or one category's attributes; false when it is not Tiki's. */
+    async refreshTikiCatalog(connectionId: string, categoryId?: number): Promise<boolean> {
       const clients = await deps.clients.whileConnected(connectionId);
       const index = await categoryIndex(store, clients?.tiki ?? null);
-      return { items: index.search(q), suggestions: productName ? index.suggest(productName) : [] };
-    },
-
-    async tikiCategoryAttributes(connectionId: string, categoryId: number) {
-      const clients = await deps.clients.whileConnected(connectionId);
-      const index = await categoryIndex(store, clients?.tiki ?? null);
-      const category = index.item(categoryId);
-      if (!category) return null;
-      return { category, items: await categoryAttributes(store, clients?.tiki ?? null, categoryId) };
+      if (categoryId === undefined) return index.size > 0;
+      if (!index.item(categoryId)) return false;
+      await categoryAttributes(store, clients?.tiki ?? null, categoryId);
+      return true;
     },
   };
 }

@@ -6,6 +6,13 @@
 import { foldText, words } from './text';
 import type { TikiCategoryRef } from './types';
 
+/** Tiki's category tree and attribute definitions change: cached copies are read again after a day. */
+export const CATALOG_MAX_AGE_MS = 24 * 3600_000;
+
+export function isCatalogFresh(fetchedAt: string | undefined, nowMs: number): boolean {
+  return !!fetchedAt && nowMs - Date.parse(fetchedAt) < CATALOG_MAX_AGE_MS;
+}
+
 export interface TikiCategoryRow {
   id: number;
   name: string;
