@@ -15,7 +15,7 @@ describe('publishing Haravan products to Tiki', () => {
   let conn: string;
   const products: { id: number; title: string; barcodes: (string | null)[]; variantIds: number[] }[] = [];
   const byTitle = (prefix: string) => products.find((p) => p.title.startsWith(prefix))!;
-  const control = async (method: string, url: string, body?: unknown) => {
+  const control = async (method: string, url: string, body?: unknown): Promise<any> => {
     const res = await fetch(url, { method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     return res.json();
   };
