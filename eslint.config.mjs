@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
  * once per file depth (`../x` from `api/main.ts`, `../../x` from `api/routes/app.ts`).
  */
 const TOOLS = ['bench', 'scripts', 'test', 'deploy'];
-const SERVICE = ['domain', 'store', 'connectors', 'activities', 'workflows', 'api', 'worker', 'web'];
+const SERVICE = ['domain', 'store', 'connectors', 'activities', 'workflows', 'api', 'worker', 'boot', 'web'];
 const WORKFLOW_DEFINITIONS = ['definitions', 'ids', 'search-attributes']; // signals/updates/queries, ids, search attributes
 const DIRECTIONS = {
   domain: { why: 'domain/ holds the pure rules: it imports nothing of ours', forbid: [...SERVICE, 'sandbox', ...TOOLS].filter((f) => f !== 'domain') },
@@ -17,27 +17,20 @@ const DIRECTIONS = {
   sandbox: { why: 'sandbox/ (the vendor simulators) imports nothing of the service', forbid: [...SERVICE, ...TOOLS] },
   activities: {
     why: 'activities/ import domain/, store/, connectors/ and the workflow definitions and ids (to start and signal workflows)',
-    forbid: ['api', 'worker', 'web', 'sandbox', ...TOOLS, { folder: 'workflows', allow: WORKFLOW_DEFINITIONS }],
+    forbid: ['api', 'worker', 'boot', 'web', 'sandbox', ...TOOLS, { folder: 'workflows', allow: WORKFLOW_DEFINITIONS }],
   },
-  workflows: { why: 'workflows/ import domain/ and activity types only', forbid: ['store', 'connectors', 'api', 'worker', 'web', 'sandbox', ...TOOLS, { folder: 'activities', typeOnly: true }] },
+  workflows: { why: 'workflows/ import domain/ and activity types only', forbid: ['store', 'connectors', 'api', 'worker', 'boot', 'web', 'sandbox', ...TOOLS, { folder: 'activities', typeOnly: true }] },
   api: {
-    why: 'api/ imports domain/, store/, the workflow definitions and ids, the shared boot code (worker/) and the webhook signature check; vendor calls go through the worker',
-    forbid: ['activities', 'web', 'sandbox', ...TOOLS, { folder: 'workflows', allow: WORKFLOW_DEFINITIONS }, { folder: 'connectors', allow: ['haravan/webhook'] }],
+    why: 'api/ imports domain/, store/, the workflow definitions and ids, the shared boot code (boot/) and the webhook signature check; vendor calls go through the worker',
+    forbid: ['activities', 'worker', 'web', 'sandbox', ...TOOLS, { folder: 'workflows', allow: WORKFLOW_DEFINITIONS }, { folder: 'connectors', allow: ['haravan/webhook'] }],
   },
   worker: { why: 'worker/ (the composition root) imports everything but api/, web/ and the sandbox', forbid: ['api', 'web', 'sandbox', ...TOOLS] },
+  boot: { why: 'boot/ (what the API and the worker both boot from: env, logger, Temporal client, codec, store) imports only domain/ and store/', forbid: ['connectors', 'activities', 'workflows', 'api', 'worker', 'web', 'sandbox', ...TOOLS] },
   web: { why: 'web/ (the dashboard) imports only domain/', forbid: [...SERVICE, 'sandbox', ...TOOLS].filter((f) => f !== 'domain' && f !== 'web') },
 };
 
-/**
- * Imports against the directions that exist today, each a TODO of issue 14 (item 5: every signal in
- * workflows/definitions.ts; item 6: the API reads Haravan locations through the worker, ids in one file).
- */
-const KNOWN_EXCEPTIONS = [
-  // TODO(issue 14, item 6): the settings form's Haravan locations are read here with the vendor clients.
-  { file: 'api/routes/app.ts', allow: { activities: ['context'], connectors: ['errors'] } },
-  // TODO(issue 14, items 5 and 6): pendingCredentialsId belongs with the ids, retryImportSignal in workflows/definitions.ts.
-  { file: 'api/routes/connections.ts', allow: { activities: ['context'], workflows: ['order'] } },
-];
+/** Imports allowed against the directions, one file each with the reason; none today. */
+const KNOWN_EXCEPTIONS = [];
 
 function restrictedImports(folder, extraAllow = {}) {
   const { why, forbid } = DIRECTIONS[folder];

@@ -3,13 +3,12 @@ import { ConnectorError } from '../connectors/errors';
 import type { Config } from '../domain/config';
 import { messageFor } from '../domain/messages';
 import { isCredentialFailureType } from '../domain/vendor-errors';
-import type { ConnectionState, LinkRunRequest, VerificationResult } from '../workflows/definitions';
-import { orderWorkflowId } from '../workflows/ids';
+import { isTerminal, type ConnectionState } from '../domain/terms';
+import type { LinkRunRequest, VerificationResult } from '../workflows/definitions';
+import { orderWorkflowId, pendingCredentialsId } from '../workflows/ids';
 import { stopSignal } from '../workflows/definitions';
 import type { Attention } from '../store/types';
-import { ActivityDeps, ClientFactory, pendingCredentialsId } from './context';
-
-const TERMINAL_ORDER_STATUSES = ['completed', 'cancelled', 'returned'];
+import { ActivityDeps, ClientFactory } from './context';
 
 export function createConnectionActivities(deps: ActivityDeps) {
   const { store, logger } = deps;
@@ -109,7 +108,7 @@ export function createConnectionActivities(deps: ActivityDeps) {
         const { items } = await store.listOrders(connectionId, { page, limit: 250 });
         if (items.length === 0) break;
         for (const o of items) {
-          if (TERMINAL_ORDER_STATUSES.includes(o.status)) continue;
+          if (isTerminal(o.status)) continue;
           try {
             await deps.temporal.workflow.getHandle(orderWorkflowId(shopId, o.tikiCode)).signal(stopSignal);
             stopped++;

@@ -85,5 +85,3 @@ export function tikiRequestsPerSecond(env: NodeJS.ProcessEnv = process.env): num
   const n = Number(env.TIKI_MAX_REQUESTS_PER_SECOND);
   return Number.isFinite(n) && n > 0 ? n : DEFAULT_TIKI_REQUESTS_PER_SECOND;
 }
-
-export const pendingCredentialsId = (connectionId: string) => `${connectionId}#pending`;

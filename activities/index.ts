@@ -3,6 +3,7 @@ import { createConnectionActivities } from './connection';
 import { createLinkingActivities } from './linking';
 import { createOrderActivities } from './orders';
 import { createPublishingActivities } from './publishing';
+import { createSourcesActivities } from './sources';
 import { createStockActivities } from './stock';
 
 /** All activities, bound to their dependencies (the worker registers this object). */
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createStockActivities(deps),
     ...createOrderActivities(deps),
     ...createPublishingActivities(deps),
+    ...createSourcesActivities(deps),
   };
 }
 

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Store } from '../store/store';
-import type { AesGcmCodec } from '../worker/codec';
+import type { AesGcmCodec } from '../boot/codec';
 
 export interface ApiDeps {
   client: Client;

@@ -1,10 +1,10 @@
 /** `npm run api`: the HTTP API process (production: one or more replicas behind a load balancer). */
 import http from 'node:http';
-import { readEnv } from '../worker/env';
-import { createLogger } from '../worker/logger';
-import { openStore } from '../worker/bootstrap';
-import { connectClient } from '../worker/temporal';
-import { codecFromEnv } from '../worker/codec';
+import { readEnv } from '../boot/env';
+import { createLogger } from '../boot/logger';
+import { openStore } from '../boot/store';
+import { connectClient } from '../boot/temporal';
+import { codecFromEnv } from '../boot/codec';
 import { createApp } from './app';
 
 async function main(): Promise<void> {

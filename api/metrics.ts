@@ -5,7 +5,7 @@
  * latency histograms live in the worker process (its own /metrics on WORKER_METRICS_PORT).
  */
 import client from 'prom-client';
-import { TERMINAL_STATUSES } from '../domain/orders';
+import { isTerminal } from '../domain/terms';
 import type { Store } from '../store/store';
 
 let source: Store | undefined;
@@ -41,7 +41,7 @@ export function registerStoreGauges(store: Store): void {
   gauge('sync_errors', 'Current sync errors/warnings by code and severity', ['code', 'severity'], (g, s) => s.syncErrors.forEach((r) => g.set({ code: r.code, severity: r.severity }, r.n)));
   gauge('sync_orders', 'Imported Tiki orders by our status', ['status'], (g, s) => s.orders.forEach((r) => g.set({ status: r.status }, r.n)));
   gauge('sync_orders_in_flight', 'Tiki orders not yet in a terminal status (their order workflows are running)', [], (g, s) =>
-    g.set(s.orders.filter((r) => !(TERMINAL_STATUSES as readonly string[]).includes(r.status)).reduce((n, r) => n + r.n, 0)),
+    g.set(s.orders.filter((r) => !isTerminal(r.status)).reduce((n, r) => n + r.n, 0)),
   );
   gauge('sync_failures_open', 'Permanently failed items waiting for a retry, by kind', ['kind'], (g, s) => s.openFailures.forEach((r) => g.set({ kind: r.kind }, r.n)));
 }

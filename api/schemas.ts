@@ -5,6 +5,7 @@
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { registerPublicationPaths } from './publication-schemas';
+import { CONNECTION_STATES, LINK_RUN_STATES, ORDER_ACTIONS, SEVERITIES } from '../domain/terms';
 
 extendZodWithOpenApi(z);
 
@@ -65,7 +66,7 @@ export const LinkRunRequestSchema = z
 export const OrderActionParams = z.object({
   id: z.string().min(1).max(64),
   tikiCode: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/),
-  action: z.enum(['print-label', 'ready-to-ship', 'cancel']),
+  action: z.enum(ORDER_ACTIONS),
 });
 export const OrderActionBody = z.object({ reason: z.string().max(500).optional() }).strict().openapi('OrderActionBody');
 
@@ -90,7 +91,7 @@ export const ConnectionSchema = z
   .object({
     id: z.string(),
     shopId: z.number(),
-    state: z.enum(['connecting', 'connected', 'attention', 'disconnecting', 'disconnected', 'failed']),
+    state: z.enum(CONNECTION_STATES),
     attention: z.object({ code: z.string(), message: z.string(), messageVi: z.string().optional() }).optional(),
     config: ConfigSchema,
     counts: z.object({ linkedVariants: z.number(), linkedProducts: z.number(), syncErrors: z.number(), ordersImported: z.number() }),
@@ -101,13 +102,13 @@ export const ConnectionSchema = z
   })
   .openapi('Connection');
 export const LinkRunSchema = z
-  .object({ runId: z.string(), state: z.enum(['running', 'completed', 'failed']), processed: z.number(), total: z.number(), linked: z.number(), errors: z.number(), warnings: z.number(), dryRun: z.boolean(), outcomes: z.array(z.unknown()).optional() })
+  .object({ runId: z.string(), state: z.enum(LINK_RUN_STATES), processed: z.number(), total: z.number(), linked: z.number(), errors: z.number(), warnings: z.number(), dryRun: z.boolean(), outcomes: z.array(z.unknown()).optional() })
   .openapi('LinkRun');
 export const LinkSchema = z
   .object({ haravanProductId: z.number(), haravanVariantId: z.number(), barcode: z.string(), tikiSku: z.string(), tikiProductId: z.number(), lastPushedQuantity: z.number().optional(), lastPushedPrice: z.number().optional(), converged: z.boolean().optional(), lastVerifiedAt: z.string().optional() })
   .openapi('Link');
 export const SyncErrorSchema = z
-  .object({ code: z.string(), severity: z.enum(['error', 'warning', 'info']), haravanProductId: z.number().optional(), haravanVariantId: z.number().optional(), barcode: z.string().optional(), message: z.string(), messageVi: z.string(), at: z.string() })
+  .object({ code: z.string(), severity: z.enum(SEVERITIES), haravanProductId: z.number().optional(), haravanVariantId: z.number().optional(), barcode: z.string().optional(), message: z.string(), messageVi: z.string(), at: z.string() })
   .openapi('SyncError');
 export const OrderSchema = z
   .object({

@@ -37,7 +37,7 @@ import { generateDemoShop } from '../sandbox/demo-data';
 import { openDb } from '../store/db';
 import { makeKeyring } from '../store/secrets';
 import { Store } from '../store/store';
-import { codecFromEnv, dataConverterFor } from '../worker/codec';
+import { codecFromEnv, dataConverterFor } from '../boot/codec';
 import { connectionWorkflowId, orderIntakeWorkflowId, stockSyncWorkflowId } from '../workflows/ids';
 import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../workflows/search-attributes';
 import { ProcSampler, percentile, summarize } from './lib/scale-proc';

@@ -27,18 +27,10 @@
  * (its most recently updated copy).
  */
 import type { Config } from './config';
-import { MESSAGES, type Severity } from './messages';
+import { MESSAGES } from './messages';
 import { isInventoryTracked } from './inventory';
+import type { LinkIssueCode, LinkStatus, Severity } from './terms';
 import type { HaravanProductInput, HaravanVariantInput, TikiSkuInput } from './types';
-
-export type LinkIssueCode =
-  | 'MISSING_BARCODE'
-  | 'DUPLICATE_BARCODE_IN_PRODUCT'
-  | 'SUPERSEDED_BY_LATER_PRODUCT'
-  | 'NOT_FOUND_ON_TIKI'
-  | 'PRICE_ABOVE_LIST_PRICE'
-  | 'INVENTORY_NOT_TRACKED'
-  | 'OVERSELL_UNLIMITED';
 
 export interface LinkIssue {
   code: LinkIssueCode;
@@ -53,8 +45,6 @@ export interface VariantLink {
   /** The trimmed barcode (= Tiki original_sku, trimmed). */
   barcode: string;
 }
-
-export type LinkStatus = 'linked' | 'error' | 'warning';
 
 export interface LinkOutcome {
   haravanProductId: number;
@@ -198,6 +188,11 @@ function linkVariant(
 /** The price rule shared by linking and the stock push: only with price sync on and a list price set. */
 export function isPriceAboveListPrice(price: number, marketPrice: number, syncPrice: boolean): boolean {
   return syncPrice && marketPrice > 0 && price > marketPrice;
+}
+
+/** A link whose price is not pushed (PRICE_ABOVE_LIST_PRICE); its stock still is. */
+export function isPriceBlocked(outcome: Pick<LinkOutcome, 'issues'>): boolean {
+  return outcome.issues.some((i) => i.code === 'PRICE_ABOVE_LIST_PRICE');
 }
 
 function withIssues(base: Omit<LinkOutcome, 'status' | 'issues'>, issues: LinkIssue[]): LinkOutcome {

@@ -1,8 +1,8 @@
 /**
  * Every failure a merchant can cause or see has a stable code and a message in Vietnamese (first) and English.
- * Pure data: no imports.
+ * Pure data (the severities are a shared term of domain/terms.ts).
  */
-export type Severity = 'error' | 'warning' | 'info';
+import type { Severity } from './terms';
 
 export interface MessageDef {
   vi: string;

@@ -2,7 +2,8 @@
  * Idempotence rules of the order side effects: which mirror steps a Haravan order still lacks, and whether a
  * merchant action already landed on Tiki. They let every order activity be retried without doing anything twice.
  */
-import type { MirrorAction, OrderAction } from './orders';
+import type { MirrorAction } from './order-mirror';
+import type { OrderAction } from './terms';
 
 /** What the Haravan order shows now, as far as the mirror steps care. */
 export interface HaravanOrderState {

@@ -21,11 +21,12 @@ import { openDb, pgliteDir, PgliteDb } from '../store/db';
 import { keyringFromEnv } from '../store/secrets';
 import { Store } from '../store/store';
 import { startSandboxes, RunningSandboxes } from '../sandbox/main';
-import { codecFromEnv } from '../worker/codec';
-import { readEnv } from '../worker/env';
-import { createLogger } from '../worker/logger';
-import { connectClient } from '../worker/temporal';
+import { codecFromEnv } from '../boot/codec';
+import { readEnv } from '../boot/env';
+import { createLogger } from '../boot/logger';
+import { connectClient } from '../boot/temporal';
 import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../workflows/search-attributes';
+import { nodeTsArgs } from './node-ts';
 
 const root = path.resolve(__dirname, '..');
 
@@ -150,7 +151,7 @@ async function main(): Promise<void> {
   };
   let restarts = 0;
   const startWorker = () => {
-    const w = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(root, 'worker/main.ts')], { env: workerEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+    const w = spawn(process.execPath, nodeTsArgs(path.join(root, 'worker/main.ts')), { env: workerEnv, stdio: ['ignore', 'inherit', 'inherit'] });
     children.push(w);
     w.on('exit', (code, signal) => {
       children.splice(children.indexOf(w), 1);

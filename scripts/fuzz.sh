@@ -16,7 +16,7 @@ fi
 TEMPORAL_CLI_PATH="$(bash scripts/temporal.sh)"
 export TEMPORAL_CLI_PATH
 work="$(mktemp -d)"
-node node_modules/tsx/dist/cli.mjs test/fuzz/serve.ts >"$work/serve.log" 2>&1 &
+node --import tsx test/fuzz/serve.ts >"$work/serve.log" 2>&1 &
 serve_pid=$!
 cleanup() {
   kill "$serve_pid" 2>/dev/null || true

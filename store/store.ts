@@ -23,7 +23,6 @@ import { SyncErrorRepo } from './repos/sync-errors';
 import { TikiCatalogRepo } from './repos/tiki-catalog';
 
 export type { Page } from './repos/repo';
-export { LINK_ERROR_CODES } from './repos/sync-errors';
 export type { PublicationRecord, PublicationHistoryEntry } from './repos/publications';
 export type { CategoryMapping } from './repos/tiki-catalog';
 

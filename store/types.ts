@@ -1,6 +1,7 @@
 import type { Config } from '../domain/config';
+import type { ConnectionState, LinkRunState, Severity } from '../domain/terms';
 
-export type ConnectionState = 'connecting' | 'connected' | 'attention' | 'disconnecting' | 'disconnected' | 'failed';
+export type { ConnectionState };
 
 export type TikiCredentials =
   | { clientId: string; clientSecret: string; baseUrl?: string }
@@ -58,7 +59,7 @@ export interface LinkRecord {
 
 export interface SyncErrorRecord {
   code: string;
-  severity: 'error' | 'warning' | 'info';
+  severity: Severity;
   haravanProductId?: number | null;
   haravanVariantId?: number | null;
   barcode?: string | null;
@@ -70,7 +71,7 @@ export interface SyncErrorRecord {
 export interface LinkRunRecord {
   runId: string;
   connectionId: string;
-  state: 'running' | 'completed' | 'failed';
+  state: LinkRunState;
   dryRun: boolean;
   scope: { productIds?: number[]; all?: boolean };
   processed: number;

@@ -7,6 +7,7 @@ import { html } from 'htm/preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiFailure, token } from './api';
 import type { Connection } from './types';
+import { isActiveConnection } from '../domain/terms';
 import { I18nContext, Lang, makeI18n, useI18n } from './i18n';
 import { ErrorBox, StateBadge } from './components/common';
 import { ConnectForm } from './components/connect';
@@ -94,7 +95,7 @@ function Dashboard({ onUnauthorized }: { onUnauthorized: () => void }) {
       const { items } = await api.listConnections();
       setList(items);
       setError(null);
-      setSelected((cur) => (cur && items.some((c) => c.id === cur) ? cur : (items.find((c) => c.state === 'connected' || c.state === 'attention') ?? items[0])?.id ?? null));
+      setSelected((cur) => (cur && items.some((c) => c.id === cur) ? cur : (items.find((c) => isActiveConnection(c.state)) ?? items[0])?.id ?? null));
     } catch (err) {
       if (err instanceof ApiFailure && err.status === 401) onUnauthorized();
       else setError(err);
@@ -166,7 +167,7 @@ function ConnectionView({ id, onListChanged }: { id: string; onListChanged: () =
   }, [id]);
 
   if (!conn) return html`<p class="muted">${error ? html`<${ErrorBox} error=${error} />` : t('loading')}</p>`;
-  const active = conn.state === 'connected' || conn.state === 'attention';
+  const active = isActiveConnection(conn.state);
   return html`<div data-testid="connection" data-connection-id=${conn.id} data-state=${conn.state}>
     <nav class="tabs" role="tablist">
       ${TABS.map(

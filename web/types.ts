@@ -1,10 +1,11 @@
-/** The API shapes the dashboard reads (shared/spec/api.md; only the fields it shows). */
+/** The API shapes the dashboard reads (as the API's presenters produce them, api/schemas.ts; only the fields it shows). */
 import type { Config as DomainConfig } from '../domain/config';
+import type { ConnectionState, LinkRunState, LinkStatus, Severity } from '../domain/terms';
 
 /** The connection configuration is the domain's own type (no I/O in domain/config.ts, so it bundles as a type only). */
 export type Config = DomainConfig & { [key: string]: unknown };
 
-export type ConnectionState = 'connecting' | 'connected' | 'attention' | 'disconnecting' | 'disconnected' | 'failed';
+export type { ConnectionState };
 
 export interface Connection {
   id: string;
@@ -29,14 +30,14 @@ export interface LinkOutcome {
   haravanProductId: number;
   haravanVariantId: number;
   barcode: string | null;
-  status: 'linked' | 'error' | 'warning';
+  status: LinkStatus;
   link?: { tikiProductId: number; tikiSku: string; barcode: string };
   issues: { code: string; severity: string; message: string; messageVi: string }[];
 }
 
 export interface LinkRun {
   runId: string;
-  state: 'running' | 'completed' | 'failed';
+  state: LinkRunState;
   dryRun: boolean;
   processed: number;
   total: number;
@@ -48,7 +49,7 @@ export interface LinkRun {
 
 export interface SyncError {
   code: string;
-  severity: 'error' | 'warning' | 'info';
+  severity: Severity;
   haravanProductId?: number;
   haravanVariantId?: number;
   barcode?: string;

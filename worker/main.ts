@@ -1,8 +1,9 @@
 /** `npm run worker`: one Temporal worker process (production: several of these on one task queue). */
-import { readEnv } from './env';
-import { createLogger } from './logger';
-import { openStore } from './bootstrap';
-import { connectClient, createAppWorker, installRuntime } from './temporal';
+import { readEnv } from '../boot/env';
+import { createLogger } from '../boot/logger';
+import { openStore } from '../boot/store';
+import { connectClient } from '../boot/temporal';
+import { createAppWorker, installRuntime } from './temporal';
 import { installCpuProfileToggle } from './cpu-profile';
 import { freeLoopbackPort, MetricsServer, startWorkerMetricsServer } from './metrics-server';
 

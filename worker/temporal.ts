@@ -1,14 +1,14 @@
-/** Temporal connection, client and worker construction shared by `npm run worker`, `npm start` and the tests. */
+/** The worker's Temporal side: the workflow bundle, the SDK runtime (logs, metrics) and the worker itself; used by `npm run worker`, `npm start` and the tests. */
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, Worker, WorkflowBundleWithSourceMap, makeTelemetryFilterString } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import { ActivityDeps, ClientFactory } from '../activities/context';
 import type { Store } from '../store/store';
 import { classifyVendorErrors } from './activity-interceptor';
-import { dataConverterFor } from './codec';
-import { createLogger, temporalLogger } from './logger';
+import { dataConverterFor } from '../boot/codec';
+import { createLogger, temporalLogger } from '../boot/logger';
 
 let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
 
@@ -19,11 +19,6 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
     logger: temporalLogger(createLogger('workflow-bundler', 'warn')),
   });
   return bundlePromise;
-}
-
-export async function connectClient(opts: { address: string; namespace: string; encryptionKey?: string }): Promise<Client> {
-  const connection = await Connection.connect({ address: opts.address });
-  return new Client({ connection, namespace: opts.namespace, dataConverter: dataConverterFor(opts.encryptionKey) });
 }
 
 let runtimeInstalled = false;

@@ -5,8 +5,9 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Config } from '../domain/config';
+import type { ConnectionState, LinkRunState, OrderAction } from '../domain/terms';
 
-export type ConnectionState = 'connecting' | 'connected' | 'attention' | 'disconnecting' | 'disconnected' | 'failed';
+export type { ConnectionState, OrderAction };
 
 export interface ConnectionStatus {
   connectionId: string;
@@ -38,8 +39,6 @@ export interface LinkRunStarted {
   workflowId: string;
   alreadyRunning: boolean;
 }
-
-export type OrderAction = 'print-label' | 'ready-to-ship' | 'cancel';
 
 export interface OrderActionRequest {
   action: OrderAction;
@@ -78,7 +77,7 @@ export const productsChangedSignal = defineSignal<[{ productIds: number[] | 'all
 // ---- link run
 export interface LinkRunProgress {
   runId: string;
-  state: 'running' | 'completed' | 'failed';
+  state: LinkRunState;
   processed: number;
   total: number;
   linked: number;
@@ -105,8 +104,26 @@ export const linkRunProgressSignal = defineSignal<[LinkRunProgressReport]>('link
 
 // ---- order lifecycle
 export const tikiOrderEventSignal = defineSignal<[{ eventId?: string; status?: string; reason: string }]>('tikiOrderEvent');
+/** POST .../failures/:id/retry: try a permanently failed import again. */
+export const retryImportSignal = defineSignal('retryImport');
 export const orderActionUpdate = defineUpdate<OrderActionResult, [OrderActionRequest]>('orderAction');
 export const orderStatusQuery = defineQuery<{ tikiCode: string; status: string; tikiStatus: string; haravanOrderId?: number; atRisk: boolean }>('orderStatus');
+
+// ---- the settings form's sources (read by the worker for the API)
+export interface SourceOption {
+  id: number;
+  name: string;
+  primary: boolean;
+}
+/** Haravan locations and Tiki seller warehouses of a connection; `failure` when one side could not be read. */
+export interface SourcesRead {
+  locations: SourceOption[];
+  warehouses: SourceOption[];
+  /** `reason`: the connector's code (e.g. `TIKI_RATE_LIMITED`) or INTERNAL; `detail`: the error, for the log. */
+  failure?: { reason: string; detail: string };
+}
+/** The workflow type the API starts to read them (workflows/sources.ts). */
+export const READ_SOURCES_WORKFLOW = 'readSourcesWorkflow';
 
 // ---- publishing to Tiki (issue 17): the connection starts one publish workflow per Tiki product request
 export interface PublishRequest {

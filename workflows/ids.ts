@@ -1,11 +1,18 @@
-/** Deterministic workflow ids: they make duplicates impossible (one connection per shop, one workflow per order). */
+/**
+ * Every id of ours in one place. Deterministic workflow ids make duplicates impossible (one connection per shop, one
+ * workflow per order). Ids are only ever built, never parsed: code that needs the shop id of a connection reads it
+ * from the connection record (or takes it as an input).
+ */
 export const connectionIdForShop = (shopId: number): string => `conn-${shopId}`;
 export const connectionWorkflowId = (shopId: number): string => `connection-${shopId}`;
 export const stockSyncWorkflowId = (shopId: number): string => `stock-sync-${shopId}`;
 export const orderIntakeWorkflowId = (shopId: number): string => `order-intake-${shopId}`;
 export const linkRunWorkflowId = (shopId: number, runId: string): string => `link-run-${shopId}-${runId}`;
 export const orderWorkflowId = (shopId: number, tikiCode: string): string => `order-${shopId}-${tikiCode}`;
-export const shopIdFromConnectionId = (connectionId: string): number => Number(connectionId.replace(/^conn-/, ''));
+/** Where PATCH .../credentials keeps the candidate credentials until they are verified (then promoted or deleted). */
+export const pendingCredentialsId = (connectionId: string): string => `${connectionId}#pending`;
+/** One read of the settings form's sources per shop at a time (concurrent requests share it). */
+export const sourcesWorkflowId = (shopId: number): string => `sources-${shopId}`;
 /** One publish workflow per Tiki product request: a resubmission (attempt n) is a new workflow. */
 export const publishWorkflowId = (shopId: number, pubId: string, attempt: number): string => `publish-${shopId}-${pubId}-${attempt}`;
 export const tikiCatalogWorkflowId = (connectionId: string, categoryId?: number): string => `tiki-catalog-${connectionId}-${categoryId ?? 'tree'}`;

@@ -6,3 +6,4 @@ export { orderIntakeWorkflow } from './order-intake';
 export { orderWorkflow } from './order';
 export { publishWorkflow } from './publish';
 export { tikiCatalogWorkflow } from './publishing';
+export { readSourcesWorkflow } from './sources';

@@ -25,6 +25,7 @@ import {
 } from '@temporalio/workflow';
 import { isCredentialFailureType } from '../domain/vendor-errors';
 import { childStoppedSignal, credentialsRejectedSignal, pauseSignal, stopSignal } from './definitions';
+import { backoffMs, type Backoff } from './lib/backoff';
 
 /**
  * Every long-lived workflow continues-as-new once its history passes this many events (or when Temporal
@@ -44,6 +45,9 @@ export function historyFull(): boolean {
   const info = workflowInfo();
   return info.continueAsNewSuggested || info.historyLength > HISTORY_EVENT_LIMIT;
 }
+
+/** A poll that fails (other than by rejected credentials) restarts after 1 s, 2 s, 4 s… up to a minute, never in a hot loop that floods the history. */
+export const POLL_RESTART_BACKOFF: Backoff = { firstMs: 1_000, maxMs: 60_000 };
 
 export interface PeriodicJob {
   name: string;
@@ -76,8 +80,7 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
   setHandler(stopSignal, () => {
     stopping = true;
   });
-  // A poll that fails (other than by rejected credentials) restarts after 1 s, 2 s, 4 s… up to a minute,
-  // never in a hot loop that floods the history.
+  // Failed polls in a row, and when the next may start (POLL_RESTART_BACKOFF).
   let pollFailures = 0;
   let pollRetryAt = 0;
   setHandler(pauseSignal, ({ paused: p }) => {
@@ -106,7 +109,7 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
       .catch(async (err) => {
         if (isCancellation(err)) return;
         pollFailures++;
-        pollRetryAt = Date.now() + Math.min(60_000, 1_000 * 2 ** Math.min(pollFailures - 1, 6));
+        pollRetryAt = Date.now() + backoffMs(POLL_RESTART_BACKOFF, pollFailures - 1);
         await reportIfCredentials(err);
       })
       .finally(() => {

@@ -8,6 +8,7 @@ import { continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow
 import type { OrderActivities } from '../activities/orders';
 import type { Config } from '../domain/config';
 import { configChangedSignal } from './definitions';
+import { POLL_ACTIVITY_OPTIONS, POLL_DURATION_MS } from './lib/poll';
 import { supervise } from './long-lived';
 
 export interface OrderIntakeInput {
@@ -18,19 +19,9 @@ export interface OrderIntakeInput {
   carried?: { paused: boolean; nextAt: Record<string, number>; queueReady: boolean; backfillPending?: boolean };
 }
 
-/**
- * One poll activity runs this long, then the workflow starts the next. Long enough that the restarts cost little
- * (each is a workflow task and a few history events, ×2 per connection: at 1,000 connections a 60 s poll meant
- * ~33 workflow tasks a second doing nothing); cancellation still reaches the poll at its next heartbeat.
- */
-const POLL_DURATION_MS = 300_000;
 const COMPLETENESS_WINDOW_MS = 3 * 86_400_000;
 
-const poller = proxyActivities<OrderActivities>({
-  startToCloseTimeout: '7 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+const poller = proxyActivities<OrderActivities>(POLL_ACTIVITY_OPTIONS);
 const jobs = proxyActivities<OrderActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '2 minutes',

@@ -18,16 +18,16 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  defineSignal,
   log,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OrderActivities } from '../activities/orders';
-import { isTerminal, type OurOrderStatus } from '../domain/orders';
+import { isOrderAction, isTerminal } from '../domain/terms';
 import { isCredentialFailureType } from '../domain/vendor-errors';
-import { OrderActionResult, orderActionUpdate, orderStatusQuery, stopSignal, tikiOrderEventSignal } from './definitions';
+import { OrderActionResult, orderActionUpdate, orderStatusQuery, retryImportSignal, stopSignal, tikiOrderEventSignal } from './definitions';
+import { patchedLock } from './lib/mutex';
 
 export interface OrderInput {
   connectionId: string;
@@ -45,10 +45,6 @@ export interface OrderInput {
   };
 }
 
-/** POST .../failures/:id/retry: try a permanently failed import again. */
-export const retryImportSignal = defineSignal('retryImport');
-
-const ACTIONS = ['print-label', 'ready-to-ship', 'cancel'];
 const NOT_ACCEPTED_RECHECK = '5 minutes';
 /** A failed import (already in the failure inbox) is tried again by itself this often, besides on request. */
 const FAILED_IMPORT_RECHECK = '30 minutes';
@@ -88,17 +84,9 @@ export async function orderWorkflow(input: OrderInput): Promise<{ status: string
   let stopping = false;
   let retryRequested = false;
   let terminal = false;
-  // Status syncs and merchant actions touch the same order: one at a time.
-  let busy = false;
-  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
-    await condition(() => !busy);
-    busy = true;
-    try {
-      return await fn();
-    } finally {
-      busy = false;
-    }
-  };
+  // Status syncs and merchant actions touch the same order: one at a time. patched(): runs started before kept the
+  // flag lock that let two callers of one activation both in (e.g. two actions sent at once).
+  const order = patchedLock('order-lock-async-mutex');
 
   setHandler(tikiOrderEventSignal, () => {
     refresh = true;
@@ -113,15 +101,15 @@ export async function orderWorkflow(input: OrderInput): Promise<{ status: string
   setHandler(
     orderActionUpdate,
     async ({ action, reason }): Promise<OrderActionResult> => {
-      const res = await exclusive(() => actions.runOrderAction(connectionId, tikiCode, action, reason));
+      const res = await order.runExclusive(() => actions.runOrderAction(connectionId, tikiCode, action, reason));
       status = res.status;
       tikiStatus = res.tikiStatus;
-      if (isTerminal(res.status as OurOrderStatus)) terminal = true;
+      if (isTerminal(res.status)) terminal = true;
       return res;
     },
     {
       validator: ({ action }) => {
-        if (!ACTIONS.includes(action)) throw ApplicationFailure.nonRetryable(`unknown action ${action}`, 'VALIDATION_FAILED');
+        if (!isOrderAction(action)) throw ApplicationFailure.nonRetryable(`unknown action ${action}`, 'VALIDATION_FAILED');
         if (!haravanOrderId) throw ApplicationFailure.nonRetryable('the order is not imported yet', 'INVALID_ORDER_STATE');
         if (terminal) throw ApplicationFailure.nonRetryable(`the order is ${status}`, 'INVALID_ORDER_STATE');
       },
@@ -187,7 +175,7 @@ export async function orderWorkflow(input: OrderInput): Promise<{ status: string
     const dueForRisk = untilRisk !== undefined && Date.now() >= Date.parse(riskAt!);
     if (refresh || !woke || dueForRisk) {
       refresh = false;
-      const res = await exclusive(() => acts.syncOrderStatus(connectionId, tikiCode));
+      const res = await order.runExclusive(() => acts.syncOrderStatus(connectionId, tikiCode));
       status = res.status;
       tikiStatus = res.tikiStatus;
       terminal = terminal || res.terminal;
@@ -201,7 +189,7 @@ export async function orderWorkflow(input: OrderInput): Promise<{ status: string
         // Opted in: confirm availability before Tiki cancels the order. Tried once; a failure stays visible.
         autoConfirmed = true;
         try {
-          const r = await exclusive(() => actions.runOrderAction(connectionId, tikiCode, 'ready-to-ship', 'auto-confirm before the Tiki deadline'));
+          const r = await order.runExclusive(() => actions.runOrderAction(connectionId, tikiCode, 'ready-to-ship', 'auto-confirm before the Tiki deadline'));
           status = r.status;
           tikiStatus = r.tikiStatus;
         } catch (err) {

@@ -8,6 +8,7 @@ import { continueAsNew, patched, proxyActivities, setHandler } from '@temporalio
 import type { StockActivities } from '../activities/stock';
 import type { Config } from '../domain/config';
 import { configChangedSignal, productsChangedSignal } from './definitions';
+import { POLL_ACTIVITY_OPTIONS, POLL_DURATION_MS } from './lib/poll';
 import { supervise } from './long-lived';
 
 export interface StockSyncInput {
@@ -18,18 +19,7 @@ export interface StockSyncInput {
   carried?: { paused: boolean; nextAt: Record<string, number>; pending: number[] | 'all' | null };
 }
 
-/**
- * One poll activity runs this long, then the workflow starts the next. Long enough that the restarts cost little
- * (each is a workflow task and a few history events, ×2 per connection: at 1,000 connections a 60 s poll meant
- * ~33 workflow tasks a second doing nothing); cancellation still reaches the poll at its next heartbeat.
- */
-const POLL_DURATION_MS = 300_000;
-
-const poller = proxyActivities<StockActivities>({
-  startToCloseTimeout: '7 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+const poller = proxyActivities<StockActivities>(POLL_ACTIVITY_OPTIONS);
 const pusher = proxyActivities<StockActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '1 minute',

@@ -9,8 +9,9 @@ import { toTikiDateTime } from '../../connectors/tiki/datetime';
 import type { TikiOrder } from '../../connectors/tiki/schemas';
 import { messageFor } from '../../domain/messages';
 import { alreadyApplied } from '../../domain/order-effects';
-import { allowedAction, type TikiCall } from '../../domain/orders';
-import type { OrderAction, OrderActionResult } from '../../workflows/definitions';
+import { allowedAction, type TikiCall } from '../../domain/order-actions';
+import type { OrderAction } from '../../domain/terms';
+import type { OrderActionResult } from '../../workflows/definitions';
 import type { ActivityDeps, ConnectionClients } from '../context';
 import { itemStatuses, toRecord, urgent } from './records';
 

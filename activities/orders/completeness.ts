@@ -3,7 +3,9 @@
  * handed on and verified. Run periodically (the last `windowMs`) and as the backfill after `importOrdersSince`.
  */
 import { heartbeat, sleep as activitySleep } from '@temporalio/activity';
-import { TIKI_PRE_ACCEPTANCE_STATUSES, floorToSecond, isImportable } from '../../domain/orders';
+import { TIKI_PRE_ACCEPTANCE_STATUSES } from '../../domain/order-status';
+import { isImportable } from '../../domain/orders';
+import { floorToSecond } from '../../domain/tiki-time';
 import type { ActivityDeps } from '../context';
 import type { Dispatcher, ShopConnection } from './dispatch';
 import { asInput, connectionOf, importStart } from './records';

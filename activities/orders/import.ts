@@ -16,7 +16,11 @@ import { heartbeat, Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { messageFor } from '../../domain/messages';
 import { createMayStart } from '../../domain/order-import';
-import { TIKI_PRE_ACCEPTANCE_STATUSES, buildOrderLinkIndex, isImportable, isTerminal, mapTikiOrderToHaravan, mirrorActions, ourStatus, parseTikiDateTime, type OurOrderStatus } from '../../domain/orders';
+import { mirrorActions } from '../../domain/order-mirror';
+import { TIKI_PRE_ACCEPTANCE_STATUSES, ourStatus } from '../../domain/order-status';
+import { buildOrderLinkIndex, isImportable, mapTikiOrderToHaravan } from '../../domain/orders';
+import { parseTikiDateTime } from '../../domain/tiki-time';
+import { isTerminal } from '../../domain/terms';
 import type { ActivityDeps } from '../context';
 import { failureCode, isPermanent } from '../errors';
 import { orderIntakeHistogram, ordersImportedCounter } from '../metrics';
@@ -69,7 +73,7 @@ export function createImportActivities(deps: ActivityDeps, { applyMirror }: Mirr
           // never create again; bring the status up to date and mirror what changed meanwhile (e.g. a return).
           if (prev.tikiStatus !== o.status) await applyMirror(connectionId, c, tikiCode, prev.haravanOrderId, prev.tikiStatus, o, conn.config.processOrdersInHaravan, conn.config.restockOnCancel);
           const rec = await store.upsertOrder(connectionId, { ...toRecord(o, null, prev, hours), haravanOrderId: prev.haravanOrderId });
-          return { state: 'imported', haravanOrderId: prev.haravanOrderId, status: rec.status, tikiStatus: rec.tikiStatus, terminal: isTerminal(rec.status as OurOrderStatus), deadlineAt: rec.deadlineAt, riskAt: riskAtOf(rec.deadlineAt, hours) };
+          return { state: 'imported', haravanOrderId: prev.haravanOrderId, status: rec.status, tikiStatus: rec.tikiStatus, terminal: isTerminal(rec.status), deadlineAt: rec.deadlineAt, riskAt: riskAtOf(rec.deadlineAt, hours) };
         }
 
         const links = await store.getLinksByTikiKeys(connectionId, o.items.flatMap((i) => [String(i.product.sku ?? ''), String(i.product.seller_product_code ?? '')]).filter(Boolean));

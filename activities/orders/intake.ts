@@ -5,7 +5,10 @@
  */
 import { heartbeat, sleep as activitySleep, Context } from '@temporalio/activity';
 import { ConnectorError } from '../../connectors/errors';
-import { TIKI_PRE_ACCEPTANCE_STATUSES, floorToSecond, isImportable, isTerminal, type OurOrderStatus } from '../../domain/orders';
+import { TIKI_PRE_ACCEPTANCE_STATUSES } from '../../domain/order-status';
+import { isImportable } from '../../domain/orders';
+import { floorToSecond } from '../../domain/tiki-time';
+import { isTerminal } from '../../domain/terms';
 import type { ActivityDeps } from '../context';
 import { pollCadence } from '../poll-cadence';
 import type { Dispatcher, ShopConnection } from './dispatch';
@@ -97,7 +100,7 @@ export function createIntakeActivities(deps: ActivityDeps, { dispatch }: Dispatc
           for (const [code, ev] of latest) {
             // A re-delivered event about an order already imported and finished in that very status: nothing to do.
             const rec = await store.getOrder(connectionId, code);
-            if (rec?.haravanOrderId && isTerminal(rec.status as OurOrderStatus) && ev.status === rec.tikiStatus) continue;
+            if (rec?.haravanOrderId && isTerminal(rec.status) && ev.status === rec.tikiStatus) continue;
             await dispatch(conn, code, 'tiki-event', ev.status, ev.id);
             dispatched++;
           }

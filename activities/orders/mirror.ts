@@ -1,7 +1,8 @@
 /** Mirroring Tiki's status changes into the Haravan order, and the status read of the order workflow. */
 import type { TikiOrder } from '../../connectors/tiki/schemas';
 import { haravanOrderState, pendingMirrorSteps } from '../../domain/order-effects';
-import { isTerminal, mirrorActions, type OurOrderStatus } from '../../domain/orders';
+import { mirrorActions } from '../../domain/order-mirror';
+import { isTerminal } from '../../domain/terms';
 import type { ActivityDeps, ConnectionClients } from '../context';
 import { riskAtOf, toRecord } from './records';
 import type { StatusResult } from './types';
@@ -59,7 +60,7 @@ export function createStatusActivities(deps: ActivityDeps, { applyMirror }: Mirr
       return {
         status: rec.status,
         tikiStatus: rec.tikiStatus,
-        terminal: isTerminal(rec.status as OurOrderStatus),
+        terminal: isTerminal(rec.status),
         deadlineAt: rec.deadlineAt,
         riskAt: riskAtOf(rec.deadlineAt, hours),
         atRisk: !!rec.atRisk,

@@ -1,7 +1,11 @@
 /** The order read model: a Tiki order (and its Haravan mapping) as the store keeps it, and what it needs from the connection. */
 import { ApplicationFailure } from '@temporalio/common';
 import type { TikiOrder } from '../../connectors/tiki/schemas';
-import { atRiskFrom, confirmationDeadline, isAtRisk, isTerminal, mapTikiOrderToHaravan, ourStatus, parseTikiDateTime } from '../../domain/orders';
+import { atRiskFrom, confirmationDeadline, isAtRisk } from '../../domain/order-deadline';
+import { ourStatus } from '../../domain/order-status';
+import { mapTikiOrderToHaravan } from '../../domain/orders';
+import { parseTikiDateTime } from '../../domain/tiki-time';
+import { isTerminal } from '../../domain/terms';
 import type { TikiOrderInput } from '../../domain/types';
 import type { Store } from '../../store/store';
 import type { ConnectionRecord, OrderRecord } from '../../store/types';

@@ -5,14 +5,16 @@
  * /v1 API with it; nothing here bypasses the bearer check.
  *
  * Also `GET /v1/connections/:id/sources` (bearer-protected, mounted under /v1): the Haravan locations and
- * Tiki seller warehouses of a connection, read live, so the settings form can offer them by name.
+ * Tiki seller warehouses of a connection, read live by the worker (workflows/sources.ts), so the settings form can
+ * offer them by name.
  */
 import path from 'node:path';
 import { Router } from 'express';
 import * as esbuild from 'esbuild';
-import { ClientFactory } from '../../activities/context';
 import { messageFor } from '../../domain/messages';
-import { ConnectorError } from '../../connectors/errors';
+import { READ_SOURCES_WORKFLOW, type SourceOption, type SourcesRead } from '../../workflows/definitions';
+import { sourcesWorkflowId } from '../../workflows/ids';
+import { SA_SHOP_ID } from '../../workflows/search-attributes';
 import { apiError } from '../errors';
 import { ApiDeps, parse } from '../context';
 import { ConnectionIdParams } from '../schemas';
@@ -102,12 +104,14 @@ export function dashboardRoutes(deps: Pick<ApiDeps, 'logger'>): Router {
 }
 
 interface Sources {
-  locations: { id: number; name: string; primary: boolean }[];
-  warehouses: { id: number; name: string; primary: boolean }[];
+  locations: SourceOption[];
+  warehouses: SourceOption[];
   error?: { code: string; message: string; messageVi: string };
 }
 
 const SOURCES_TTL_MS = 60_000;
+/** Longest the API waits for the worker's read (the vendor clients retry 429s and timeouts within it). */
+const SOURCES_TIMEOUT = '45 seconds';
 
 /** Bearer-protected part, mounted inside the /v1 router. */
 export function dashboardApiRoutes(deps: ApiDeps): Router {
@@ -123,19 +127,27 @@ export function dashboardApiRoutes(deps: ApiDeps): Router {
       res.json(hit.value);
       return;
     }
-    const creds = await deps.store.loadCredentials(id);
-    if (!creds) throw apiError('CONNECTION_NOT_ACTIVE');
-    const { haravan, tiki } = ClientFactory.build(creds);
-    const [locations, warehouses] = await Promise.allSettled([haravan.listLocations(), tiki.listWarehouses()]);
-    const value: Sources = {
-      locations: locations.status === 'fulfilled' ? locations.value.map((l) => ({ id: Number(l.id), name: String(l.name ?? l.id), primary: !!l.is_primary })) : [],
-      warehouses: warehouses.status === 'fulfilled' ? warehouses.value.map((w) => ({ id: Number(w.id), name: String(w.name), primary: w.is_primary === true || w.is_primary === 1 })) : [],
-    };
-    const failed = [locations, warehouses].find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) {
+    let read: SourcesRead | null;
+    try {
+      read = await deps.client.workflow.execute(READ_SOURCES_WORKFLOW, {
+        taskQueue: deps.taskQueue,
+        workflowId: sourcesWorkflowId(c.shopId),
+        args: [id],
+        // Concurrent form loads share one read; each later one starts a new run.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowExecutionTimeout: SOURCES_TIMEOUT,
+        typedSearchAttributes: [{ key: SA_SHOP_ID, value: String(c.shopId) }],
+        staticSummary: `Settings form sources of shop ${c.shopId}`,
+      } as never);
+    } catch (err) {
+      read = { locations: [], warehouses: [], failure: { reason: 'INTERNAL', detail: String(err) } };
+    }
+    if (!read) throw apiError('CONNECTION_NOT_ACTIVE');
+    const value: Sources = { locations: read.locations, warehouses: read.warehouses };
+    if (read.failure) {
       const m = messageFor('SOURCES_UNAVAILABLE');
-      const reason = failed.reason instanceof ConnectorError ? failed.reason.fullCode : 'INTERNAL';
-      deps.logger.warn({ connectionId: id, reason, err: String(failed.reason) }, 'sources: vendor read failed');
+      const { reason, detail } = read.failure;
+      deps.logger.warn({ connectionId: id, reason, err: detail }, 'sources: vendor read failed');
       value.error = { code: 'SOURCES_UNAVAILABLE', message: `${m.en} (${reason})`, messageVi: m.vi };
     } else {
       cache.set(id, { at: Date.now(), value });

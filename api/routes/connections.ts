@@ -3,23 +3,23 @@ import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { DEFAULT_CONFIG, mergeConfig } from '../../domain/config';
 import { messageFor } from '../../domain/messages';
+import { isEndedConnection } from '../../domain/terms';
 import type { Credentials } from '../../store/types';
-import { pendingCredentialsId } from '../../activities/context';
 import {
   credentialsReplacedUpdate,
   disconnectUpdate,
   linkRunProgressQuery,
   productsChangedSignal,
   pushNowUpdate,
+  retryImportSignal,
   startLinkRunUpdate,
   statusQuery,
   updateConfigUpdate,
   waitForVerificationUpdate,
   type ConnectionStatus,
 } from '../../workflows/definitions';
-import { connectionIdForShop, connectionWorkflowId, linkRunWorkflowId, orderWorkflowId, stockSyncWorkflowId } from '../../workflows/ids';
+import { connectionIdForShop, connectionWorkflowId, linkRunWorkflowId, orderWorkflowId, pendingCredentialsId, stockSyncWorkflowId } from '../../workflows/ids';
 import { SA_CONNECTION_STATE, SA_SHOP_ID } from '../../workflows/search-attributes';
-import { retryImportSignal } from '../../workflows/order';
 import { ApiError, apiError, fromUpdateFailure } from '../errors';
 import { ApiDeps, parse } from '../context';
 import { presentConnection, presentFailure, presentLink, presentLinkRun, presentSyncError } from '../presenters';
@@ -45,7 +45,7 @@ export function connectionRoutes(deps: ApiDeps): Router {
   const handleFor = (shopId: number) => client.workflow.getHandle(connectionWorkflowId(shopId));
 
   async function liveStatus(shopId: number, state: string): Promise<ConnectionStatus | null> {
-    if (state === 'disconnected' || state === 'failed') return null;
+    if (isEndedConnection(state)) return null;
     try {
       return await handleFor(shopId).query(statusQuery);
     } catch {
@@ -66,7 +66,7 @@ export function connectionRoutes(deps: ApiDeps): Router {
       }
       // A live connection is refused at once by the claim; only a run that is closing is worth the wait.
       const c = await store.getConnection(connectionIdForShop(shopId));
-      const closing = !!c && (c.state === 'disconnected' || c.state === 'failed');
+      const closing = !!c && isEndedConnection(c.state);
       if (!closing) return true;
       if (Date.now() > until) return false;
       await new Promise((r) => setTimeout(r, 200));
@@ -271,7 +271,7 @@ export function connectionRoutes(deps: ApiDeps): Router {
   const UPDATE_ATTEMPTS = 5;
 
   async function updateActive<T>(state: string, fn: () => Promise<T>): Promise<T> {
-    if (state === 'disconnected' || state === 'failed' || state === 'disconnecting') {
+    if (isEndedConnection(state) || state === 'disconnecting') {
       throw new ApiError(409, 'CONNECTION_NOT_ACTIVE', `${messageFor('CONNECTION_NOT_ACTIVE').en} (${state})`);
     }
     for (let attempt = 1; ; attempt++) {

@@ -1,6 +1,7 @@
 /** /v1/connections/:id/orders — the imported orders and the Tiki order actions. */
 import { Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { isActiveConnection } from '../../domain/terms';
 import { orderActionUpdate } from '../../workflows/definitions';
 import { orderWorkflowId } from '../../workflows/ids';
 import { ApiError, apiError } from '../errors';
@@ -35,7 +36,7 @@ export function orderRoutes(deps: ApiDeps): Router {
     const o = await store.getOrder(id, tikiCode);
     if (!o) throw apiError('ORDER_NOT_FOUND');
     if (!c.config.processOrdersInHaravan) throw apiError('PROCESSED_ON_TIKI');
-    if (c.state !== 'connected' && c.state !== 'attention') throw apiError('CONNECTION_NOT_ACTIVE');
+    if (!isActiveConnection(c.state)) throw apiError('CONNECTION_NOT_ACTIVE');
     let result;
     try {
       result = await client.workflow.getHandle(orderWorkflowId(c.shopId, tikiCode)).executeUpdate(orderActionUpdate, { args: [{ action, reason }] });

@@ -5,6 +5,7 @@
  */
 import express, { Router } from 'express';
 import { haravanWebhookMeta, verifyHaravanWebhook } from '../../connectors/haravan/webhook';
+import { isActiveConnection } from '../../domain/terms';
 import { haravanWebhookSignal } from '../../workflows/definitions';
 import { connectionIdForShop, connectionWorkflowId } from '../../workflows/ids';
 import { ApiError } from '../errors';
@@ -28,7 +29,7 @@ export function webhookRoutes(deps: ApiDeps): Router {
     if (!meta.test && Number.isInteger(orgId) && orgId > 0) {
       const conn = await deps.store.getConnection(connectionIdForShop(orgId));
       const productIds = productIdsOf(meta.topic ?? '', payload);
-      if (conn && (conn.state === 'connected' || conn.state === 'attention') && productIds.length > 0) {
+      if (conn && isActiveConnection(conn.state) && productIds.length > 0) {
         await deps.client.workflow
           .getHandle(connectionWorkflowId(orgId))
           .signal(haravanWebhookSignal, { topic: meta.topic ?? 'unknown', productIds })

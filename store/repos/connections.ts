@@ -1,5 +1,6 @@
 /** Connection records: claim, state, config, seller, counters, and the per-connection counts. */
 import type { Config } from '../../domain/config';
+import { ENDED_CONNECTION_STATES } from '../../domain/terms';
 import type { Attention, ConnectionRecord, ConnectionState, LastStockPush } from '../types';
 import { Repo } from './repo';
 import { toConnection } from './rows';
@@ -16,9 +17,9 @@ export class ConnectionRepo extends Repo {
        ON CONFLICT (id) DO UPDATE SET state = 'connecting', workflow_id = EXCLUDED.workflow_id, config = EXCLUDED.config,
          attention = NULL, counters = '{}'::jsonb, last_stock_push = NULL, created_at = now(), updated_at = now(),
          connected_at = NULL, disconnected_at = NULL
-       WHERE connections.state IN ('disconnected', 'failed')
+       WHERE connections.state = ANY($5::text[])
        RETURNING *`,
-      [c.id, c.shopId, c.workflowId, JSON.stringify(c.config)],
+      [c.id, c.shopId, c.workflowId, JSON.stringify(c.config), [...ENDED_CONNECTION_STATES]],
     );
     return rows[0] ? toConnection(rows[0]) : null;
   }

@@ -1,21 +1,15 @@
 /** Current sync errors per variant: the ones a link run owns, and push-time ones set one at a time. */
+import { LINK_ISSUE_CODES } from '../../domain/terms';
 import type { SyncErrorRecord } from '../types';
 import { offset, Repo, type Page } from './repo';
 import { toSyncError } from './rows';
 
-/** Codes a link run owns (a re-run replaces them); other codes (e.g. push-time ones) are left alone. */
-export const LINK_ERROR_CODES = [
-  'MISSING_BARCODE',
-  'DUPLICATE_BARCODE_IN_PRODUCT',
-  'SUPERSEDED_BY_LATER_PRODUCT',
-  'NOT_FOUND_ON_TIKI',
-  'PRICE_ABOVE_LIST_PRICE',
-  'INVENTORY_NOT_TRACKED',
-  'OVERSELL_UNLIMITED',
-];
 
 export class SyncErrorRepo extends Repo {
-  /** Replace the sync errors of the given products (or all) with a new set. */
+  /**
+   * Replace the sync errors of the given products (or all) with a new set. Only the codes a link run owns
+   * (LINK_ISSUE_CODES) are replaced; other codes (set at push time) are left alone.
+   */
   async replaceSyncErrors(connectionId: string, productIds: number[] | 'all', errors: SyncErrorRecord[]): Promise<void> {
     if (errors.length > 0) {
       await this.db.query(
@@ -44,7 +38,7 @@ export class SyncErrorRepo extends Repo {
     await this.db.query(
       `DELETE FROM sync_errors WHERE connection_id = $1 AND ($2::bigint[] IS NULL OR haravan_product_id = ANY($2::bigint[]))
          AND code IN (SELECT unnest($4::text[])) AND NOT ((haravan_variant_id::text || ':' || code) = ANY($3::text[]))`,
-      [connectionId, productIds === 'all' ? null : productIds, keep, LINK_ERROR_CODES],
+      [connectionId, productIds === 'all' ? null : productIds, keep, LINK_ISSUE_CODES],
     );
   }
 

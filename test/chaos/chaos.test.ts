@@ -2,7 +2,8 @@
  * Chaos: the real service on real processes while Tiki orders and Haravan stock edits flow, with the sandboxes
  * answering ~20 % of calls with 5xx / 429 / latency and committing Haravan order creates and Tiki stock writes
  * without delivering the response (timeout after commit). Meanwhile the worker is killed with SIGKILL several
- * times, the Temporal dev server is restarted on its persisted database, and the API is restarted.
+ * times (its whole process group; no process of a killed worker may survive), the Temporal dev server is
+ * restarted on its persisted database, and the API is restarted.
  *
  * Then, with the faults removed: every Tiki order is imported exactly once, every linked SKU on Tiki holds the
  * value the rules give for Haravan's state, no workflow failed or is stuck, and the figures are printed.
@@ -19,10 +20,11 @@ import { makeKeyring } from '../../store/secrets';
 import { Store } from '../../store/store';
 import { startHaravanSandbox } from '../../sandbox/haravan/app';
 import { startTikiSandbox } from '../../sandbox/tiki/app';
-import { codecFromEnv, dataConverterFor } from '../../worker/codec';
+import { codecFromEnv, dataConverterFor } from '../../boot/codec';
 import { connectionWorkflowId, orderIntakeWorkflowId, stockSyncWorkflowId } from '../../workflows/ids';
 import { connectBody, get, post, seedDemoShop } from '../helpers/seed';
 import { eventually } from '../helpers/stack';
+import { isRunning } from '../helpers/processes';
 import { checkOrders, checkSkus } from './lib/expect';
 import { sharedDatabase, TemporalDevServer, WorkerProcess } from './lib/processes';
 
@@ -276,6 +278,9 @@ test('nothing lost, nothing duplicated, everything converges through worker kill
     expect(inbox.body.total).toBe(0);
     expect(status.body.state).toBe('connected');
     expect(worker.kills).toBe(3);
+    // Each kill took the real worker down (kill9 also checks it at once): none of the killed pids runs.
+    expect(worker.killedPids).toHaveLength(3);
+    expect(worker.killedPids.filter(isRunning)).toEqual([]);
     expect(temporal.restarts).toBe(1);
     // The hard cases really happened: creates and stock writes committed without an answer.
     expect(faultsFired.haravan.afterCommit).toBeGreaterThan(0);

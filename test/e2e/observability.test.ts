@@ -13,6 +13,7 @@ import { freeLoopbackPort, startWorkerMetricsServer } from '../../worker/metrics
 import { connectionWorkflowId, orderIntakeWorkflowId, orderWorkflowId, stockSyncWorkflowId } from '../../workflows/ids';
 import { eventually, startStack, TestStack } from '../helpers/stack';
 import { connectBody, get, post, seedDemoShop, SeededShop } from '../helpers/seed';
+import { nodeTsArgs } from '../../scripts/node-ts';
 
 jest.setTimeout(240_000);
 
@@ -84,7 +85,8 @@ test('API /metrics: request histograms, store gauges that match the API, Haravan
 test('429s from Tiki are counted by route', async () => {
   const before = sample(await (await fetch(`${stack.apiUrl}/metrics`)).text(), 'vendor_http_rate_limited_total', { system: 'tiki' }) ?? 0;
   await post(`${stack.tiki.url}/_sandbox/faults`, { path: '/integration/v2/sellers/me/warehouses', status: 429, retryAfterSeconds: 1, times: 2 });
-  // The dashboard's sources read calls Tiki from the API process (and retries the 429s).
+  // The dashboard's sources are read by the worker (workflows/sources.ts), which shares this test's process, so its
+  // Tiki calls (and the retried 429s) show on this /metrics too.
   const sources = await stack.api('GET', `/v1/connections/${connId()}/sources`);
   expect(sources.status).toBe(200);
   expect(sources.body.warehouses.length).toBeGreaterThan(0);
@@ -114,7 +116,7 @@ test('a real worker process exposes its metrics and the Temporal SDK metrics on 
   const metricsPort = await freeLoopbackPort();
   let child: ChildProcess | undefined;
   try {
-    child = spawn(process.execPath, [require.resolve('tsx/cli'), path.resolve(__dirname, '../../worker/main.ts')], {
+    child = spawn(process.execPath, nodeTsArgs(path.resolve(__dirname, '../../worker/main.ts')), {
       env: {
         ...process.env,
         NODE_OPTIONS: '',

@@ -16,7 +16,7 @@ import type { Payload } from '@temporalio/common';
 import { isLocalUi } from '../../api/routes/system';
 import { makeKeyring } from '../../store/secrets';
 import { Store } from '../../store/store';
-import { AesGcmCodec } from '../../worker/codec';
+import { AesGcmCodec } from '../../boot/codec';
 import { signHaravanWebhook } from '../../connectors/haravan/webhook';
 import { eventually, startStack, TestStack } from '../helpers/stack';
 import { connectBody, get, post, seedDemoShop, SeededShop } from '../helpers/seed';

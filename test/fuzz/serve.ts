@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import pino from 'pino';
 import { createApp } from '../../api/app';
-import { codecFromEnv } from '../../worker/codec';
+import { codecFromEnv } from '../../boot/codec';
 import { startStack } from '../helpers/stack';
 import { connectBody, seedDemoShop } from '../helpers/seed';
 

@@ -15,7 +15,7 @@ import { makeKeyring } from '../../store/secrets';
 import { Store } from '../../store/store';
 import { startHaravanSandbox } from '../../sandbox/haravan/app';
 import { startTikiSandbox } from '../../sandbox/tiki/app';
-import { dataConverterFor, codecFromEnv } from '../../worker/codec';
+import { dataConverterFor, codecFromEnv } from '../../boot/codec';
 import { createAppWorker, installRuntime } from '../../worker/temporal';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { temporalCliPath } from './temporal-cli';

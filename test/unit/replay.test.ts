@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { dataConverterFor } from '../../worker/codec';
+import { dataConverterFor } from '../../boot/codec';
 import { installRuntime, workflowBundle } from '../../worker/temporal';
 import { REPLAY_ENCRYPTION_KEY } from '../replay/key';
 

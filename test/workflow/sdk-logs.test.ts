@@ -7,7 +7,7 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import pino from 'pino';
-import { temporalLogger } from '../../worker/logger';
+import { temporalLogger } from '../../boot/logger';
 import { installRuntime } from '../../worker/temporal';
 import { temporalCliPath } from '../helpers/temporal-cli';
 

@@ -8,6 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import type { Config, Connection, Sources } from '../types';
 import { useI18n } from '../i18n';
+import { isActiveConnection } from '../../domain/terms';
 import { ErrorBox, FieldIssue, Toast } from './common';
 
 type Draft = {
@@ -74,7 +75,7 @@ export function ConfigForm({ conn, onSaved }: { conn: Connection; onSaved: (c: C
   const [error, setError] = useState<unknown>(null);
   const [toast, setToast] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const active = conn.state === 'connected' || conn.state === 'attention';
+  const active = isActiveConnection(conn.state);
 
   useEffect(() => {
     api.sources(conn.id).then(setSources, () => setSources({ locations: [], warehouses: [], error: { code: 'UNAVAILABLE', message: '', messageVi: '' } }));

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import type { Connection, LinkRun } from '../types';
 import { useI18n } from '../i18n';
+import { isActiveConnection } from '../../domain/terms';
 import { ErrorBox, ProgressBar } from './common';
 
 const POLL_MS = 500;
@@ -14,7 +15,7 @@ export function LinkPanel({ conn, onFinished }: { conn: Connection; onFinished: 
   const [run, setRun] = useState<LinkRun | null>(null);
   const [runId, setRunId] = useState<string | null>(conn.activeLinkRunId ?? null);
   const [error, setError] = useState<unknown>(null);
-  const active = conn.state === 'connected' || conn.state === 'attention';
+  const active = isActiveConnection(conn.state);
 
   // Follow the run until it ends.
   useEffect(() => {

@@ -6,14 +6,13 @@ import type { Connection, Order } from '../types';
 import { useI18n } from '../i18n';
 import { ErrorBox, Modal, Pager, Toast } from './common';
 import { MESSAGES } from '../../domain/messages';
+import { isActiveConnection, isTerminal, ORDER_STATUSES, type OrderAction } from '../../domain/terms';
 
 const warningText = (code: string, lang: string) => {
   const m = (MESSAGES as Record<string, { vi: string; en: string }>)[code];
   return m ? (lang === 'vi' ? m.vi : m.en) : code;
 };
 
-const STATUSES = ['awaiting_confirmation', 'confirmed', 'ready_to_ship', 'shipping', 'delivered', 'completed', 'cancelled', 'returned'];
-const TERMINAL = ['completed', 'cancelled', 'returned'];
 const LIMIT = 25;
 const REFRESH_MS = 3000;
 
@@ -28,7 +27,7 @@ export function Orders({ conn }: { conn: Connection }) {
   const [cancelling, setCancelling] = useState<Order | null>(null);
   const [reason, setReason] = useState('');
   const [version, setVersion] = useState(0);
-  const canAct = conn.config.processOrdersInHaravan && (conn.state === 'connected' || conn.state === 'attention');
+  const canAct = conn.config.processOrdersInHaravan && isActiveConnection(conn.state);
 
   useEffect(() => {
     let stale = false;
@@ -49,7 +48,7 @@ export function Orders({ conn }: { conn: Connection }) {
     };
   }, [conn.id, status, page, version]);
 
-  const act = async (o: Order, action: 'print-label' | 'ready-to-ship' | 'cancel', why?: string) => {
+  const act = async (o: Order, action: OrderAction, why?: string) => {
     setError(null);
     setToast(null);
     setBusy(`${o.tikiCode}:${action}`);
@@ -82,7 +81,7 @@ export function Orders({ conn }: { conn: Connection }) {
         ${t('filterStatus')}
         <select value=${status} onChange=${(e: Event) => (setStatus((e.target as HTMLSelectElement).value), setPage(1))} data-testid="order-status-filter">
           <option value="">${t('all')}</option>
-          ${STATUSES.map((s) => html`<option value=${s}>${t(`os_${s}`)}</option>`)}
+          ${ORDER_STATUSES.map((s) => html`<option value=${s}>${t(`os_${s}`)}</option>`)}
         </select>
       </label>
     </div>
@@ -99,7 +98,7 @@ export function Orders({ conn }: { conn: Connection }) {
           </thead>
           <tbody>
             ${data.items.map((o) => {
-              const done = TERMINAL.includes(o.status);
+              const done = isTerminal(o.status);
               const dis = (a: string) => !canAct || done || busy !== null || (a === 'ready-to-ship' && o.status !== 'awaiting_confirmation' && o.status !== 'confirmed');
               return html`<tr data-testid=${`order-${o.tikiCode}`} data-status=${o.status}>
                 <td><code>${o.tikiCode}</code>${o.atRisk ? html` <span class="badge badge-attention" title=${o.deadlineAt ? fmtTime(o.deadlineAt) : ''}>${t('atRisk')}</span>` : null}</td>

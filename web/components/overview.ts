@@ -5,8 +5,7 @@ import { api } from '../api';
 import type { Connection } from '../types';
 import { useI18n } from '../i18n';
 import { ErrorBox, Modal, StateBadge, Toast } from './common';
-
-const ACTIVE = ['connected', 'attention'];
+import { isActiveConnection } from '../../domain/terms';
 
 export function Overview({ conn, onChanged }: { conn: Connection; onChanged: () => void }) {
   const { t, msg, fmtTime, fmtNum } = useI18n();
@@ -14,7 +13,7 @@ export function Overview({ conn, onChanged }: { conn: Connection; onChanged: () 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [toast, setToast] = useState<string | null>(null);
-  const active = ACTIVE.includes(conn.state);
+  const active = isActiveConnection(conn.state);
 
   const disconnect = async () => {
     setBusy(true);

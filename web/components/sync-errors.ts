@@ -5,18 +5,7 @@ import { api } from '../api';
 import type { Connection, SyncError } from '../types';
 import { useI18n } from '../i18n';
 import { ErrorBox, Pager } from './common';
-
-export const SYNC_ERROR_CODES = [
-  'MISSING_BARCODE',
-  'DUPLICATE_BARCODE_IN_PRODUCT',
-  'SUPERSEDED_BY_LATER_PRODUCT',
-  'NOT_FOUND_ON_TIKI',
-  'PRICE_ABOVE_LIST_PRICE',
-  'PRICE_BELOW_TIKI_MINIMUM',
-  'INVENTORY_NOT_TRACKED',
-  'OVERSELL_UNLIMITED',
-  'TIKI_SKU_REJECTED',
-];
+import { SYNC_ERROR_CODES } from '../../domain/terms';
 const LIMIT = 25;
 
 export function SyncErrors({ conn, version }: { conn: Connection; version: number }) {

@@ -12,6 +12,8 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { openDb, Db, PgliteDb } from '../../../store/db';
 import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../../../workflows/search-attributes';
 import { temporalCliPath } from '../../helpers/temporal-cli';
+import { pidsWithEnv } from '../../helpers/processes';
+import { nodeTsArgs } from '../../../scripts/node-ts';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -102,29 +104,40 @@ export class TemporalDevServer {
   }
 }
 
-/** The worker (`worker/main.ts`) as a child process; restarted after it dies unless stopped on purpose. */
+/**
+ * The worker (`worker/main.ts`) as a child process; restarted after it dies unless stopped on purpose. It runs as
+ * `node --import tsx` (no wrapper process) in a process group of its own, and each start carries its own
+ * CHAOS_WORKER_INSTANCE: kill9() kills the whole group and then checks that no process of that start is left.
+ */
 export class WorkerProcess {
   private proc?: ChildProcess;
+  private instance = '';
   private stopping = false;
   kills = 0;
   starts = 0;
   unexpectedExits = 0;
+  /** Pids of killed workers, each checked gone right after its kill. */
+  readonly killedPids: number[] = [];
 
   constructor(
     private readonly env: Record<string, string>,
     private readonly logFile: string,
+    private readonly entry = path.join(root, 'worker/main.ts'),
   ) {}
 
   start(): void {
     const out = fs.openSync(this.logFile, 'a');
-    const p = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'worker/main.ts')], {
+    const instance = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+    const p = spawn(process.execPath, nodeTsArgs(this.entry), {
       cwd: root,
-      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...this.env },
+      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...this.env, CHAOS_WORKER_INSTANCE: instance },
       stdio: ['ignore', out, out],
+      detached: true,
     });
     fs.closeSync(out);
     this.starts++;
     this.proc = p;
+    this.instance = instance;
     p.once('exit', (code, signal) => {
       if (this.proc !== p || this.stopping) return;
       this.proc = undefined;
@@ -139,23 +152,52 @@ export class WorkerProcess {
     return this.proc?.pid;
   }
 
-  /** kill -9 the running worker; the supervisor above starts a new one. */
+  /** Pids of processes of the current start (the worker, and anything it started). */
+  processes(): number[] {
+    return this.instance ? pidsWithEnv('CHAOS_WORKER_INSTANCE', this.instance) : [];
+  }
+
+  /** kill -9 the running worker's process group; the supervisor above starts a new one. Throws if any survived. */
   async kill9(): Promise<void> {
     const p = this.proc;
-    if (!p) return;
+    if (!p?.pid) return;
+    const instance = this.instance;
     this.kills++;
-    p.kill('SIGKILL');
+    this.killedPids.push(p.pid);
+    killGroup(p.pid, 'SIGKILL');
     await exited(p);
+    const left = await settle(() => pidsWithEnv('CHAOS_WORKER_INSTANCE', instance));
+    if (left.length > 0) throw new Error(`worker ${p.pid} killed, but processes of it still run: ${left.join(', ')}`);
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     const p = this.proc;
-    if (!p) return;
-    const timer = setTimeout(() => p.kill('SIGKILL'), 15_000);
-    p.kill('SIGTERM');
+    if (!p?.pid) return;
+    const pid = p.pid;
+    const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), 15_000);
+    killGroup(pid, 'SIGTERM');
     await exited(p);
     clearTimeout(timer);
+    killGroup(pid, 'SIGKILL'); // anything of its group still there
+  }
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is gone already
+  }
+}
+
+/** Processes that were SIGKILLed leave /proc within moments; give them 2 s. */
+async function settle(list: () => number[]): Promise<number[]> {
+  const until = Date.now() + 2_000;
+  for (;;) {
+    const left = list();
+    if (left.length === 0 || Date.now() > until) return left;
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

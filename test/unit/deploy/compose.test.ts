@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { ENV_SPEC } from '../../../worker/env';
+import { ENV_SPEC } from '../../../boot/env';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');

@@ -1,7 +1,8 @@
-/** The order rules that keep order side effects idempotent and the import's timing (domain/order-effects.ts, order-import.ts, orders.ts). */
+/** The order rules that keep order side effects idempotent and the import's timing (domain/order-effects.ts, order-import.ts, order-deadline.ts). */
 import { alreadyApplied, haravanOrderState, pendingMirrorSteps, type HaravanOrderState } from '../../../domain/order-effects';
 import { createMayStart } from '../../../domain/order-import';
-import { atRiskFrom, type MirrorAction } from '../../../domain/orders';
+import { atRiskFrom } from '../../../domain/order-deadline';
+import type { MirrorAction } from '../../../domain/order-mirror';
 import { CREDENTIAL_FAILURE_TYPES, isCredentialFailureType } from '../../../domain/vendor-errors';
 
 describe('atRiskFrom (the at-risk time)', () => {

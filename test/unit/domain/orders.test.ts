@@ -1,19 +1,10 @@
-import {
-  allowedAction,
-  buildOrderLinkIndex,
-  confirmationDeadline,
-  isAtRisk,
-  isImportable,
-  isTerminal,
-  mapTikiOrderToHaravan,
-  mirrorActions,
-  OUR_ORDER_STATUSES,
-  ourStatus,
-  parseTikiDateTime,
-  TIKI_PRE_ACCEPTANCE_STATUSES,
-  type OrderAction,
-  type OurOrderStatus,
-} from '../../../domain/orders';
+import { allowedAction } from '../../../domain/order-actions';
+import { confirmationDeadline, isAtRisk } from '../../../domain/order-deadline';
+import { mirrorActions } from '../../../domain/order-mirror';
+import { ourStatus, TIKI_PRE_ACCEPTANCE_STATUSES } from '../../../domain/order-status';
+import { buildOrderLinkIndex, isImportable, mapTikiOrderToHaravan } from '../../../domain/orders';
+import { parseTikiDateTime } from '../../../domain/tiki-time';
+import type { OrderAction, OrderStatus } from '../../../domain/terms';
 import type { TikiOrderInput, TikiOrderItemInput } from '../../../domain/types';
 
 function item(id: number, sku: string, over: Partial<TikiOrderItemInput> & { code?: string | null; status?: string; sla?: string; pickupSla?: string } = {}): TikiOrderItemInput {
@@ -275,7 +266,7 @@ describe('parseTikiDateTime', () => {
 
 // =============================================================================================
 describe('ourStatus', () => {
-  const cases: [string, (string | null)[], OurOrderStatus][] = [
+  const cases: [string, (string | null)[], OrderStatus][] = [
     ['queueing', ['waiting'], 'awaiting_confirmation'],
     ['queueing', ['waiting', 'seller_confirmed'], 'awaiting_confirmation'],
     ['queueing', [null], 'awaiting_confirmation'],
@@ -305,12 +296,6 @@ describe('ourStatus', () => {
   ];
   it.each(cases)('%s with items %j → %s', (status, items, expected) => {
     expect(ourStatus(status, items)).toBe(expected);
-  });
-});
-
-describe('isTerminal', () => {
-  it.each(OUR_ORDER_STATUSES.map((s) => [s, ['completed', 'cancelled', 'returned'].includes(s)] as const))('%s → %p', (status, expected) => {
-    expect(isTerminal(status)).toBe(expected);
   });
 });
 

@@ -37,12 +37,18 @@ const cases: { file: string; imports: string[]; refused: string[] }[] = [
       "import { verifyHaravanWebhook } from '../../connectors/haravan/webhook';",
       "import { orderWorkflowId } from '../../workflows/ids';",
       "import { retryImportSignal } from '../../workflows/order';",
-      "import { readEnv } from '../../worker/env';",
+      "import { readEnv } from '../../boot/env';",
     ],
     refused: ['../../activities/context', '../../connectors/haravan/client', '../../workflows/order'],
   },
   { file: 'web/components/zz.ts', imports: ["import * as api from '../api';", "import type { LinkRecord } from '../../store/types';", "import { messageFor } from '../../domain/messages';"], refused: ['../../store/types'] },
-  { file: 'worker/zz.ts', imports: ["import { createApp } from '../api/app';", "import { createActivities } from '../activities';"], refused: ['../api/app'] },
+  { file: 'worker/zz.ts', imports: ["import { createApp } from '../api/app';", "import { createActivities } from '../activities';", "import { readEnv } from '../boot/env';"], refused: ['../api/app'] },
+  {
+    file: 'boot/zz.ts',
+    imports: ["import { Store } from '../store/store';", "import { createAppWorker } from '../worker/temporal';", "import { createApp } from '../api/app';", "import { HaravanClient } from '../connectors/haravan/client';"],
+    refused: ['../worker/temporal', '../api/app', '../connectors/haravan/client'],
+  },
+  { file: 'api/zz.ts', imports: ["import { connectClient } from '../boot/temporal';", "import { createAppWorker } from '../worker/temporal';"], refused: ['../worker/temporal'] },
   { file: 'test/unit/zz.test.ts', imports: ["import { createApp } from '../../api/app';", "import { startHaravanSandbox } from '../../sandbox/haravan/server';"], refused: [] },
 ];
 
@@ -50,8 +56,14 @@ test.each(cases)('$file', async ({ file, imports, refused }) => {
   expect(await restricted(file, imports.join('\n') + '\n')).toEqual(refused);
 });
 
-test('the known exceptions are allowed only in their own file', async () => {
-  const code = "import { ClientFactory } from '../../activities/context';\nimport { ConnectorError } from '../../connectors/errors';\n";
-  expect(await restricted('api/routes/app.ts', code)).toEqual([]);
-  expect(await restricted('api/routes/orders.ts', code)).toEqual(['../../activities/context', '../../connectors/errors']);
+test('no file has an exception: the API takes every signal from workflows/definitions.ts, never from a workflow file', async () => {
+  const code = "import { retryImportSignal } from '../../workflows/order';\n";
+  expect(await restricted('api/routes/connections.ts', code)).toEqual(['../../workflows/order']);
+  expect(await restricted('api/routes/orders.ts', code)).toEqual(['../../workflows/order']);
+});
+
+test('the API makes no vendor call: vendor clients, their errors and the activities are refused in every API file', async () => {
+  const code = "import { ClientFactory } from '../../activities/context';\nimport { ConnectorError } from '../../connectors/errors';\nimport { TikiClient } from '../../connectors/tiki/client';\n";
+  const refused = ['../../activities/context', '../../connectors/errors', '../../connectors/tiki/client'];
+  for (const file of ['api/routes/app.ts', 'api/routes/connections.ts', 'api/routes/orders.ts']) expect(await restricted(file, code)).toEqual(refused);
 });
