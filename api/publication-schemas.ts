@@ -4,6 +4,7 @@
  */
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { PUBLICATION_STATES } from '../domain/terms';
 
 // schemas.ts imports this file (for buildOpenApi), so this module may load first: extend zod here too (idempotent).
 extendZodWithOpenApi(z);
@@ -34,8 +35,7 @@ export const ResubmitSchema = z
   .openapi('PublicationResubmit');
 
 export const PublicationParams = ConnectionIdParams.extend({ pubId: safeId });
-export const PublicationStates = ['draft', 'submitted', 'in_review', 'approved', 'rejected', 'failed', 'expired', 'cancelled'] as const;
-export const PublicationsQuery = PageQuery.extend({ state: z.enum(PublicationStates).optional() }).strict();
+export const PublicationsQuery = PageQuery.extend({ state: z.enum(PUBLICATION_STATES).optional() }).strict();
 export const CategoriesQuery = z
   .object({ connectionId: safeId, q: z.string().max(200).default(''), productName: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) })
   .strict();
@@ -47,7 +47,7 @@ export const PublicationSchema = z
   .object({
     pubId: z.string(),
     productId: z.number(),
-    state: z.enum(PublicationStates),
+    state: z.enum(PUBLICATION_STATES),
     tikiState: z.string().optional(),
     trackId: z.string().optional(),
     tikiProductId: z.number().optional(),

@@ -9,6 +9,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { CategoryIndex, isCatalogFresh } from '../../domain/publication/categories';
 import { RESUBMITTABLE_STATES } from '../../domain/publication/lifecycle';
 import type { TikiAttributeDef } from '../../domain/publication/types';
+import { isActiveConnection } from '../../domain/terms';
 import type { PublicationRecord } from '../../store/store';
 import { publishUpdate, type PublishRequest, type PublishStarted } from '../../workflows/definitions';
 import { connectionWorkflowId, tikiCatalogWorkflowId } from '../../workflows/ids';
@@ -24,8 +25,6 @@ import {
   ResubmitSchema,
 } from '../publication-schemas';
 import { ConnectionIdParams } from '../schemas';
-
-const INACTIVE = ['disconnected', 'failed', 'disconnecting', 'connecting'];
 
 export function presentPublication(p: PublicationRecord) {
   return {
@@ -59,7 +58,7 @@ export function publicationRoutes(deps: ApiDeps): Router {
   /** Send the `publish` update; an update aborted by a continue-as-new was never run, so it is sent again. */
   async function publish(id: string, req: PublishRequest): Promise<PublishStarted> {
     const c = await activeConnection(id);
-    if (INACTIVE.includes(c.state)) throw apiError('CONNECTION_NOT_ACTIVE', `connection is ${c.state}`);
+    if (!isActiveConnection(c.state)) throw apiError('CONNECTION_NOT_ACTIVE', `connection is ${c.state}`);
     for (let attempt = 1; ; attempt++) {
       try {
         return await client.workflow.getHandle(connectionWorkflowId(c.shopId)).executeUpdate(publishUpdate, { args: [req] });

@@ -1,9 +1,11 @@
 /**
  * Shapes of publishing (issue 17): a Haravan product becoming a Tiki product request (v2.1 body), the Tiki
  * catalogue data it is checked against, the field-level problems and the publication states.
- * Pure types: no runtime code.
+ * Pure types: no runtime code (the states are a shared term, domain/terms.ts).
  */
 import type { VariantStockState } from '../stock';
+
+export type { PublicationState } from '../terms';
 
 export interface PublishImage {
   src: string;
@@ -104,8 +106,6 @@ export interface TikiRequestVariant {
   image?: string;
   images?: string[];
 }
-
-export type PublicationState = 'draft' | 'submitted' | 'in_review' | 'approved' | 'rejected' | 'failed' | 'expired' | 'cancelled';
 
 export interface PublicationReason {
   code?: string;
