@@ -61,8 +61,10 @@ export const PublicationSchema = z
     updatedAt: z.string(),
   })
   .openapi('Publication');
-export const DryRunItemSchema = z.object({ productId: z.number(), problems: z.array(ProblemSchema), request: z.record(z.string(), z.unknown()).optional() }).openapi('PublicationDryRunItem');
 export const CategoryItemSchema = z.object({ id: z.number(), name: z.string(), path: z.string(), isLeaf: z.boolean() }).openapi('TikiCategory');
+export const DryRunItemSchema = z
+  .object({ productId: z.number(), title: z.string().optional(), categoryId: z.number().optional(), suggestions: z.array(CategoryItemSchema).optional(), problems: z.array(ProblemSchema), request: z.record(z.string(), z.unknown()).optional() })
+  .openapi('PublicationDryRunItem');
 export const AttributeSchema = z
   .object({
     code: z.string(),

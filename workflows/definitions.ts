@@ -138,6 +138,10 @@ export interface PublishRequest {
 }
 export interface PreparedPublication {
   productId: number;
+  /** The Haravan product's title, the category it got (request, override or type mapping) and, without one, likely leaves. */
+  title?: string;
+  categoryId?: number;
+  suggestions?: { id: number; name: string; path: string; isLeaf: boolean }[];
   problems: { field: string; code: string; message: string; messageVi: string }[];
   /** The Tiki request body (dry runs only). */
   request?: unknown;

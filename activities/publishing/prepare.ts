@@ -74,12 +74,13 @@ export async function preparePublications(
     const product = toPublishProduct(raw, stock);
     const check = buildProductRequest({ product, category, attributeDefs, choices, config, warehouseIds });
     if (choice.categoryId && !category) check.problems.unshift(problem('categoryId', 'TIKI_CATEGORY_NOT_FOUND', String(choice.categoryId)));
+    const about = { title: raw.title ?? '', ...(category ? { categoryId: category.id } : { suggestions: index.suggest(raw.title ?? '', raw.product_type) }) };
     if (check.problems.length > 0 || !check.request) {
-      out.push({ productId, problems: check.problems });
+      out.push({ productId, ...about, problems: check.problems });
       continue;
     }
     if (request.dryRun) {
-      out.push({ productId, problems: [], request: check.request });
+      out.push({ productId, ...about, problems: [], request: check.request });
       continue;
     }
     const pubId = resubmitting ? prev!.pubId : `pub_${args.batchKey}_${productId}`;
@@ -87,7 +88,7 @@ export async function preparePublications(
     const workflowId = publishWorkflowId(shopId, pubId, attempt);
     await store.preparePublication({ pubId, connectionId, productId, choices, requestBody: check.request, workflowId });
     await rememberCategory(store, connectionId, productId, raw.product_type, choice, mappings);
-    out.push({ productId, problems: [], pubId, workflowId, attempt, activate: choices.activate });
+    out.push({ productId, ...about, problems: [], pubId, workflowId, attempt, activate: choices.activate });
   }
   return out;
 }

@@ -79,7 +79,7 @@ export function publicationRoutes(deps: ApiDeps): Router {
     const body = parse(PublicationRequestSchema, req.body);
     const { items } = await publish(id, body);
     if (body.dryRun) {
-      res.status(200).json({ items: items.map(({ productId, problems, request }) => ({ productId, problems, ...(request ? { request } : {}) })) });
+      res.status(200).json({ items: items.map(({ productId, title, categoryId, suggestions, problems, request }) => ({ productId, title, categoryId, suggestions, problems, ...(request ? { request } : {}) })) });
       return;
     }
     const started = items.filter((i) => i.pubId);
