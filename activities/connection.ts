@@ -2,6 +2,7 @@
 import { ConnectorError } from '../connectors/errors';
 import type { Config } from '../domain/config';
 import { messageFor } from '../domain/messages';
+import { redactVendorText } from '../domain/redact';
 import { isCredentialFailureType } from '../domain/vendor-errors';
 import { isTerminal, type ConnectionState } from '../domain/terms';
 import type { LinkRunRequest, VerificationResult } from '../workflows/definitions';
@@ -13,9 +14,11 @@ import { ActivityDeps, ClientFactory } from './context';
 export function createConnectionActivities(deps: ActivityDeps) {
   const { store, logger } = deps;
 
+  /** The caller gets our code and words; what the vendor said goes to the log, redacted. */
   function rejected(code: 'HARAVAN_AUTH_FAILED' | 'TIKI_AUTH_FAILED' | 'SHOP_MISMATCH', detail: string): VerificationResult {
     const m = messageFor(code);
-    return { ok: false, state: 'failed', code, message: `${m.en}: ${detail}`, messageVi: m.vi };
+    logger.warn({ code, detail: redactVendorText(detail) }, 'credentials rejected');
+    return { ok: false, state: 'failed', code, message: m.en, messageVi: m.vi };
   }
 
   /** Rejected credentials, or an account the credentials do not reach (404): an answer, not a transient failure. */

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Store } from '../store/store';
 import type { AesGcmCodec } from '../boot/codec';
+import type { AllowedOrigin } from '../domain/vendor-origins';
 
 export interface ApiDeps {
   client: Client;
@@ -15,6 +16,10 @@ export interface ApiDeps {
   codec?: AesGcmCodec;
   /** Origins allowed to call the codec endpoint (the Temporal Web UI). */
   codecCorsOrigins?: string[];
+  /** Origins a connection's Haravan/Tiki baseUrl may name beside the real hosts (ALLOWED_VENDOR_ORIGINS). */
+  allowedVendorOrigins?: AllowedOrigin[];
+  /** A `connecting` record with no workflow run is reclaimable after this long (default 60 s). */
+  staleClaimMs?: number;
   /** Requests per minute per client on /v1 (default 600). */
   rateLimitPerMinute?: number;
 }

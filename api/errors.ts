@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ZodError } from 'zod';
-import { messageFor } from '../domain/messages';
+import { MESSAGES, messageFor } from '../domain/messages';
 
 export class ApiError extends Error {
   constructor(
@@ -32,7 +32,14 @@ export function fromUpdateFailure(err: unknown): ApiError | undefined {
     const known = messageFor(code);
     const status = known.http ?? (code.endsWith('_FAILED') || code.includes('VALIDATION') ? 422 : 409);
     const issues = code === 'VALIDATION_FAILED' ? (cause.details?.[0] as unknown) : undefined;
-    return new ApiError(status, code, cause.message, issues ? { issues } : {});
+    // A vendor's failure (activities/errors.ts puts its system in the details) carries the vendor's text: the
+    // caller gets our words for its code.
+    const vendor = (cause.details?.[0] as { system?: unknown } | undefined)?.system;
+    if (vendor && !(code in MESSAGES)) {
+      const m = messageFor('VENDOR_REQUEST_FAILED');
+      return new ApiError(status, code, m.en, { messageVi: m.vi });
+    }
+    return new ApiError(status, code, vendor ? known.en : cause.message, issues ? { issues } : {});
   }
   return undefined;
 }

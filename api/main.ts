@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     webhookSecret: env.haravanWebhookSecret,
     codec: codecFromEnv(env.encryptionKey),
     codecCorsOrigins: (process.env.CODEC_CORS_ORIGINS ?? '').split(',').filter(Boolean),
+    allowedVendorOrigins: env.allowedVendorOrigins,
   });
   const server = http.createServer(app);
   server.listen(env.apiPort, () => logger.info({ port: env.apiPort }, 'api listening'));

@@ -38,10 +38,12 @@ import { openDb } from '../store/db';
 import { makeKeyring } from '../store/secrets';
 import { Store } from '../store/store';
 import { codecFromEnv, dataConverterFor } from '../boot/codec';
+import { parseAllowedOrigins } from '../domain/vendor-origins';
 import { connectionWorkflowId, orderIntakeWorkflowId, stockSyncWorkflowId } from '../workflows/ids';
 import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../workflows/search-attributes';
 import { ProcSampler, percentile, summarize } from './lib/scale-proc';
 import { runBench, sleep } from './lib/util';
+import { freeLoopbackPort } from '../worker/metrics-server';
 
 const root = path.resolve(__dirname, '..');
 const num = (name: string, def: number) => (process.env[name] !== undefined ? Number(process.env[name]) : def);
@@ -172,7 +174,7 @@ async function main() {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
     }).trim();
-    const temporalPort = await freePort();
+    const temporalPort = await freeLoopbackPort();
     const temporal = spawn(
       cli,
       [
@@ -210,6 +212,7 @@ async function main() {
       webhookSecret: 'scale-bench-webhook',
       codec: codecFromEnv(ENCRYPTION_KEY),
       rateLimitPerMinute: 1_000_000,
+      allowedVendorOrigins: parseAllowedOrigins(`${haravan.url},${tiki.url}`),
     });
     const server = http.createServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -579,17 +582,6 @@ async function main() {
     for (const c of cleanups) await c().catch(() => undefined);
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = http.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 }
 
 runBench(main);

@@ -3,6 +3,7 @@
  * `npm start` and the docker-compose validation test.
  */
 import path from 'node:path';
+import { AllowedOrigin, parseAllowedOrigins } from '../domain/vendor-origins';
 
 export interface EnvVarSpec {
   name: string;
@@ -27,6 +28,7 @@ export const ENV_SPEC: EnvVarSpec[] = [
   { name: 'HARAVAN_WEBHOOK_SECRET', usedBy: ['api'], requiredInProduction: true, description: 'HMAC key for /webhooks/haravan' },
   { name: 'ENCRYPTION_KEY', usedBy: ['api', 'worker'], requiredInProduction: true, description: '32-byte key (base64 or hex) for credentials at rest and the Temporal payload codec' },
   { name: 'ENCRYPTION_KEYS_PREVIOUS', usedBy: ['api', 'worker'], requiredInProduction: false, description: 'Old keys (comma-separated) still accepted for decryption during a key rotation' },
+  { name: 'ALLOWED_VENDOR_ORIGINS', usedBy: ['api', 'dev-stack'], requiredInProduction: false, description: 'Origins (comma-separated, scheme://host[:port], :* = any port) a connection baseUrl may name beside the real Haravan and Tiki hosts; npm start adds its sandboxes' },
   { name: 'CODEC_CORS_ORIGINS', usedBy: ['api'], requiredInProduction: false, description: 'Origins (comma-separated) of the Temporal Web UI allowed to call /codec' },
   { name: 'WORKER_CPU_PROFILE_DIR', usedBy: ['worker'], requiredInProduction: false, description: 'Directory for on-demand CPU profiles: SIGUSR2 starts one, the next SIGUSR2 writes it' },
   { name: 'WORKER_METRICS_PORT', usedBy: ['worker'], requiredInProduction: false, description: 'Port of the worker Prometheus endpoint (Temporal SDK metrics)' },
@@ -34,6 +36,9 @@ export const ENV_SPEC: EnvVarSpec[] = [
   { name: 'WORKER_MAX_CONCURRENT_ACTIVITIES', usedBy: ['worker'], requiredInProduction: false, default: '200', description: 'Activity slots of one worker; each connection holds two with its polls, so keep it above 2 × connections per worker' },
   { name: 'WORKER_MAX_CACHED_WORKFLOWS', usedBy: ['worker'], requiredInProduction: false, description: 'Sticky workflow cache size of one worker (SDK default: from memory); ~3 per connection + open orders avoids replays' },
   { name: 'POLL_IDLE_MAX_SECONDS', usedBy: ['worker'], requiredInProduction: false, default: '0', description: 'Adaptive poll cadence: idle shops slow down to this many seconds between polls (0 = fixed configured interval)' },
+  { name: 'HARAVAN_CREATE_SETTLE_SECONDS', usedBy: ['worker'], requiredInProduction: false, default: '90', description: 'After a Haravan order create with an unknown outcome, wait this long before looking it up; keep it above Haravan’s own request deadline (docs/architecture.md)' },
+  { name: 'HARAVAN_CREATE_LOOKUPS', usedBy: ['worker'], requiredInProduction: false, default: '3', description: 'Look-ups by Tiki reference (at least 2) after the settle window before an order is created again' },
+  { name: 'HARAVAN_CREATE_LOOKUP_GAP_SECONDS', usedBy: ['worker'], requiredInProduction: false, default: '5', description: 'Seconds between those look-ups (a new order may show in the listing late)' },
   { name: 'SANDBOX', usedBy: ['dev-stack'], requiredInProduction: false, default: 'on', description: 'Start the Haravan/Tiki sandboxes (on/off)' },
   { name: 'LOG_LEVEL', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, default: 'info', description: 'pino log level' },
 ];
@@ -49,6 +54,7 @@ export interface AppEnv {
   haravanWebhookSecret?: string;
   encryptionKey?: string;
   logLevel: string;
+  allowedVendorOrigins: AllowedOrigin[];
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
@@ -63,5 +69,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
     haravanWebhookSecret: env.HARAVAN_WEBHOOK_SECRET || undefined,
     encryptionKey: env.ENCRYPTION_KEY || undefined,
     logLevel: env.LOG_LEVEL || 'info',
+    allowedVendorOrigins: parseAllowedOrigins(env.ALLOWED_VENDOR_ORIGINS),
   };
 }

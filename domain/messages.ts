@@ -35,9 +35,10 @@ export const MESSAGES = {
   WEBHOOK_SIGNATURE_INVALID: { vi: 'Chữ ký webhook không hợp lệ', en: 'Invalid webhook signature', severity: 'error', http: 401 },
   CONNECTION_ATTENTION_TIKI: { vi: 'Tiki từ chối thông tin kết nối (key bị tạm ngưng/thu hồi hoặc không gia hạn được token). Việc đồng bộ tạm dừng và sẽ tự tiếp tục khi thông tin hợp lệ trở lại.', en: 'Tiki rejected the credentials (key paused/revoked or token cannot be renewed). Sync is paused and resumes by itself once they work again.', severity: 'error' },
   CONNECTION_ATTENTION_HARAVAN: { vi: 'Haravan từ chối mã truy cập (401/403). Việc đồng bộ tạm dừng và sẽ tự tiếp tục khi mã hợp lệ trở lại.', en: 'Haravan rejected the access token (401/403). Sync is paused and resumes by itself once it works again.', severity: 'error' },
+  VENDOR_REQUEST_FAILED: { vi: 'Haravan hoặc Tiki từ chối yêu cầu; chi tiết có trong nhật ký của dịch vụ', en: 'Haravan or Tiki refused the request; the details are in the service logs', severity: 'error' },
   SOURCES_UNAVAILABLE: { vi: 'Không đọc được danh sách chi nhánh Haravan hoặc kho Tiki; có thể nhập mã kho thủ công', en: 'Could not read the Haravan locations or Tiki warehouses; ids can be entered by hand', severity: 'warning' },
 
-  // ---- product linking (product.md §3) ----
+  // ---- product linking (domain/linking.ts) ----
   MISSING_BARCODE: { vi: 'Phiên bản chưa có barcode nên không thể liên kết với Tiki', en: 'The variant has no barcode, so it cannot be linked to Tiki', severity: 'error' },
   DUPLICATE_BARCODE_IN_PRODUCT: { vi: 'Nhiều phiên bản trong cùng sản phẩm trùng barcode', en: 'Several variants of the same product share this barcode', severity: 'error' },
   SUPERSEDED_BY_LATER_PRODUCT: { vi: 'Barcode trùng với một sản phẩm khác được cập nhật sau; Tiki sẽ lấy sản phẩm sau cùng', en: 'Another, more recently updated product has the same barcode; it is the one linked to Tiki', severity: 'warning' },
@@ -56,6 +57,12 @@ export const MESSAGES = {
   CUSTOMER_PHONE_MISSING: { vi: 'Tiki không cung cấp số điện thoại người mua; đơn được nhập không có email/điện thoại khách hàng', en: 'Tiki did not provide the buyer phone; the order was imported without customer phone/email', severity: 'warning' },
   ORDER_AT_RISK: { vi: 'Đơn hàng sắp quá hạn xác nhận của Tiki', en: 'The order is close to its Tiki confirmation deadline', severity: 'warning' },
   ORDER_ACTION_FAILED: { vi: 'Thao tác đơn hàng trên Tiki thất bại', en: 'The order action failed on Tiki', severity: 'error' },
+  ORDER_DUPLICATE_CANCELLED: {
+    vi: 'Haravan đã tạo trễ một đơn trùng cho đơn Tiki này (lệnh tạo không được trả lời); đã giữ đơn cũ nhất và hủy đơn trùng',
+    en: 'Haravan performed a create late and made a duplicate of this Tiki order (the create call went unanswered); the oldest order was kept and the duplicate cancelled',
+    severity: 'warning',
+  },
+
   // ---- publishing to Tiki (issue 17): pre-check problems, request outcomes, API ----
   PUBLISH_CATEGORY_MISSING: { vi: 'Chưa chọn danh mục Tiki cho sản phẩm', en: 'No Tiki category is chosen for the product', severity: 'error' },
   PUBLISH_CATEGORY_NOT_LEAF: { vi: 'Danh mục Tiki phải là danh mục cuối (không có danh mục con)', en: 'The Tiki category must be a leaf (a category without sub-categories)', severity: 'error' },

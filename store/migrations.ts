@@ -140,6 +140,12 @@ CREATE INDEX audit_by_connection ON audit_log (connection_id, at);
 `,
   },
   {
+    version: 2,
+    name: 'orders: ambiguous create marker',
+    // When a create call whose outcome is unknown was sent (null: none pending); see domain/order-create.ts.
+    sql: `ALTER TABLE orders ADD COLUMN create_sent_at TIMESTAMPTZ;`,
+  },
+  {
     // Numbered after its issue (17) so that migrations added meanwhile by other branches keep their own numbers.
     version: 17,
     name: 'publishing to Tiki: publications, category tree cache, category mappings',

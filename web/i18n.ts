@@ -1,6 +1,7 @@
 /** Vietnamese first, English on request. One table; a missing key shows itself rather than a blank. */
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import type { ConnectionState, OrderStatus, Severity } from '../domain/terms';
 
 export type Lang = 'vi' | 'en';
 
@@ -184,6 +185,10 @@ const STRINGS = {
   ps_expired: ['Hết hạn', 'Expired'],
   ps_cancelled: ['Đã hủy', 'Cancelled'],
 } as const satisfies Record<string, readonly [string, string]>;
+
+/** Every connection state, severity and order status of domain/terms.ts has its label: a new term does not compile without one. */
+type TermLabel = `st_${ConnectionState}` | `sev_${Severity}` | `os_${OrderStatus}`;
+const _everyTermLabelled: Record<TermLabel, readonly [string, string]> = STRINGS;
 
 export type Key = keyof typeof STRINGS;
 

@@ -22,6 +22,7 @@ import {
 import type { ConnectionActivities } from '../activities/connection';
 import { Config, mergeConfig, stockConfigChanged, validateConfigPatch } from '../domain/config';
 import { messageFor } from '../domain/messages';
+import { redactVendorText } from '../domain/redact';
 import { isActiveConnection } from '../domain/terms';
 import {
   ConnectionState,
@@ -66,11 +67,15 @@ export const verifyActs = proxyActivities<ConnectionActivities>({
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 
-/** Haravan/Tiki did not answer (network, 5xx, 429 after the bounded retries): unverified. */
+/**
+ * Haravan/Tiki did not answer (network, 5xx, 429 after the bounded retries): unverified. The caller gets our words
+ * only; what the socket or the vendor said goes to the log, redacted.
+ */
 export function unverified(err: unknown, state: ConnectionState): VerificationResult {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
+  const cause = err instanceof ActivityFailure ? (err.cause ?? err) : err;
+  log.warn('credentials unverified', { error: redactVendorText(String(cause)) });
   const m = messageFor('CREDENTIALS_UNVERIFIED');
-  return { ok: false, state, code: 'CREDENTIALS_UNVERIFIED', message: `${m.en}: ${(cause as Error)?.message ?? ''}`, messageVi: m.vi };
+  return { ok: false, state, code: 'CREDENTIALS_UNVERIFIED', message: m.en, messageVi: m.vi };
 }
 
 export class MerchantConnection {
@@ -78,6 +83,8 @@ export class MerchantConnection {
   readonly shopId: number;
   config: Config;
   state: ConnectionState;
+  /** The state the store and the search attribute show (a handler may have moved `state` on since). */
+  persistedState: ConnectionState;
   attention: ConnectionStatus['attention'];
   failure: ConnectionStatus['failure'];
   /** Answer of the first verification (a continued run was verified by its first run). */
@@ -98,6 +105,7 @@ export class MerchantConnection {
     this.shopId = input.shopId;
     this.config = input.config;
     this.state = input.carried?.state ?? 'connecting';
+    this.persistedState = this.state;
     this.attention = input.carried?.attention;
     this.verification = input.carried ? { ok: true, state: this.state } : undefined;
     this.activeLinkRun = input.carried?.activeLinkRun ?? null;
@@ -110,6 +118,7 @@ export class MerchantConnection {
 
   async setState(next: ConnectionState, why?: ConnectionStatus['attention']): Promise<void> {
     this.state = next;
+    this.persistedState = next;
     this.attention = next === 'attention' ? why : undefined;
     upsertSearchAttributes([{ key: SA_CONNECTION_STATE, value: next }] as never);
     await acts.setConnectionState(this.connectionId, next, this.attention ?? null);
@@ -259,7 +268,8 @@ export class MerchantConnection {
   credentialsRejected({ system, code, message }: { system: 'haravan' | 'tiki'; code: string; message: string }): void {
     if (this.state !== 'connected' || this.disconnectRequested) return;
     const m = messageFor(system === 'tiki' ? 'CONNECTION_ATTENTION_TIKI' : 'CONNECTION_ATTENTION_HARAVAN');
-    this.attention = { code: `${system.toUpperCase()}_${code}`, message: `${m.en} (${message})`, messageVi: m.vi, since: new Date().toISOString() };
+    log.warn('credentials rejected', { system, code, message: redactVendorText(message) });
+    this.attention = { code: `${system.toUpperCase()}_${code}`, message: m.en, messageVi: m.vi, since: new Date().toISOString() };
     this.state = 'attention';
   }
 

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { DEFAULT_CONFIG, mergeConfig } from '../../domain/config';
 import { messageFor } from '../../domain/messages';
+import { AllowedOrigin, baseUrlProblem } from '../../domain/vendor-origins';
 import { isEndedConnection } from '../../domain/terms';
 import type { Credentials } from '../../store/types';
 import {
@@ -37,6 +38,22 @@ import {
 } from '../schemas';
 
 const DRY_RUN_WAIT_MS = 20_000;
+/**
+ * A claim is followed by its workflow's start within moments (a few store writes and one Temporal call, normally
+ * well under a second); a `connecting` record this old with no run open was left by a crash in between.
+ */
+const STALE_CLAIM_MS = 60_000;
+
+/** 400 VALIDATION_FAILED unless every baseUrl given is allowed (domain/vendor-origins.ts); checked before anything is stored or contacted. */
+function requireAllowedBaseUrls(input: { haravan?: { baseUrl?: string }; tiki?: { baseUrl?: string } }, allowed: AllowedOrigin[]): void {
+  const issues: { path: string; message: string }[] = [];
+  for (const vendor of ['haravan', 'tiki'] as const) {
+    const url = input[vendor]?.baseUrl;
+    const problem = url === undefined ? undefined : baseUrlProblem(vendor, url, allowed);
+    if (problem) issues.push({ path: `${vendor}.baseUrl`, message: problem });
+  }
+  if (issues.length > 0) throw new ApiError(400, 'VALIDATION_FAILED', messageFor('VALIDATION_FAILED').en, { issues });
+}
 
 export function connectionRoutes(deps: ApiDeps): Router {
   const { client, store, taskQueue, logger } = deps;
@@ -53,22 +70,25 @@ export function connectionRoutes(deps: ApiDeps): Router {
     }
   }
 
-  /** True when no run of the shop's connection workflow is open, waiting up to 10 s for one that is closing. */
-  async function previousRunClosed(shopId: number): Promise<boolean> {
+  /**
+   * Whether a connect may go on to the claim (waiting up to 10 s for a run that is closing), and whether a run of
+   * the shop's connection workflow is open (then a `connecting` record is that run's, never a leftover).
+   */
+  async function previousRunClosed(shopId: number): Promise<{ proceed: boolean; runOpen: boolean }> {
     const until = Date.now() + 10_000;
     for (;;) {
       try {
         const d = await handleFor(shopId).describe();
-        if (d.status.name !== 'RUNNING') return true;
+        if (d.status.name !== 'RUNNING') return { proceed: true, runOpen: false };
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return true;
+        if (err instanceof WorkflowNotFoundError) return { proceed: true, runOpen: false };
         throw err;
       }
       // A live connection is refused at once by the claim; only a run that is closing is worth the wait.
       const c = await store.getConnection(connectionIdForShop(shopId));
       const closing = !!c && isEndedConnection(c.state);
-      if (!closing) return true;
-      if (Date.now() > until) return false;
+      if (!closing) return { proceed: true, runOpen: true };
+      if (Date.now() > until) return { proceed: false, runOpen: true };
       await new Promise((r) => setTimeout(r, 200));
     }
   }
@@ -88,13 +108,19 @@ export function connectionRoutes(deps: ApiDeps): Router {
   // ------------------------------------------------------------------ connect
   r.post('/connections', async (req, res) => {
     const input = parse(CreateConnectionSchema, req.body);
+    requireAllowedBaseUrls(input, deps.allowedVendorOrigins ?? []);
     const id = connectionIdForShop(input.shopId);
     const workflowId = connectionWorkflowId(input.shopId);
     const config = mergeConfig(DEFAULT_CONFIG, input.config ?? {});
     // A shop disconnected (or failed) a moment ago may still have its previous run closing: wait for it, so the
     // claim below never leaves a record in 'connecting' with no workflow to take it further.
-    if (!(await previousRunClosed(input.shopId))) throw apiError('ALREADY_CONNECTED');
-    const claimed = await store.claimConnection({ id, shopId: input.shopId, workflowId, config });
+    const previous = await previousRunClosed(input.shopId);
+    if (!previous.proceed) throw apiError('ALREADY_CONNECTED');
+    // With no run open, a `connecting` record older than a claim-to-start takes is a crash's leftover: reclaim it.
+    const claimed = await store.claimConnection(
+      { id, shopId: input.shopId, workflowId, config },
+      { reclaimConnectingAfterMs: previous.runOpen ? undefined : deps.staleClaimMs ?? STALE_CLAIM_MS },
+    );
     if (!claimed) throw apiError('ALREADY_CONNECTED');
     await store.saveCredentials(id, { haravan: input.haravan, tiki: input.tiki } as Credentials);
     await store.audit(id, 'connect-requested', { shopId: input.shopId });
@@ -163,6 +189,7 @@ export function connectionRoutes(deps: ApiDeps): Router {
   r.patch('/connections/:id/credentials', async (req, res) => {
     const { id } = parse(ConnectionIdParams, req.params);
     const input = parse(ReplaceCredentialsSchema, req.body);
+    requireAllowedBaseUrls(input, deps.allowedVendorOrigins ?? []);
     const c = await load(id);
     const current = await store.loadCredentials(id);
     if (!current) throw apiError('CONNECTION_NOT_ACTIVE');

@@ -8,9 +8,11 @@ import { toConnection } from './rows';
 export class ConnectionRepo extends Repo {
   /**
    * Claim the shop for a new connection. Succeeds when there is no record, or the previous one ended
-   * (disconnected/failed): connecting the same shop again is allowed. Returns null when it is live.
+   * (disconnected/failed): connecting the same shop again is allowed. Returns null when it is live. With
+   * `reclaimConnectingAfterMs` (the caller saw no open workflow run of the shop), also a `connecting` record not
+   * touched for that long: a crash between a claim and its workflow's start left it behind.
    */
-  async claimConnection(c: { id: string; shopId: number; workflowId: string; config: Config }): Promise<ConnectionRecord | null> {
+  async claimConnection(c: { id: string; shopId: number; workflowId: string; config: Config }, opts: { reclaimConnectingAfterMs?: number } = {}): Promise<ConnectionRecord | null> {
     const rows = await this.db.query(
       `INSERT INTO connections (id, shop_id, state, workflow_id, config)
        VALUES ($1, $2, 'connecting', $3, $4)
@@ -18,8 +20,9 @@ export class ConnectionRepo extends Repo {
          attention = NULL, counters = '{}'::jsonb, last_stock_push = NULL, created_at = now(), updated_at = now(),
          connected_at = NULL, disconnected_at = NULL
        WHERE connections.state = ANY($5::text[])
+          OR ($6::bigint IS NOT NULL AND connections.state = 'connecting' AND connections.updated_at < now() - $6::bigint * interval '1 millisecond')
        RETURNING *`,
-      [c.id, c.shopId, c.workflowId, JSON.stringify(c.config), [...ENDED_CONNECTION_STATES]],
+      [c.id, c.shopId, c.workflowId, JSON.stringify(c.config), [...ENDED_CONNECTION_STATES], opts.reclaimConnectingAfterMs ?? null],
     );
     return rows[0] ? toConnection(rows[0]) : null;
   }

@@ -1,7 +1,7 @@
 """Schemathesis hooks for scripts/fuzz.sh.
 
-- Credentials' base URLs point at the sandboxes (a generated host would make the service try the internet, and
-  an unreachable vendor is a legitimate 503 CREDENTIALS_UNVERIFIED, not what the fuzz run looks for).
+- Credentials' base URLs point at the sandboxes, so a generated connect reaches the verification step (a
+  generated host outside ALLOWED_VENDOR_ORIGINS is a 400 VALIDATION_FAILED and contacts nothing).
 - A valid-looking connection id is replaced by the demo connection's id, so the deeper routes run against a real
   connection; invalid ids are left as generated (they must be rejected with 400).
 """

@@ -12,6 +12,7 @@ import express from 'express';
 import pino from 'pino';
 import { createApp } from '../../api/app';
 import { codecFromEnv } from '../../boot/codec';
+import { parseAllowedOrigins } from '../../domain/vendor-origins';
 import { startStack } from '../helpers/stack';
 import { connectBody, seedDemoShop } from '../helpers/seed';
 
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
     codec: codecFromEnv('test-encryption-key-material-0123456789'),
     codecCorsOrigins: ['http://localhost:8233'],
     rateLimitPerMinute: 1_000_000,
+    // Only the sandboxes: a generated baseUrl is a 400, nothing is contacted.
+    allowedVendorOrigins: parseAllowedOrigins(`${stack.haravan.url},${stack.tiki.url}`),
   });
   const outer = express();
   outer.get('/_fuzz/report', (_req, res) => {

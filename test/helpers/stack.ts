@@ -19,6 +19,7 @@ import { dataConverterFor, codecFromEnv } from '../../boot/codec';
 import { createAppWorker, installRuntime } from '../../worker/temporal';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { temporalCliPath } from './temporal-cli';
+import { parseAllowedOrigins } from '../../domain/vendor-origins';
 
 export interface StackOptions {
   encryptionKey?: string;
@@ -29,6 +30,8 @@ export interface StackOptions {
   tikiSandbox?: Parameters<typeof startTikiSandbox>[1];
   /** API requests per minute per client (default 20,000: tests and benchmarks poll hard; production default is 600). */
   rateLimitPerMinute?: number;
+  /** Origins a connection baseUrl may name (default: any port on 127.0.0.1, where the sandboxes and test doubles listen). */
+  allowedVendorOrigins?: string;
   /** Collect log lines (for secret scans). */
   logSink?: string[];
 }
@@ -76,6 +79,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     codec: codecFromEnv(encryptionKey),
     codecCorsOrigins: ['http://localhost:8233'],
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 20_000,
+    allowedVendorOrigins: parseAllowedOrigins(opts.allowedVendorOrigins ?? 'http://127.0.0.1:*'),
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -64,6 +64,19 @@ describe.each(targets)('Store on %s', (_kind, baseUrl) => {
     expect(again?.state).toBe('connecting');
   });
 
+  test('a connecting record is reclaimable only when asked and only once it is older than the given age', async () => {
+    const id = `${cid}-stale`;
+    const claim = (opts?: { reclaimConnectingAfterMs?: number }) => store.claimConnection({ id, shopId: shopId + 1, workflowId: 'w', config: DEFAULT_CONFIG }, opts);
+    expect((await claim())?.state).toBe('connecting');
+    expect(await claim({ reclaimConnectingAfterMs: 60_000 })).toBeNull(); // fresh: a connect in progress
+    await store.db.query("UPDATE connections SET updated_at = now() - interval '2 minutes' WHERE id = $1", [id]);
+    expect(await claim()).toBeNull(); // not asked
+    expect((await claim({ reclaimConnectingAfterMs: 60_000 }))?.state).toBe('connecting');
+    await store.setConnectionState(id, 'connected');
+    await store.db.query("UPDATE connections SET updated_at = now() - interval '2 minutes' WHERE id = $1", [id]);
+    expect(await claim({ reclaimConnectingAfterMs: 60_000 })).toBeNull(); // only connecting records
+  });
+
   test('credentials are encrypted at rest and round-trip', async () => {
     const creds = { haravan: { accessToken: 'hrv-secret-123' }, tiki: { clientId: 'cid', clientSecret: 'tiki-secret-456' } };
     await store.saveCredentials(cid, creds);
