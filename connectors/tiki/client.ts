@@ -194,6 +194,11 @@ export class TikiClient {
     this.publishing = new TikiPublishingApi(this.http);
   }
 
+  /** Drop what this credential holds process-wide (rate bucket, access token); a later call makes them again. */
+  release(): void {
+    this.http.release();
+  }
+
   // ------------------------------------------------------------------------------------------- seller
 
   /** `GET /integration/v2/sellers/me` — also the cheapest credential check. */
