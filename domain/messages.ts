@@ -62,7 +62,6 @@ export const MESSAGES = {
     en: 'Haravan performed a create late and made a duplicate of this Tiki order (the create call went unanswered); the oldest order was kept and the duplicate cancelled',
     severity: 'warning',
   },
-
   // ---- publishing to Tiki (issue 17): pre-check problems, request outcomes, API ----
   PUBLISH_CATEGORY_MISSING: { vi: 'Chưa chọn danh mục Tiki cho sản phẩm', en: 'No Tiki category is chosen for the product', severity: 'error' },
   PUBLISH_CATEGORY_NOT_LEAF: { vi: 'Danh mục Tiki phải là danh mục cuối (không có danh mục con)', en: 'The Tiki category must be a leaf (a category without sub-categories)', severity: 'error' },
