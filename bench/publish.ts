@@ -3,7 +3,7 @@
  * real Temporal dev server. Prints the product requests sent per minute against Tiki's budget, and what a request
  * waiting for Tiki's review costs the worker: activity slots held while waiting, history events per look and per
  * waiting day (timers, not a polling loop in one activity).
- * Run: `npm run bench:publish [-- products=200 reviewSeconds=30]` (see bench/README.md for the figures).
+ * Run: `npm run bench:publish [-- products=200 reviewSeconds=90]` (see bench/README.md for the figures).
  */
 import { tikiRequestsPerSecond } from '../activities/context';
 import { DEFAULT_FOLLOW_UP, nextCheckDelayMs } from '../domain/publication/lifecycle';
@@ -33,7 +33,7 @@ function looksPerDay(): { firstDay: number; laterDay: number } {
 async function main(): Promise<void> {
   const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=')) as [string, string][]);
   const count = Number(args.products ?? 200);
-  const reviewSeconds = Number(args.reviewSeconds ?? 30);
+  const reviewSeconds = Number(args.reviewSeconds ?? 90);
   const loadBefore = loadAverage();
   // Looks every 2 s → 5 s in the bench (production: 2 min → 2 h): the same workflow code, time compressed.
   process.env.PUBLISH_FIRST_CHECK_MS = '2000';
@@ -66,11 +66,11 @@ async function main(): Promise<void> {
     // While Tiki reviews: sample every publish workflow for activities in flight.
     const workflowIds = pubIds.map((id) => `publish-${shop.shopId}-${id}-1`);
     const samples: number[] = [];
-    for (let round = 0; round < 3 && Date.now() - submitted < (reviewSeconds - 5) * 1000; round++) {
+    for (let round = 0; round < 5 && Date.now() - started < (reviewSeconds - 10) * 1000; round++) {
       let busy = 0;
       for (const id of workflowIds) busy += (await stack.client.workflow.getHandle(id).describe()).raw.pendingActivities?.length ?? 0;
       samples.push(busy);
-      await sleep(2000);
+      await sleep(3000);
     }
     await eventually(async () => (await list()).every((p) => p.state === 'approved' && p.linked), 900_000, 1000);
     const done = Date.now();
