@@ -1,4 +1,4 @@
-/** Store records → the API's shapes (api.md). Never any credential. */
+/** Store records → the API's shapes (the response schemas of api/schemas.ts, served as /openapi.json). Never any credential. */
 import type { ConnectionRecord, FailureRecord, LinkRecord, LinkRunRecord, OrderRecord, SyncErrorRecord } from '../store/types';
 import type { ConnectionStatus } from '../workflows/definitions';
 

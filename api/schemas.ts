@@ -4,7 +4,7 @@
  */
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { CONNECTION_STATES, LINK_RUN_STATES, ORDER_ACTIONS, SEVERITIES } from '../domain/terms';
+import { CONNECTION_STATES, LINK_RUN_STATES, ORDER_ACTIONS, ORDER_STATUSES, SEVERITIES } from '../domain/terms';
 
 extendZodWithOpenApi(z);
 
@@ -113,7 +113,7 @@ export const OrderSchema = z
   .object({
     tikiCode: z.string(),
     haravanOrderId: z.number().optional(),
-    status: z.string(),
+    status: z.enum(ORDER_STATUSES),
     tikiStatus: z.string(),
     items: z.array(z.object({ tikiSku: z.string(), haravanVariantId: z.number().optional(), quantity: z.number(), price: z.number() })),
     customer: z.object({ name: z.string().nullable(), phone: z.string().nullable(), email: z.string().nullable() }),

@@ -43,6 +43,7 @@ import { connectionWorkflowId, orderIntakeWorkflowId, stockSyncWorkflowId } from
 import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../workflows/search-attributes';
 import { ProcSampler, percentile, summarize } from './lib/scale-proc';
 import { runBench, sleep } from './lib/util';
+import { freeLoopbackPort } from '../worker/metrics-server';
 
 const root = path.resolve(__dirname, '..');
 const num = (name: string, def: number) => (process.env[name] !== undefined ? Number(process.env[name]) : def);
@@ -173,7 +174,7 @@ async function main() {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
     }).trim();
-    const temporalPort = await freePort();
+    const temporalPort = await freeLoopbackPort();
     const temporal = spawn(
       cli,
       [
@@ -581,17 +582,6 @@ async function main() {
     for (const c of cleanups) await c().catch(() => undefined);
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = http.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 }
 
 runBench(main);

@@ -36,6 +36,9 @@ export const ENV_SPEC: EnvVarSpec[] = [
   { name: 'WORKER_MAX_CONCURRENT_ACTIVITIES', usedBy: ['worker'], requiredInProduction: false, default: '200', description: 'Activity slots of one worker; each connection holds two with its polls, so keep it above 2 × connections per worker' },
   { name: 'WORKER_MAX_CACHED_WORKFLOWS', usedBy: ['worker'], requiredInProduction: false, description: 'Sticky workflow cache size of one worker (SDK default: from memory); ~3 per connection + open orders avoids replays' },
   { name: 'POLL_IDLE_MAX_SECONDS', usedBy: ['worker'], requiredInProduction: false, default: '0', description: 'Adaptive poll cadence: idle shops slow down to this many seconds between polls (0 = fixed configured interval)' },
+  { name: 'HARAVAN_CREATE_SETTLE_SECONDS', usedBy: ['worker'], requiredInProduction: false, default: '90', description: 'After a Haravan order create with an unknown outcome, wait this long before looking it up; keep it above Haravan’s own request deadline (docs/architecture.md)' },
+  { name: 'HARAVAN_CREATE_LOOKUPS', usedBy: ['worker'], requiredInProduction: false, default: '3', description: 'Look-ups by Tiki reference (at least 2) after the settle window before an order is created again' },
+  { name: 'HARAVAN_CREATE_LOOKUP_GAP_SECONDS', usedBy: ['worker'], requiredInProduction: false, default: '5', description: 'Seconds between those look-ups (a new order may show in the listing late)' },
   { name: 'SANDBOX', usedBy: ['dev-stack'], requiredInProduction: false, default: 'on', description: 'Start the Haravan/Tiki sandboxes (on/off)' },
   { name: 'LOG_LEVEL', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, default: 'info', description: 'pino log level' },
 ];

@@ -16,7 +16,8 @@ export type ConnectorErrorCode =
   | 'NOT_FOUND' // 404
   | 'VALIDATION' // 400 / 422
   | 'CONFLICT' // 409
-  | 'BAD_RESPONSE'; // response body did not match the expected schema
+  | 'BAD_RESPONSE' // response body did not match the expected schema
+  | 'NOT_SENT'; // never sent: its send deadline passed while it waited (rate limiter)
 
 const RETRYABLE: Record<ConnectorErrorCode, boolean> = {
   NETWORK: true,
@@ -30,6 +31,7 @@ const RETRYABLE: Record<ConnectorErrorCode, boolean> = {
   VALIDATION: false,
   CONFLICT: false,
   BAD_RESPONSE: false,
+  NOT_SENT: true,
 };
 
 export interface ConnectorErrorInit {
@@ -42,6 +44,8 @@ export interface ConnectorErrorInit {
   details?: unknown;
   /** e.g. 'GET /com/products.json' — the route template, never the query string with secrets. */
   route?: string;
+  /** NETWORK / TIMEOUT: whether the whole request had been handed to the socket before it failed. */
+  bodySent?: boolean;
 }
 
 export class ConnectorError extends Error {
@@ -52,6 +56,7 @@ export class ConnectorError extends Error {
   readonly retryAfterMs?: number;
   readonly details?: unknown;
   readonly route?: string;
+  readonly bodySent?: boolean;
 
   constructor(init: ConnectorErrorInit) {
     super(init.message);
@@ -63,6 +68,7 @@ export class ConnectorError extends Error {
     this.retryAfterMs = init.retryAfterMs;
     this.details = init.details;
     this.route = init.route;
+    this.bodySent = init.bodySent;
   }
 
   /** Stable, namespaced code, e.g. HARAVAN_RATE_LIMITED, TIKI_AUTH_FAILED. */

@@ -62,6 +62,8 @@ export async function sendHttp(system: ConnectorSystem, route: string, req: Http
   if (payload !== undefined) headers['Content-Length'] = String(Buffer.byteLength(payload));
   const started = performance.now();
   let timedOut = false;
+  // The whole request was handed to the socket: from then on a broken connection leaves the outcome unknown.
+  let bodySent = false;
   try {
     const { status, raw, text } = await new Promise<{ status: number; raw: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
       const url = new URL(req.url);
@@ -79,6 +81,9 @@ export async function sendHttp(system: ConnectorSystem, route: string, req: Http
         request.destroy(new Error('timeout'));
       }, req.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       request.on('close', () => clearTimeout(timer));
+      request.on('finish', () => {
+        bodySent = true;
+      });
       request.on('error', reject);
       request.end(payload);
     });
@@ -99,6 +104,7 @@ export async function sendHttp(system: ConnectorSystem, route: string, req: Http
       code: timedOut ? 'TIMEOUT' : 'NETWORK',
       message: timedOut ? `${route} timed out` : `${route} failed: ${(err as Error).message}`,
       route,
+      bodySent,
     });
   }
 }

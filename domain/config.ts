@@ -1,4 +1,4 @@
-/** Connection configuration (api.md `Config`) — pure: defaults and merging, no I/O. */
+/** Connection configuration (the API's `Config`, api/schemas.ts `ConfigSchema`) — pure: defaults and merging, no I/O. */
 export interface Config {
   syncPrice: boolean;
   syncQuantity: boolean;

@@ -1,5 +1,5 @@
 /**
- * Buyer → Haravan customer (product.md §5, seed §4): full name, phone, shipping address, and an email
+ * Buyer → Haravan customer: full name, phone, shipping address, and an email
  * synthesised from the phone as `<local phone>@84.phone`. Nothing is invented: no phone → no phone, no email,
  * and a CUSTOMER_PHONE_MISSING warning (Tiki masks the phone on Tiki-delivered and dropship orders).
  */
@@ -8,7 +8,7 @@ import type { TikiAddressInput, TikiOrderInput } from './types';
 /** Vietnam's country calling code, used in the synthetic email domain. */
 export const VN_CALLING_CODE = '84';
 
-/** Haravan address object (haravan-api.md §7, §10) — names only; Tiki's ward/district codes are not Haravan's. */
+/** Haravan address object (of customers and orders) — names only; Tiki's ward/district codes are not Haravan's. */
 export interface HaravanAddress {
   first_name: string;
   last_name: string;
@@ -57,7 +57,7 @@ export function normalizePhone(raw: string | null | undefined): string | null {
   return LOCAL_FORM.test(compact) ? compact : null;
 }
 
-/** `<local phone>@84.phone` (product.md §5); null when the phone cannot be normalised. */
+/** `<local phone>@84.phone`, the customer's email in Haravan; null when the phone cannot be normalised. */
 export function syntheticEmail(phone: string | null | undefined): string | null {
   const local = normalizePhone(phone);
   return local === null ? null : `${local}@${VN_CALLING_CODE}.phone`;

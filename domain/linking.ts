@@ -1,5 +1,5 @@
 /**
- * Product linking (product.md §3): pair every Haravan variant with at most one Tiki SKU by
+ * Product linking: pair every Haravan variant with at most one Tiki SKU by
  * `variant.barcode == tikiSku.original_sku` (both trimmed), and explain every variant that is not linked.
  *
  * Rules, in the order they are evaluated for each variant:

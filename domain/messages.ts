@@ -38,7 +38,7 @@ export const MESSAGES = {
   VENDOR_REQUEST_FAILED: { vi: 'Haravan hoặc Tiki từ chối yêu cầu; chi tiết có trong nhật ký của dịch vụ', en: 'Haravan or Tiki refused the request; the details are in the service logs', severity: 'error' },
   SOURCES_UNAVAILABLE: { vi: 'Không đọc được danh sách chi nhánh Haravan hoặc kho Tiki; có thể nhập mã kho thủ công', en: 'Could not read the Haravan locations or Tiki warehouses; ids can be entered by hand', severity: 'warning' },
 
-  // ---- product linking (product.md §3) ----
+  // ---- product linking (domain/linking.ts) ----
   MISSING_BARCODE: { vi: 'Phiên bản chưa có barcode nên không thể liên kết với Tiki', en: 'The variant has no barcode, so it cannot be linked to Tiki', severity: 'error' },
   DUPLICATE_BARCODE_IN_PRODUCT: { vi: 'Nhiều phiên bản trong cùng sản phẩm trùng barcode', en: 'Several variants of the same product share this barcode', severity: 'error' },
   SUPERSEDED_BY_LATER_PRODUCT: { vi: 'Barcode trùng với một sản phẩm khác được cập nhật sau; Tiki sẽ lấy sản phẩm sau cùng', en: 'Another, more recently updated product has the same barcode; it is the one linked to Tiki', severity: 'warning' },
@@ -57,6 +57,11 @@ export const MESSAGES = {
   CUSTOMER_PHONE_MISSING: { vi: 'Tiki không cung cấp số điện thoại người mua; đơn được nhập không có email/điện thoại khách hàng', en: 'Tiki did not provide the buyer phone; the order was imported without customer phone/email', severity: 'warning' },
   ORDER_AT_RISK: { vi: 'Đơn hàng sắp quá hạn xác nhận của Tiki', en: 'The order is close to its Tiki confirmation deadline', severity: 'warning' },
   ORDER_ACTION_FAILED: { vi: 'Thao tác đơn hàng trên Tiki thất bại', en: 'The order action failed on Tiki', severity: 'error' },
+  ORDER_DUPLICATE_CANCELLED: {
+    vi: 'Haravan đã tạo trễ một đơn trùng cho đơn Tiki này (lệnh tạo không được trả lời); đã giữ đơn cũ nhất và hủy đơn trùng',
+    en: 'Haravan performed a create late and made a duplicate of this Tiki order (the create call went unanswered); the oldest order was kept and the duplicate cancelled',
+    severity: 'warning',
+  },
 } as const satisfies Record<string, MessageDef>;
 
 export type MessageCode = keyof typeof MESSAGES;

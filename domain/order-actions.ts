@@ -33,7 +33,7 @@ const LABEL_STATUSES = new Set(['queueing', 'packaging', 'finished_packing', 're
 const FAILED_DELIVERY_STATUSES = new Set(['queueing', 'packaging', 'finished_packing', 'ready_to_ship', 'picking', 'handover_to_partner', 'shipping']);
 
 /**
- * Which Tiki call an order action makes (tiki-open-api.md §5), or INVALID_ORDER_STATE.
+ * Which Tiki call an order action makes (Tiki's seller order endpoints, connectors/tiki/client.ts), or INVALID_ORDER_STATE.
  *
  * - `print-label`: items must be confirmed and the order not cancelled/shipped. If items are still `waiting`
  *   (order `queueing`), printing the label first confirms availability (`before`: `confirm-available`, or

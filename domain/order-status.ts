@@ -5,7 +5,7 @@
  */
 import type { OrderStatus } from './terms';
 
-/** Orders in these Tiki statuses are not yet accepted by Tiki and are never imported (tiki-open-api.md §4.1). */
+/** Orders in these Tiki statuses are not yet accepted by Tiki and are never imported (the order list, the sweep and the completeness check all leave them out). */
 export const TIKI_PRE_ACCEPTANCE_STATUSES = ['processing', 'waiting_payment'] as const;
 
 /** Item confirmation statuses meaning "the seller has confirmed availability". */

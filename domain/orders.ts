@@ -48,7 +48,7 @@ export type HaravanLineItem =
   | { variant_id: number; product_id: number; quantity: number; price: number; properties: { name: string; value: string }[] }
   | { title: string; sku: string; barcode?: string; quantity: number; price: number; properties: { name: string; value: string }[] };
 
-/** The `order` object of `POST /com/orders.json` (haravan-api.md §6.2). */
+/** The `order` object of Haravan's `POST /com/orders.json`. */
 export interface HaravanOrderCreate {
   line_items: HaravanLineItem[];
   source_name: 'tiki';
@@ -119,7 +119,7 @@ export const tikiOrderTag = (code: string): string => `tiki:${code}`.slice(0, TA
  * - Customer: attached by id when known, else identified by the synthetic email; the shipping address is also
  *   used as the billing address. No phone → no email, CUSTOMER_PHONE_MISSING.
  * - Payment: COD (`gateway: 'COD'`, `is_cod_gateway`) for `cod`, else `Tiki (<method>)`; always created
- *   `pending` (Tiki pays the seller later; Haravan's paid-at-creation path is unreliable, haravan-api.md §6.4).
+ *   `pending` (Tiki pays the seller later; creating an order as paid has come back `partiallypaid` with no transaction, so orders are created pending).
  * - Shipping: one shipping line with Tiki's shipping amount after discount, when positive.
  * - Discounts: when Tiki's grand total is below lines + shipping, the difference is one discount `TIKI`, so the
  *   Haravan total equals what the buyer pays on Tiki.

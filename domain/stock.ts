@@ -1,5 +1,5 @@
 /**
- * Stock and price push rules (product.md §4).
+ * Stock and price push rules: the absolute quantity and price Tiki should hold for a linked variant.
  *
  * `computeTarget` turns one linked variant's Haravan state into the absolute values Tiki should hold.
  * Quantity (q = variant total `inventory_quantity` when all locations are used, else Σ over the chosen
@@ -17,16 +17,18 @@
  * numbers): × stockRatioPercent / 100 rounded down, − safetyStock, floored at 0.
  *
  * Price: the Haravan price, when price sync is on and Tiki would accept it — not above the Tiki list price
- * (PRICE_ABOVE_LIST_PRICE, product.md §3/§4) and, per Tiki's validation rules (tiki-open-api.md §2.7), > 0 and
+ * (PRICE_ABOVE_LIST_PRICE, as in linking) and, per Tiki's validation rules for a SKU update, > 0 and
  * ≥ 10 % of the list price (PRICE_BELOW_TIKI_MINIMUM). A blocked price is simply not sent, so the quantity of
  * the same SKU still goes through instead of the whole item being rejected by Tiki.
  */
 import type { Config } from './config';
+import type { SyncErrorCode } from './terms';
 import { isPriceAboveListPrice } from './linking';
 import type { InventoryPolicy } from './types';
 
 export type QuantityNote = 'INVENTORY_NOT_TRACKED' | 'OVERSELL_UNLIMITED';
-export type PriceBlockCode = 'PRICE_ABOVE_LIST_PRICE' | 'PRICE_BELOW_TIKI_MINIMUM';
+/** Sync error codes (domain/terms.ts) a blocked price is reported with. */
+export type PriceBlockCode = Extract<SyncErrorCode, 'PRICE_ABOVE_LIST_PRICE' | 'PRICE_BELOW_TIKI_MINIMUM'>;
 export type TargetNote = QuantityNote | PriceBlockCode;
 
 export interface LocationStock {
@@ -82,7 +84,7 @@ export interface WarehouseQuantity {
   qtyAvailable: number;
 }
 
-/** Tiki rejects a price under this share of the list price (tiki-open-api.md §2.7). */
+/** Tiki rejects a price under this share of the list price (its validation of a SKU update). */
 export const TIKI_MIN_PRICE_RATIO = 0.1;
 
 export function computeTarget(input: TargetInput): PushTarget {

@@ -30,7 +30,7 @@ export function isEndedConnection(state: string): boolean {
 
 // ---- orders
 
-/** Our status of an imported Tiki order, in the order an order moves through them (domain/orders.ts `ourStatus`). */
+/** Our status of an imported Tiki order, in the order an order moves through them (domain/order-status.ts `ourStatus`). */
 export const ORDER_STATUSES = ['awaiting_confirmation', 'confirmed', 'ready_to_ship', 'shipping', 'delivered', 'completed', 'cancelled', 'returned'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
@@ -42,7 +42,7 @@ export function isTerminal(status: string): boolean {
   return (TERMINAL_ORDER_STATUSES as readonly string[]).includes(status);
 }
 
-/** What the merchant can ask of a Tiki order (domain/orders.ts `allowedAction` says when). */
+/** What the merchant can ask of a Tiki order (domain/order-actions.ts `allowedAction` says when). */
 export const ORDER_ACTIONS = ['print-label', 'ready-to-ship', 'cancel'] as const;
 export type OrderAction = (typeof ORDER_ACTIONS)[number];
 

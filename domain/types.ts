@@ -9,7 +9,7 @@
 
 export type InventoryPolicy = 'deny' | 'continue';
 
-/** A Haravan variant as far as linking needs it (haravan-api.md §4.3). */
+/** A Haravan variant as far as linking needs it (connectors/haravan/schemas.ts holds the vendor object). */
 export interface HaravanVariantInput {
   id: number;
   title?: string;
@@ -21,7 +21,7 @@ export interface HaravanVariantInput {
   inventoryPolicy: InventoryPolicy;
 }
 
-/** A Haravan product as far as linking needs it (haravan-api.md §4.2). */
+/** A Haravan product as far as linking needs it (connectors/haravan/schemas.ts holds the vendor object). */
 export interface HaravanProductInput {
   id: number;
   title: string;
@@ -30,7 +30,7 @@ export interface HaravanProductInput {
   variants: HaravanVariantInput[];
 }
 
-/** A Tiki SKU (v2.1 product listing, tiki-open-api.md §2.1–2.2). */
+/** A Tiki SKU (from Tiki's v2.1 product listing; connectors/tiki/schemas.ts holds the vendor object). */
 export interface TikiSkuInput {
   productId: number;
   /** Tiki's own generated SKU. */
@@ -45,7 +45,7 @@ export interface TikiSkuInput {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Tiki order V2 (tiki-open-api.md §4.3) — the subset the order rules read.
+// Tiki order V2 — the subset the order rules read (connectors/tiki/schemas.ts holds the vendor object).
 // ---------------------------------------------------------------------------------------------
 
 export interface TikiAddressInput {

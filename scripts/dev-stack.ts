@@ -26,6 +26,7 @@ import { readEnv } from '../boot/env';
 import { createLogger } from '../boot/logger';
 import { connectClient } from '../boot/temporal';
 import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../workflows/search-attributes';
+import { freeLoopbackPort } from '../worker/metrics-server';
 import { nodeTsArgs } from './node-ts';
 import { parseAllowedOrigins } from '../domain/vendor-origins';
 
@@ -60,16 +61,6 @@ async function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 60_000)
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 async function main(): Promise<void> {
   const env = readEnv();
@@ -120,7 +111,7 @@ async function main(): Promise<void> {
   let db;
   if (!databaseUrl) {
     db = (await openDb({ dataDir: pgliteDir(env.dataDir) })) as PgliteDb;
-    const pgPort = await freePort();
+    const pgPort = await freeLoopbackPort();
     const socket = new PGLiteSocketServer({ db: db.pglite, host: '127.0.0.1', port: pgPort, maxConnections: 16 });
     await socket.start();
     cleanups.push(() => socket.stop());

@@ -139,6 +139,12 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_by_connection ON audit_log (connection_id, at);
 `,
   },
+  {
+    version: 2,
+    name: 'orders: ambiguous create marker',
+    // When a create call whose outcome is unknown was sent (null: none pending); see domain/order-create.ts.
+    sql: `ALTER TABLE orders ADD COLUMN create_sent_at TIMESTAMPTZ;`,
+  },
 ];
 
 /** Apply pending migrations. Safe to call from several processes at once on PostgreSQL (advisory lock). */

@@ -108,6 +108,8 @@ export interface OrderRecord {
   labelUrl?: string | null;
   tikiCreatedAt?: string | null;
   createAttemptedAt?: string | null;
+  /** A create call was sent at this time and its outcome is not known yet (the "ambiguous at" marker). */
+  createSentAt?: string | null;
   importedAt?: string | null;
   createdAt?: string;
   updatedAt?: string;

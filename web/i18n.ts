@@ -1,6 +1,7 @@
 /** Vietnamese first, English on request. One table; a missing key shows itself rather than a blank. */
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import type { ConnectionState, OrderStatus, Severity } from '../domain/terms';
 
 export type Lang = 'vi' | 'en';
 
@@ -157,6 +158,10 @@ const STRINGS = {
   errorTitle: ['Có lỗi', 'Something went wrong'],
   inactive: ['Kết nối không hoạt động; chỉ có thể xem.', 'The connection is not active; read only.'],
 } as const satisfies Record<string, readonly [string, string]>;
+
+/** Every connection state, severity and order status of domain/terms.ts has its label: a new term does not compile without one. */
+type TermLabel = `st_${ConnectionState}` | `sev_${Severity}` | `os_${OrderStatus}`;
+const _everyTermLabelled: Record<TermLabel, readonly [string, string]> = STRINGS;
 
 export type Key = keyof typeof STRINGS;
 

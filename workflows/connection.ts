@@ -19,6 +19,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  patched,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -92,7 +93,7 @@ async function verify(m: MerchantConnection): Promise<boolean> {
   if (res.ok) return true;
   m.failure = { code: res.code!, message: res.message!, messageVi: res.messageVi! };
   await acts.markConnectionFailed(m.connectionId, m.failure);
-  m.state = 'failed';
+  m.state = m.persistedState = 'failed';
   upsertSearchAttributes([{ key: SA_CONNECTION_STATE, value: 'failed' }] as never);
   m.verification = { ...res, state: 'failed' };
   return false;
@@ -133,7 +134,9 @@ async function serveUntilDisconnect(m: MerchantConnection): Promise<void> {
       .catch((err) => log.warn('stock-sync not reachable for carried webhooks', { error: String(err) }));
   }
   for (;;) {
-    const persistedState = m.state;
+    // patched(): runs started before took the in-memory state as persisted, so credentials rejected while the
+    // children were starting (before this loop) never showed attention nor paused the children.
+    const persistedState = m.state !== m.persistedState && patched('connection-attention-before-serving') ? m.persistedState : m.state;
     const wake = () => m.disconnectRequested || m.recheckNow || m.state !== persistedState || (historyFull() && !m.activeLinkRun);
     if (m.state === 'attention') {
       await condition(wake, backoffMs(ATTENTION_RECHECK_BACKOFF, m.attentionChecks));
@@ -188,6 +191,6 @@ async function disconnect(m: MerchantConnection): Promise<void> {
   if (!allStopped) log.warn('children did not confirm stop in time', { stopped: [...m.stoppedChildren] });
   await acts.stopOrderWorkflows(m.connectionId);
   await acts.finalizeDisconnect(m.connectionId);
-  m.state = 'disconnected';
+  m.state = m.persistedState = 'disconnected';
   upsertSearchAttributes([{ key: SA_CONNECTION_STATE, value: 'disconnected' }] as never);
 }

@@ -20,6 +20,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -96,6 +97,8 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
   let pollScope: CancellationScope | undefined;
   let pollRunning = false;
   let pollDone = false;
+  // A poll failed while the loop waited on a timer set before: wake it, so it sets the back-off timer.
+  let pollFailedMeanwhile = false;
   const startPoll = () => {
     if (!opts.poll || pollRunning || Date.now() < pollRetryAt) return;
     pollRunning = true;
@@ -111,6 +114,9 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
         pollFailures++;
         pollRetryAt = Date.now() + backoffMs(POLL_RESTART_BACKOFF, pollFailures - 1);
         await reportIfCredentials(err);
+        // patched(): runs started before restarted the poll only at their next wake-up (a periodic job, a signal),
+        // up to the reconcile interval later instead of after the back-off.
+        if (patched('supervisor-poll-restart-timer')) pollFailedMeanwhile = true;
       })
       .finally(() => {
         pollRunning = false;
@@ -152,11 +158,12 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
       await condition(() => !paused || stopping);
       continue;
     }
+    pollFailedMeanwhile = false;
     startPoll();
     const now = Date.now();
     const nextPeriodic = Math.min(...opts.periodic.map((p) => p.nextAt), now + 86_400_000);
     await condition(
-      () => stopping || paused || opts.hasJob() || (pollDone && Date.now() >= pollRetryAt) || historyFull() || Date.now() >= nextPeriodic,
+      () => stopping || paused || opts.hasJob() || pollFailedMeanwhile || (pollDone && Date.now() >= pollRetryAt) || historyFull() || Date.now() >= nextPeriodic,
       Math.max(1, (pollDone && pollRetryAt > now ? Math.min(nextPeriodic, pollRetryAt) : nextPeriodic) - now),
     );
     if (stopping || paused) continue;

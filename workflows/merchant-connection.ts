@@ -83,6 +83,8 @@ export class MerchantConnection {
   readonly shopId: number;
   config: Config;
   state: ConnectionState;
+  /** The state the store and the search attribute show (a handler may have moved `state` on since). */
+  persistedState: ConnectionState;
   attention: ConnectionStatus['attention'];
   failure: ConnectionStatus['failure'];
   /** Answer of the first verification (a continued run was verified by its first run). */
@@ -103,6 +105,7 @@ export class MerchantConnection {
     this.shopId = input.shopId;
     this.config = input.config;
     this.state = input.carried?.state ?? 'connecting';
+    this.persistedState = this.state;
     this.attention = input.carried?.attention;
     this.verification = input.carried ? { ok: true, state: this.state } : undefined;
     this.activeLinkRun = input.carried?.activeLinkRun ?? null;
@@ -115,6 +118,7 @@ export class MerchantConnection {
 
   async setState(next: ConnectionState, why?: ConnectionStatus['attention']): Promise<void> {
     this.state = next;
+    this.persistedState = next;
     this.attention = next === 'attention' ? why : undefined;
     upsertSearchAttributes([{ key: SA_CONNECTION_STATE, value: next }] as never);
     await acts.setConnectionState(this.connectionId, next, this.attention ?? null);

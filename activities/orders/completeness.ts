@@ -1,6 +1,6 @@
 /**
  * Completeness: Tiki's accepted orders of a window compared with what reached Haravan; the missing ones are
- * handed on and verified. Run periodically (the last `windowMs`) and as the backfill after `importOrdersSince`.
+ * handed on and verified, and Haravan orders duplicated by a late create are repaired (duplicates.ts). Run periodically (the last `windowMs`) and as the backfill after `importOrdersSince`.
  */
 import { heartbeat, sleep as activitySleep } from '@temporalio/activity';
 import { TIKI_PRE_ACCEPTANCE_STATUSES } from '../../domain/order-status';
@@ -8,6 +8,7 @@ import { isImportable } from '../../domain/orders';
 import { floorToSecond } from '../../domain/tiki-time';
 import type { ActivityDeps } from '../context';
 import type { Dispatcher, ShopConnection } from './dispatch';
+import { repairDuplicatesSince } from './duplicates';
 import { asInput, connectionOf, importStart } from './records';
 import type { CompletenessFigures } from './types';
 
@@ -71,7 +72,9 @@ export function createCompletenessActivities(deps: ActivityDeps, { dispatch, wor
         completenessRepaired: figures.repaired,
       });
       if (figures.repaired > 0) await store.bumpCounters(connectionId, { completenessRepairedTotal: figures.repaired });
-      logger.info({ connectionId, ...figures }, 'order completeness');
+      // A create Haravan performed after every look-up had missed it leaves two orders for one Tiki code: repair them.
+      const duplicatesCancelled = await repairDuplicatesSince(store, (await clients.forConnection(connectionId)).haravan, connectionId, from);
+      logger.info({ connectionId, ...figures, duplicatesCancelled }, 'order completeness');
       return figures;
     },
 

@@ -1,21 +1,23 @@
 /**
  * Exactly-once import of a Tiki order into Haravan.
  *
- * The store mapping is checked first; the create attempt is recorded *before* the Haravan call; any later attempt
- * first looks the order up on Haravan by its Tiki reference (note attribute / tag), so a create that timed out
- * after Haravan committed it is found, not repeated. A later attempt can only start once the previous one has
- * ended: it failed, it passed its start-to-close timeout, or its worker died (heartbeat timeout — a live attempt
- * heartbeats on a timer, so only a dead process misses it, and a dead process sends nothing more). The create
- * call is only *started* while at least CREATE_FINISH_RESERVE_MS of the start-to-close timeout remain
- * (domain/order-import.ts), enough for it (with the client's HTTP timeout and 429 retries) to be answered or
- * abandoned before the attempt ends — so the next attempt's lookup never races an in-flight create. One workflow
- * per Tiki order (fixed id) makes concurrent imports of the same order impossible; the store mapping outlives
- * workflow retention and resets.
+ * The store mapping is checked first; the create attempt is recorded *before* the Haravan call. The create call
+ * itself follows the protocol of create.ts (rules in domain/order-create.ts): an earlier create whose outcome is
+ * unknown (a timeout, a connection broken after the body was sent, a 5xx) is never followed by a new one until the
+ * settle window — longer than Haravan's own request deadline — has passed and several look-ups by the Tiki
+ * reference have not found it. A later attempt can only start once the previous one has ended: it failed, it
+ * passed its start-to-close timeout, or its worker died (heartbeat timeout — a live attempt heartbeats on a timer,
+ * so only a dead process misses it, and a dead process sends nothing more). The create call is only *sent* while at
+ * least CREATE_FINISH_RESERVE_MS of the start-to-close timeout remain (domain/order-import.ts; the deadline also
+ * bounds its wait in the shop's rate limiter), so it has been answered or abandoned before any later attempt looks
+ * the order up. After an ambiguous create the duplicate repair (duplicates.ts) runs. One workflow per Tiki order
+ * (fixed id) makes concurrent imports of the same order impossible; the store mapping outlives workflow retention.
  */
 import { heartbeat, Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { messageFor } from '../../domain/messages';
-import { createMayStart } from '../../domain/order-import';
+import { createSettingsFrom } from '../../domain/order-create';
+import { createSendDeadline } from '../../domain/order-import';
 import { mirrorActions } from '../../domain/order-mirror';
 import { TIKI_PRE_ACCEPTANCE_STATUSES, ourStatus } from '../../domain/order-status';
 import { buildOrderLinkIndex, isImportable, mapTikiOrderToHaravan } from '../../domain/orders';
@@ -24,12 +26,13 @@ import { isTerminal } from '../../domain/terms';
 import type { ActivityDeps } from '../context';
 import { failureCode, isPermanent } from '../errors';
 import { orderIntakeHistogram, ordersImportedCounter } from '../metrics';
+import { createExactlyOnce } from './create';
 import { findOrCreateCustomer } from './customers';
+import { LOOKUP_SLACK_MS, repairDuplicates } from './duplicates';
 import type { Mirror } from './mirror';
 import { asInput, importStart, itemStatuses, riskAtOf, toRecord, urgent } from './records';
 import type { ImportResult } from './types';
 
-const LOOKUP_SLACK_MS = 10 * 60_000;
 /** Time a create call may need to be answered or abandoned: HTTP timeouts and 429 retries (see the module comment). */
 const CREATE_FINISH_RESERVE_MS = 180_000;
 
@@ -94,19 +97,26 @@ export function createImportActivities(deps: ActivityDeps, { applyMirror }: Mirr
         const attemptAt = prev?.createAttemptedAt ?? new Date().toISOString();
         await store.upsertOrder(connectionId, { ...toRecord(o, mapped, prev, hours), createAttemptedAt: attemptAt });
 
-        // An earlier attempt may have created it (the answer was lost): look it up by its Tiki reference first.
-        let haravanOrder = prev?.createAttemptedAt
-          ? await c.haravan.findOrderByReference({ tikiCode, createdAtMin: new Date(Date.parse(prev.createAttemptedAt) - LOOKUP_SLACK_MS).toISOString() })
-          : null;
-        const createdNow = !haravanOrder;
-        if (!haravanOrder) {
-          // Start the create only while enough of the attempt remains: then it has been answered or abandoned before
-          // any later attempt (which can only start once this one has ended) looks the order up.
-          const info = Context.current().info;
-          if (!createMayStart(Date.now() - attemptStartedAt, info.startToCloseTimeoutMs, CREATE_FINISH_RESERVE_MS) || Context.current().cancellationSignal.aborted) {
-            throw ApplicationFailure.retryable('the create call would start too late in this attempt; the next attempt looks the order up first', 'ORDER_CREATE_DEFERRED');
-          }
-          haravanOrder = await c.haravan.createOrder(mapped.body as never);
+        // The create protocol (create.ts): an earlier create whose outcome is unknown is waited out and looked up first.
+        const info = Context.current().info;
+        const created = await createExactlyOnce({
+          store,
+          haravan: c.haravan,
+          connectionId,
+          tikiCode,
+          body: mapped.body as never,
+          attemptedAt: attemptAt,
+          earlierAttempt: !!prev?.createAttemptedAt,
+          sendBy: createSendDeadline(attemptStartedAt, info.startToCloseTimeoutMs, CREATE_FINISH_RESERVE_MS),
+          settings: createSettingsFrom(process.env),
+        });
+        let haravanOrder = created.order;
+        const createdNow = created.createdNow;
+        if (created.ambiguous) {
+          // Haravan may have performed the unanswered create after all, besides the one found or made now.
+          const all = await c.haravan.findOrdersByReference({ tikiCode, createdAtMin: new Date(Date.parse(attemptAt) - LOOKUP_SLACK_MS).toISOString() });
+          const { kept } = await repairDuplicates(store, c.haravan, connectionId, tikiCode, all.some((x) => x.id === haravanOrder.id) ? all : [...all, haravanOrder]);
+          if (kept) haravanOrder = kept;
         }
         // The order may have moved on Tiki before it reached Haravan (e.g. already cancelled): mirror it before the
         // mapping is recorded, so a failure here is completed by the retry (which finds the order by reference).
@@ -117,6 +127,7 @@ export function createImportActivities(deps: ActivityDeps, { applyMirror }: Mirr
         }
 
         await store.patchOrder(connectionId, tikiCode, { haravanOrderId: Number(haravanOrder.id), importedAt: new Date().toISOString() });
+        await store.markCreateSent(connectionId, tikiCode, null);
         await store.resolveFailures(connectionId, 'order-import', tikiCode);
         await store.audit(connectionId, 'order-imported', { tikiCode, haravanOrderId: haravanOrder.id, warnings: mapped.warnings });
         ordersImportedCounter.inc();

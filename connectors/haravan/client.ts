@@ -1,6 +1,10 @@
 /**
  * Typed client of the Haravan Admin ("Omni") API: `<baseUrl>/com/<resource>.json`, Bearer auth.
  * Returns zod-validated snake_case vendor objects; every failure is a ConnectorError.
+ *
+ * Longer than ~300 lines on purpose: one short method per Haravan endpoint the service uses (shop, locations,
+ * products, inventory, orders, customers), so the vendor's whole surface is read in one class; transport,
+ * rate limiting, request shapes and schemas are already files of their own.
  */
 import { z } from 'zod';
 import { HaravanRateLimiter, RateLimiterOptions, RequestPriority, sharedRateLimiter } from './rate-limiter';
@@ -45,7 +49,7 @@ import {
   TransactionEnvelope,
   splitTags,
 } from './schemas';
-import { HaravanTransport, Query } from './transport';
+import { HaravanRequest, HaravanTransport, Query } from './transport';
 
 export const HARAVAN_BASE_URL = 'https://apis.haravan.com';
 /** Products come 50 per page at most, whatever `limit` asks for. */
@@ -242,8 +246,11 @@ export class HaravanClient {
 
   // ---- orders -----------------------------------------------------------------------------
 
-  async createOrder(order: HaravanOrderInput): Promise<HaravanOrder> {
-    return (await this.post('/com/orders.json', '/com/orders.json', OrderEnvelope, { order })).order;
+  /** `sendBy` (epoch ms): never send the create after it; `beforeSend` runs right before it goes out (HaravanRequest). */
+  async createOrder(order: HaravanOrderInput, opts: Pick<HaravanRequest<z.ZodType>, 'sendBy' | 'beforeSend'> = {}): Promise<HaravanOrder> {
+    const route = '/com/orders.json';
+    const req = { method: 'POST' as const, route, path: route, body: { order }, schema: OrderEnvelope, priority: this.priority, ...opts };
+    return (await this.transport.request(req)).data.order;
   }
 
   async getOrder(id: number): Promise<HaravanOrder> {
@@ -273,14 +280,29 @@ export class HaravanClient {
    * `tiki:<tikiCode>`. Used after a create call whose outcome is unknown (e.g. a timeout).
    */
   async findOrderByReference(params: FindOrderByReferenceParams): Promise<HaravanOrder | null> {
-    let pageSize: number | undefined;
-    for (let page = 1; ; page++) {
-      const orders = await this.listOrders({ createdAtMin: params.createdAtMin, status: 'any', limit: ORDER_PAGE_SIZE, page });
+    for await (const orders of this.listAllOrdersSince(params.createdAtMin)) {
       const match = orders.find((o) => orderHasTikiReference(o, params.tikiCode));
       if (match) return match;
-      if (orders.length === 0) return null;
+    }
+    return null;
+  }
+
+  /** Every order created since `createdAtMin` (any status) carrying the Tiki code: more than one is a duplicate. */
+  async findOrdersByReference(params: FindOrderByReferenceParams): Promise<HaravanOrder[]> {
+    const found: HaravanOrder[] = [];
+    for await (const orders of this.listAllOrdersSince(params.createdAtMin)) found.push(...orders.filter((o) => orderHasTikiReference(o, params.tikiCode)));
+    return found;
+  }
+
+  /** Pages of every order (any status) created since `createdAtMin`, until a short or empty page. */
+  async *listAllOrdersSince(createdAtMin: Timestamp | undefined): AsyncGenerator<HaravanOrder[]> {
+    let pageSize: number | undefined;
+    for (let page = 1; ; page++) {
+      const orders = await this.listOrders({ createdAtMin, status: 'any', limit: ORDER_PAGE_SIZE, page });
+      if (orders.length === 0) return;
+      yield orders;
       pageSize ??= orders.length;
-      if (orders.length < pageSize) return null;
+      if (orders.length < pageSize) return;
     }
   }
 
@@ -367,6 +389,14 @@ export class HaravanClient {
   private async put<S extends z.ZodType>(route: string, path: string, schema: S, body: unknown): Promise<z.output<S>> {
     return (await this.transport.request({ method: 'PUT', route, path, body, schema, priority: this.priority })).data;
   }
+}
+
+/** The Tiki order code an order carries (note attribute, else a `tiki:<code>` tag), if any. */
+export function tikiReferenceOf(order: Pick<HaravanOrder, 'note_attributes' | 'tags'>): string | null {
+  const attr = (order.note_attributes ?? []).find((a) => a.name === TIKI_ORDER_CODE_ATTRIBUTE && a.value !== null && a.value !== undefined && String(a.value).trim() !== '');
+  if (attr) return String(attr.value).trim();
+  const tag = splitTags(order.tags).find((t) => t.startsWith(TIKI_ORDER_TAG_PREFIX) && t.length > TIKI_ORDER_TAG_PREFIX.length);
+  return tag ? tag.slice(TIKI_ORDER_TAG_PREFIX.length) : null;
 }
 
 /** True when the order carries the Tiki order code as a note attribute or a `tiki:<code>` tag. */

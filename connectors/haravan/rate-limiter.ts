@@ -58,6 +58,25 @@ export type ReleaseUnit = () => void;
 
 interface Waiter {
   resolve: (release: ReleaseUnit) => void;
+  reject: (err: Error) => void;
+  expiry?: NodeJS.Timeout;
+}
+
+export interface AcquireOptions {
+  /**
+   * Give up waiting at this time (ms, the limiter's clock): the returned promise rejects with
+   * LimiterDeadlineError and the request must not be sent. For a call that is only safe to send before some
+   * moment (a create that a later attempt could otherwise overlap).
+   */
+  deadline?: number;
+}
+
+/** The acquire deadline passed while the request waited for room in the bucket; nothing was sent. */
+export class LimiterDeadlineError extends Error {
+  constructor(readonly waitedMs: number) {
+    super(`gave up waiting for the Haravan rate limit after ${waitedMs} ms (send deadline passed)`);
+    this.name = 'LimiterDeadlineError';
+  }
 }
 
 export class HaravanRateLimiter {
@@ -117,10 +136,27 @@ export class HaravanRateLimiter {
     };
   }
 
-  /** Resolve when one request may be sent; call the returned release when it has finished. */
-  acquire(priority: RequestPriority = 'normal'): Promise<ReleaseUnit> {
-    return new Promise<ReleaseUnit>((resolve) => {
-      (priority === 'high' ? this.high : this.normal).push({ resolve });
+  /**
+   * Resolve when one request may be sent; call the returned release when it has finished. With a `deadline`,
+   * reject with LimiterDeadlineError once it passes before the request's turn (already passed: at once).
+   */
+  acquire(priority: RequestPriority = 'normal', opts: AcquireOptions = {}): Promise<ReleaseUnit> {
+    return new Promise<ReleaseUnit>((resolve, reject) => {
+      const queue = priority === 'high' ? this.high : this.normal;
+      const waiter: Waiter = { resolve, reject };
+      if (opts.deadline !== undefined) {
+        const startedAt = this.now();
+        const expire = () => {
+          const i = queue.indexOf(waiter);
+          if (i < 0) return;
+          queue.splice(i, 1);
+          reject(new LimiterDeadlineError(this.now() - startedAt));
+        };
+        const left = opts.deadline - startedAt;
+        if (left <= 0) return reject(new LimiterDeadlineError(0));
+        waiter.expiry = setTimeout(expire, left);
+      }
+      queue.push(waiter);
       this.pump();
     });
   }
@@ -192,7 +228,9 @@ export class HaravanRateLimiter {
         return;
       }
       this.inFlight++;
-      this.next()?.resolve(this.releaser());
+      const waiter = this.next();
+      if (waiter?.expiry) clearTimeout(waiter.expiry);
+      waiter?.resolve(this.releaser());
     }
   }
 

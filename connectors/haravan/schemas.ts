@@ -4,6 +4,9 @@
  * Objects are loose (unknown vendor fields pass through), most fields are nullish because the
  * API returns null for unset values and `fields=` projections drop keys. Money accepts JSON
  * numbers and numeric strings (both occur). Field names stay snake_case.
+ *
+ * Longer than ~300 lines on purpose: declarative schemas, one per vendor object, kept in one file per vendor so a
+ * response shape is looked up in one place.
  */
 import { z } from 'zod';
 

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { ConnectorError, parseRetryAfterMs } from '../errors';
 import { HttpResponse, errorFromResponse, sendHttp } from '../http';
-import { CALL_LIMIT_HEADER, HaravanRateLimiter, RequestPriority } from './rate-limiter';
+import { CALL_LIMIT_HEADER, HaravanRateLimiter, LimiterDeadlineError, RequestPriority, ReleaseUnit } from './rate-limiter';
 
 export type QueryValue = string | number | boolean | Date | readonly (string | number)[] | null | undefined;
 export type Query = Record<string, QueryValue>;
@@ -22,6 +22,13 @@ export interface HaravanRequest<S extends z.ZodType> {
   schema: S;
   /** `high` jumps the rate-limiter queue. */
   priority?: RequestPriority;
+  /**
+   * Send only before this time (epoch ms): waiting for the rate limit (or for a 429 retry) past it fails with
+   * `NOT_SENT` and nothing is sent. Checked again after the wait, right before the request goes out.
+   */
+  sendBy?: number;
+  /** Runs right before each send (after the rate-limit wait), e.g. to record that a create is about to go out. */
+  beforeSend?: () => Promise<void>;
 }
 
 export interface HaravanResult<T> {
@@ -65,9 +72,10 @@ export class HaravanTransport {
     const routeLabel = `${req.method} ${req.route}`;
     const url = this.baseUrl + req.path + encodeQuery(req.query);
     for (let attempt = 0; ; attempt++) {
-      const release = await this.limiter.acquire(req.priority);
+      const release = await this.acquire(routeLabel, req);
       let res: HttpResponse;
       try {
+        if (req.beforeSend) await req.beforeSend();
         res = await sendHttp('haravan', routeLabel, {
           method: req.method,
           url,
@@ -90,6 +98,27 @@ export class HaravanTransport {
       return { status: res.status, data: parseBody(routeLabel, req.schema, res) };
     }
   }
+
+  /** A unit of the shop's bucket; with `sendBy`, only while it is still time to send (else NOT_SENT). */
+  private async acquire(routeLabel: string, req: HaravanRequest<z.ZodType>): Promise<ReleaseUnit> {
+    let release: ReleaseUnit;
+    try {
+      release = await this.limiter.acquire(req.priority, { deadline: req.sendBy });
+    } catch (err) {
+      if (err instanceof LimiterDeadlineError) throw notSent(routeLabel, err.message);
+      throw err;
+    }
+    // "Too late?" once more after the wait: the turn may have come just as the deadline passed.
+    if (req.sendBy !== undefined && Date.now() >= req.sendBy) {
+      release();
+      throw notSent(routeLabel, 'its send deadline passed while it waited for the Haravan rate limit');
+    }
+    return release;
+  }
+}
+
+function notSent(routeLabel: string, why: string): ConnectorError {
+  return new ConnectorError({ system: 'haravan', code: 'NOT_SENT', route: routeLabel, message: `Haravan ${routeLabel} was not sent: ${why}`, bodySent: false });
 }
 
 /** Map a non-2xx response to a ConnectorError, keeping the vendor's error text in the message. */

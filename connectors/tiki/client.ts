@@ -4,6 +4,10 @@
  * Auth: OAuth2 client credentials (Bearer) or the legacy seller key (`tiki-api` header). Both schemes use the
  * same paths below (the key is accepted wherever the Bearer token is; see sandbox/tiki/README.md).
  * Every failure is a ConnectorError (connectors/errors.ts); every vendor object is zod-parsed (schemas.ts).
+ *
+ * Longer than ~300 lines on purpose: one short method per Tiki endpoint the service uses (seller, products, orders,
+ * event queue) with its parameter types, so the vendor's whole surface is read in one class; transport, OAuth, token
+ * cache, rate limiting, query helpers, error text and schemas are already files of their own.
  */
 import { z } from 'zod';
 import { ConnectorError } from '../errors';

@@ -9,6 +9,9 @@
  *  - optional nested objects may be `null` or, from PHP-style backends, `[]` (→ null);
  *  - v2 product listings call the product id `id` (→ also exposed as `product_id`);
  *  - seller warehouses carry a flat address (`street`, `ward{}`…) or a nested `address{}` (→ `address` always).
+ *
+ * Longer than ~300 lines on purpose: declarative schemas, one per vendor object, kept in one file per vendor so a
+ * response shape is looked up in one place.
  */
 import { z } from 'zod';
 

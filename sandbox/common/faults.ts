@@ -6,7 +6,11 @@
  *  - delay the request (`latencyMs`),
  *  - answer a status of its own (`status`, `body`, `retryAfterSeconds` for 429) without running the handler,
  *  - or let the handler run (the write commits) and then never deliver the response (`timeoutAfterCommit`):
- *    `mode: 'drop'` destroys the socket, `mode: 'hang'` keeps it open until the client gives up.
+ *    `mode: 'drop'` destroys the socket, `mode: 'hang'` keeps it open until the client gives up,
+ *  - or hold the request for `holdMs` (its body read first) and then perform it, whether or not the client has
+ *    left meanwhile (a server that is slow, not down). A hold that reaches the server's own request deadline
+ *    (`requestDeadlineMs` of the injector) is abandoned there, never performed: answered 504 if anyone still listens.
+ * Handlers can read the rule that fired as `res.locals.fault` (the Haravan sandbox's `listingLagMs` is read there).
  * `probability` (0..1, default 1) and `times` (how many firings before the rule retires) shape bursts.
  */
 import type { Request, Response, NextFunction, Router } from 'express';
@@ -24,6 +28,10 @@ export interface FaultRule {
   retryAfterSeconds?: number;
   timeoutAfterCommit?: boolean;
   mode?: 'drop' | 'hang';
+  /** Hold the request this long, then perform it although the client may have left. */
+  holdMs?: number;
+  /** Haravan sandbox, order create: the new order shows in the order listing only this long after it committed. */
+  listingLagMs?: number;
   fired: number;
 }
 
@@ -46,9 +54,13 @@ export class FaultInjector {
   private seed: number;
   readonly maxCalls: number;
 
-  constructor(opts: { seed?: number; maxCalls?: number } = {}) {
+  /** The simulated server's own request deadline: a request held this long is abandoned, never performed. */
+  readonly requestDeadlineMs?: number;
+
+  constructor(opts: { seed?: number; maxCalls?: number; requestDeadlineMs?: number } = {}) {
     this.seed = opts.seed ?? 0x5eed;
     this.maxCalls = opts.maxCalls ?? 100_000;
+    this.requestDeadlineMs = opts.requestDeadlineMs;
   }
 
   random(): number {
@@ -115,8 +127,10 @@ export class FaultInjector {
       res.on('close', () => {
         if (!res.writableFinished) this.record(req.method, path, 0, started, rule, body());
       });
+      if (rule) res.locals.fault = { ...rule };
       const proceed = () => {
         if (!rule) return next();
+        if (rule.holdMs) return this.hold(rule.holdMs, req, res, next);
         if (rule.timeoutAfterCommit) {
           // Let the handler commit its write, then swallow the response.
           const mode = rule.mode ?? 'drop';
@@ -139,6 +153,21 @@ export class FaultInjector {
       if (rule?.latencyMs) setTimeout(proceed, rule.latencyMs);
       else proceed();
     };
+  }
+
+  /** Read the body, wait `holdMs`, then run the handler even if the client is gone (or abandon it at the deadline). */
+  private hold(holdMs: number, req: Request, res: Response, next: NextFunction): void {
+    express.json({ limit: '5mb' })(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      const deadline = this.requestDeadlineMs;
+      if (deadline !== undefined && holdMs >= deadline) {
+        setTimeout(() => {
+          if (!res.headersSent && !req.socket.destroyed) res.status(504).json(defaultFaultBody(req.path, 504));
+        }, deadline);
+        return;
+      }
+      setTimeout(() => next(), holdMs);
+    });
   }
 
   private record(method: string, path: string, status: number, started: number, rule?: FaultRule, body?: string): void {

@@ -43,6 +43,8 @@ export function orderRoutes(ctx: SandboxContext): Router {
   r.post('/com/orders.json', (req, res) => {
     const shop = shopOf(res);
     const stored = createOrder(shop, ctx.state, req.body, rules());
+    const lag = Number(res.locals.fault?.listingLagMs ?? 0);
+    if (lag > 0) stored.listedFrom = new Date(Date.now() + lag).toISOString();
     notify(shop, stored, 'orders/create');
     res.status(201).json({ order: renderOrder(stored) });
   });
@@ -133,7 +135,7 @@ export function orderRoutes(ctx: SandboxContext): Router {
   return r;
 }
 
-/** Status filter (`open` by default, `any` for all), dates, ids, since_id; newest first unless `order` says otherwise. */
+/** Orders not listed yet (a listing-lag fault) are left out. Status filter (`open` by default, `any` for all), dates, ids, since_id; newest first unless `order` says otherwise. */
 function filterOrders(shop: ShopData, req: Request): StoredOrder[] {
   const status = stringParam(req, 'status') ?? 'open';
   if (!['open', 'closed', 'cancelled', 'any'].includes(status)) throw unprocessable(`status ${status} is not valid`);
@@ -148,8 +150,10 @@ function filterOrders(shop: ShopData, req: Request): StoredOrder[] {
   const [sortField, sortDir] = (stringParam(req, 'order') ?? 'created_at desc').split(/\s+/);
   const key = sortField === 'updated_at' ? 'updated_at' : 'created_at';
   const dir = sortDir === 'asc' ? 1 : -1;
+  const now = new Date().toISOString();
   return shop.orders
-    .filter(({ order: o }) => {
+    .filter(({ order: o, listedFrom }) => {
+      if (listedFrom && listedFrom > now) return false;
       const cancelled = o.cancelled_status === 'cancelled';
       const closed = o.closed_status === 'closed';
       if (status === 'open' && (cancelled || closed)) return false;

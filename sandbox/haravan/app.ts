@@ -4,9 +4,8 @@
  * optional snapshot file; fault injection and call log from sandbox/common/faults.
  */
 import express from 'express';
-import type { Server } from 'http';
-import type { AddressInfo } from 'net';
 import { FaultInjector } from '../common/faults';
+import { listenOnLoopback } from '../common/listen';
 import { apiErrorHandler, apiRouter } from './api';
 import { SandboxContext } from './context';
 import { controlRouter } from './control';
@@ -26,6 +25,11 @@ export interface HaravanSandboxOptions {
   /** Persist the state to this JSON file after every change, and load it at start. */
   snapshotFile?: string;
   webhooks?: WebhookOptions;
+  /**
+   * Haravan's own request deadline (ms, default 60,000): a request the fault injector holds this long is abandoned
+   * and never performed. Haravan documents none; 60 s is the usual gateway default (domain/order-create.ts).
+   */
+  requestDeadlineMs?: number;
 }
 
 export interface HaravanSandbox {
@@ -40,7 +44,7 @@ export interface HaravanSandbox {
 
 export function createHaravanSandbox(opts: HaravanSandboxOptions = {}): HaravanSandbox {
   const state = new SandboxState({ seed: opts.seed });
-  const faults = new FaultInjector({ seed: opts.seed });
+  const faults = new FaultInjector({ seed: opts.seed, requestDeadlineMs: opts.requestDeadlineMs ?? 60_000 });
   const webhooks = new WebhookDispatcher(opts.webhooks);
   const context = new SandboxContext(state, webhooks, {
     rateLimit: { bucketSize: opts.bucketSize ?? 80, leakPerSecond: opts.leakPerSecond ?? 4 },
@@ -95,24 +99,8 @@ export interface RunningHaravanSandbox {
 }
 
 /** Listen on `port` (0 = any free port) on 127.0.0.1. */
-export function startHaravanSandbox(port: number, opts: HaravanSandboxOptions = {}): Promise<RunningHaravanSandbox> {
+export async function startHaravanSandbox(port: number, opts: HaravanSandboxOptions = {}): Promise<RunningHaravanSandbox> {
   const sandbox = createHaravanSandbox(opts);
-  return new Promise((resolve, reject) => {
-    const server: Server = sandbox.app.listen(port, '127.0.0.1');
-    server.once('error', reject);
-    server.once('listening', () => {
-      const { port: actual } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${actual}`,
-        sandbox,
-        close: async () => {
-          await sandbox.shutdown();
-          await new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          });
-        },
-      });
-    });
-  });
+  const { url, close } = await listenOnLoopback(sandbox.app, port, () => sandbox.shutdown());
+  return { url, sandbox, close };
 }

@@ -247,6 +247,8 @@ export interface LineBook {
 export interface StoredOrder {
   order: OrderJson;
   lines: Record<string, LineBook>;
+  /** Shown by the order listing only from this time on (a `listingLagMs` fault); absent = at once. */
+  listedFrom?: string;
 }
 
 export interface WebhookSubscription {

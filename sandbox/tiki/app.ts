@@ -7,9 +7,9 @@
  */
 import express, { Express } from 'express';
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import v8 from 'node:v8';
 import { FaultInjector } from '../common/faults';
+import { listenOnLoopback } from '../common/listen';
 import type { SandboxSettings } from './context';
 import { catalogRouter } from './routes/catalog';
 import { controlRouter } from './routes/control';
@@ -95,23 +95,8 @@ export interface RunningTikiSandbox {
 }
 
 /** Listen on `port` (0 = any free port) on 127.0.0.1. */
-export function startTikiSandbox(port = 0, opts: TikiSandboxOptions = {}): Promise<RunningTikiSandbox> {
+export async function startTikiSandbox(port = 0, opts: TikiSandboxOptions = {}): Promise<RunningTikiSandbox> {
   const sandbox = createTikiSandbox(opts);
-  return new Promise((resolve, reject) => {
-    const server = sandbox.app.listen(port, '127.0.0.1');
-    server.once('error', reject);
-    server.once('listening', () => {
-      const { port: actual } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${actual}`,
-        sandbox,
-        close: () =>
-          new Promise<void>((done, fail) => {
-            persistOnClose.get(sandbox.app)?.();
-            server.closeAllConnections();
-            server.close((err) => (err ? fail(err) : done()));
-          }),
-      });
-    });
-  });
+  const { url, close } = await listenOnLoopback(sandbox.app, port, () => persistOnClose.get(sandbox.app)?.());
+  return { url, sandbox, close };
 }

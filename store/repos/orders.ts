@@ -65,6 +65,23 @@ export class OrderRepo extends Repo {
     );
   }
 
+  /**
+   * Set (before a create call is sent) or clear (once its outcome is known) the "ambiguous at" marker. Setting
+   * keeps an earlier pending time: the earliest unanswered create is the one the settle window waits for.
+   */
+  async markCreateSent(connectionId: string, tikiCode: string, sentAt: string | null): Promise<void> {
+    await this.db.query(
+      `UPDATE orders SET create_sent_at = CASE WHEN $3::timestamptz IS NULL THEN NULL ELSE COALESCE(create_sent_at, $3::timestamptz) END, updated_at = now()
+       WHERE connection_id = $1 AND tiki_code = $2`,
+      [connectionId, tikiCode, sentAt],
+    );
+  }
+
+  /** Point the mapping at another Haravan order (the duplicate repair keeps the oldest). */
+  async remapHaravanOrder(connectionId: string, tikiCode: string, haravanOrderId: number): Promise<void> {
+    await this.db.query('UPDATE orders SET haravan_order_id = $3, updated_at = now() WHERE connection_id = $1 AND tiki_code = $2', [connectionId, tikiCode, haravanOrderId]);
+  }
+
   async getOrder(connectionId: string, tikiCode: string): Promise<OrderRecord | null> {
     const rows = await this.db.query('SELECT * FROM orders WHERE connection_id = $1 AND tiki_code = $2', [connectionId, tikiCode]);
     return rows[0] ? toOrder(rows[0]) : null;

@@ -87,6 +87,7 @@ export function toOrder(r: Row): OrderRecord {
     labelUrl: r.label_url,
     tikiCreatedAt: iso(r.tiki_created_at),
     createAttemptedAt: iso(r.create_attempted_at),
+    createSentAt: iso(r.create_sent_at),
     importedAt: iso(r.imported_at),
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,

@@ -293,3 +293,76 @@ test('nothing lost, nothing duplicated, everything converges through worker kill
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * Haravan performs creates late while the worker that sent them is killed: each create is held 40 s by Haravan
+ * (its deadline here 50 s, the service's settle window 55 s), longer than the 30 s heartbeat timeout after which
+ * the killed worker's imports are retried — so the retries start while the creates are still uncommitted. The
+ * worker is killed while they are held, and its successor again while it waits out the window. Every Tiki order
+ * ends with exactly one Haravan order.
+ */
+test('late commits while the worker is killed: exactly one Haravan order per Tiki order', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-late-'));
+  const undo: (() => Promise<unknown>)[] = [];
+  try {
+    const temporal = await TemporalDevServer.create(dir);
+    undo.unshift(() => temporal.stop());
+    const shared = await sharedDatabase(dir);
+    undo.unshift(() => shared.close());
+    const db = new Store(shared.db, makeKeyring(ENCRYPTION_KEY));
+    await db.migrate();
+    const [h, t] = [await startHaravanSandbox(0, { requestDeadlineMs: 50_000 }), await startTikiSandbox(0)];
+    undo.unshift(() => Promise.all([h.close(), t.close()]));
+    const queue = `chaos-late-${Math.random().toString(36).slice(2, 8)}`;
+    const env = { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: shared.url, ENCRYPTION_KEY, TASK_QUEUE: queue, HARAVAN_CREATE_SETTLE_SECONDS: '55' };
+    const w = new WorkerProcess(env, path.join(dir, 'worker.log'));
+    w.start();
+    undo.unshift(() => w.stop());
+    const conn = await Connection.connect({ address: temporal.address });
+    undo.push(() => conn.close());
+    const app = createApp({ client: new Client({ connection: conn, dataConverter: dataConverterFor(ENCRYPTION_KEY) }), store: db, logger: pino({ level: 'silent' }), taskQueue: queue, apiToken: TOKEN, webhookSecret: 'w', codec: codecFromEnv(ENCRYPTION_KEY) });
+    const srv = app.listen(0, '127.0.0.1');
+    await new Promise((r) => srv.once('listening', r));
+    undo.unshift(() => new Promise((r) => srv.close(r)));
+    const call = async (method: string, p: string, body?: unknown) => {
+      const r = await fetch(`http://127.0.0.1:${(srv.address() as AddressInfo).port}${p}`, { method, headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: r.status, body: (await r.json().catch(() => undefined)) as any };
+    };
+
+    const shop = await seedDemoShop(h.url, t.url, { products: 4 });
+    const id = `conn-${shop.shopId}`;
+    expect((await call('POST', '/v1/connections', connectBody(shop, h.url, t.url, { orderPollIntervalSeconds: 1 }))).status).toBe(201);
+    const linkRun = await call('POST', `/v1/connections/${id}/link-runs`, { all: true });
+    await eventually(async () => (await call('GET', `/v1/connections/${id}/link-runs/${linkRun.body.runId}`)).body.state === 'completed', 120_000, 500);
+    const barcodes = (await db.getLinks(id)).map((l) => l.barcode);
+
+    const held = (await post(`${h.url}/_sandbox/faults`, { path: '/com/orders.json', method: 'POST', holdMs: 40_000, times: 3 })).faults[0];
+    const codes: string[] = [];
+    for (let i = 0; codes.length < 3 && i < 20; i++) {
+      const o = await post(`${t.url}/_sandbox/sellers/${shop.tiki.sellerId}/orders`, { items: [{ original_sku: barcodes[i % barcodes.length], qty: 1 }], customer: { full_name: `Khách ${i}`, phone: `0914 000 ${100 + i}` } }).catch(() => undefined);
+      if (o) codes.push(String(o.code));
+    }
+    expect(codes).toHaveLength(3);
+    // Kill the worker while Haravan holds all three creates, and its successor while it waits out the window.
+    await eventually(async () => ((await get(`${h.url}/_sandbox/faults`)).faults[0]?.fired ?? 0) >= 3, 60_000, 200);
+    await w.kill9();
+    await sleep(40_000);
+    await w.kill9();
+
+    const orders = await eventually(async () => {
+      const r = await checkOrders(h.url, shop.shopId, codes);
+      const mapped = await Promise.all(codes.map(async (c) => !!(await db.getOrder(id, c))?.haravanOrderId));
+      return r.imported === codes.length && mapped.every(Boolean) && r;
+    }, 240_000, 1_000);
+    // The creates were held, performed after their worker died, and found — not repeated.
+    expect((await get(`${h.url}/_sandbox/faults`)).faults.find((f: { id: string }) => f.id === held.id).fired).toBe(3);
+    expect(orders.duplicates).toEqual([]);
+    expect(orders.lost).toEqual([]);
+    await sleep(5_000); // a late second create would show by now
+    expect((await checkOrders(h.url, shop.shopId, codes)).duplicates).toEqual([]);
+    expect(w.kills).toBe(2);
+  } finally {
+    for (const fn of undo) await fn().catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -10,6 +10,11 @@ import { SA_TIKI_ORDER_CODE } from '../../workflows/search-attributes';
 
 jest.setTimeout(600_000);
 
+// Creates answered 500 or lost after commit have an unknown outcome: short but honest timings for the settle window
+// (4 s) against the sandbox's own request deadline (3 s). test/e2e/late-commit.test.ts uses real-sized ones.
+process.env.HARAVAN_CREATE_SETTLE_SECONDS = '4';
+process.env.HARAVAN_CREATE_LOOKUP_GAP_SECONDS = '1';
+
 let stack: TestStack;
 
 interface Shop {
@@ -129,7 +134,7 @@ let a: Shop; // orders worked in Haravan (actions), order location = second loca
 let b: Shop; // orders worked on Tiki (mirror), completeness every minute, no sweep
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ haravanSandbox: { requestDeadlineMs: 3_000 } });
   const sa = await seedShop();
   a = await connect(sa, { processOrdersInHaravan: true, orderLocationId: sa.locations.second, atRiskHoursBeforeDeadline: 12 });
   const sb = await seedShop();

@@ -8,6 +8,9 @@ import { formatTiki, startOfLocalDay } from '../time';
 import type { OrderItemRec, OrderRec, SellerRec, WarehouseRec } from '../world';
 import { PII_VISIBLE } from './order-rules';
 
+/** The sandbox grants no discounts: every discount field of an item's and an order's invoice is 0. */
+const NO_DISCOUNTS = { discount_amount: 0, discount_tikixu: 0, discount_promotion: 0, discount_percent: 0, discount_coupon: 0, discount_other: 0 } as const;
+
 export type OrderInclude = 'status_histories' | 'item.fees' | 'item.confirmation_histories';
 
 const FEE_RATE = 0.05;
@@ -94,12 +97,7 @@ function itemView(order: OrderRec, item: OrderItemRec, seller: SellerRec, includ
       quantity: item.qty,
       subtotal,
       row_total: subtotal,
-      discount_amount: 0,
-      discount_tikixu: 0,
-      discount_promotion: 0,
-      discount_percent: 0,
-      discount_coupon: 0,
-      discount_other: 0,
+      ...NO_DISCOUNTS,
       discount_tikier: 0,
       discount_tiki_first: 0,
       discount_data: {},
@@ -201,12 +199,7 @@ export function orderView(order: OrderRec, seller: SellerRec, include: Set<strin
       subtotal,
       grand_total: subtotal,
       collectible_amount: order.isPrepaid ? 0 : subtotal,
-      discount_amount: 0,
-      discount_tikixu: 0,
-      discount_promotion: 0,
-      discount_percent: 0,
-      discount_coupon: 0,
-      discount_other: 0,
+      ...NO_DISCOUNTS,
       gift_card_amount: 0,
       gift_card_code: '',
       coupon_code: '',

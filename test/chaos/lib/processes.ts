@@ -14,19 +14,11 @@ import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../../../workflows/search-attr
 import { temporalCliPath } from '../../helpers/temporal-cli';
 import { pidsWithEnv } from '../../helpers/processes';
 import { nodeTsArgs } from '../../../scripts/node-ts';
+import { freeLoopbackPort as freePort } from '../../../worker/metrics-server';
 
 const root = path.resolve(__dirname, '../../..');
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
+export { freePort };
 
 export async function waitForPort(port: number, timeoutMs = 90_000): Promise<void> {
   const until = Date.now() + timeoutMs;

@@ -20,6 +20,12 @@ import { get, post } from '../../helpers/seed';
 
 jest.setTimeout(60_000);
 
+// The create protocol with short but honest timings: the sandbox's own request deadline (1 s) is shorter than the
+// settle window (1.5 s), as Haravan's (assumed 60 s) is shorter than the default window (90 s).
+const SANDBOX_REQUEST_DEADLINE_MS = 1_000;
+process.env.HARAVAN_CREATE_SETTLE_SECONDS = '1.5';
+process.env.HARAVAN_CREATE_LOOKUP_GAP_SECONDS = '0.5';
+
 let store: Store;
 let haravan: Awaited<ReturnType<typeof startHaravanSandbox>>;
 let tiki: Awaited<ReturnType<typeof startTikiSandbox>>;
@@ -97,7 +103,7 @@ const removeFault = (id: string) => fetch(`${haravan.url}/_sandbox/faults/${id}`
 beforeAll(async () => {
   store = new Store(await openDb({ dataDir: 'memory://' }), makeKeyring('unit-test-key-material-0123456789abcdef'));
   await store.migrate();
-  haravan = await startHaravanSandbox(0);
+  haravan = await startHaravanSandbox(0, { requestDeadlineMs: SANDBOX_REQUEST_DEADLINE_MS });
   tiki = await startTikiSandbox(0);
 });
 afterAll(async () => {
@@ -137,6 +143,67 @@ describe('importOrder', () => {
     const orders = await haravanOrdersFor(s, code);
     expect(orders).toHaveLength(1);
     expect(res.haravanOrderId).toBe(orders[0].id);
+  });
+
+  test('after an unknown outcome the retry waits out the settle window and looks up more than once (a listing lags)', async () => {
+    const s = await shop();
+    const code = await placeOrder(s);
+    // The answer is lost after Haravan committed it, and the new order is listed only 1.8 s later.
+    const fault = await addFault({ path: '/com/orders.json', method: 'POST', timeoutAfterCommit: true, mode: 'drop', listingLagMs: 1_800, times: 1 });
+    const err = await run(s.acts.importOrder, [s.connectionId, code]).catch((e) => e);
+    await removeFault(fault.id);
+    expect(err).toMatchObject({ type: 'HARAVAN_NETWORK', nonRetryable: false });
+    const marker = (await store.getOrder(s.connectionId, code))?.createSentAt;
+    expect(marker).toBeTruthy();
+    const res = await run(s.acts.importOrder, [s.connectionId, code], { attempt: 2 });
+    // Settle window 1.5 s from the marker, then look-ups 0.5 s apart: the second (≈ 2.0 s) sees the order.
+    expect(Date.now() - Date.parse(marker!)).toBeGreaterThanOrEqual(1_800);
+    const orders = await haravanOrdersFor(s, code);
+    expect(orders.map((o) => o.id)).toEqual([res.haravanOrderId]);
+    expect(await store.getOrder(s.connectionId, code)).toMatchObject({ haravanOrderId: res.haravanOrderId, createSentAt: null });
+  });
+
+  test('a refused create is known not to have committed: the retry creates at once, without the settle wait', async () => {
+    const s = await shop();
+    const code = await placeOrder(s);
+    const fault = await addFault({ path: '/com/orders.json', method: 'POST', status: 400, times: 1 });
+    await run(s.acts.importOrder, [s.connectionId, code]).catch((e) => e);
+    await removeFault(fault.id);
+    expect((await store.getOrder(s.connectionId, code))?.createSentAt).toBeNull();
+    const started = Date.now();
+    const res = await run(s.acts.importOrder, [s.connectionId, code], { attempt: 2 });
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect((await haravanOrdersFor(s, code)).map((o) => o.id)).toEqual([res.haravanOrderId]);
+  });
+
+  test('a listing that lags past every look-up leaves a duplicate: the completeness check keeps the oldest and cancels the other', async () => {
+    const s = await shop();
+    const code = await placeOrder(s);
+    const fault = await addFault({ path: '/com/orders.json', method: 'POST', timeoutAfterCommit: true, mode: 'drop', listingLagMs: 4_000, times: 1 });
+    await run(s.acts.importOrder, [s.connectionId, code]).catch((e) => e);
+    await removeFault(fault.id);
+    const res = await run(s.acts.importOrder, [s.connectionId, code], { attempt: 2 });
+    const both = await haravanOrdersFor(s, code);
+    expect(both).toHaveLength(2);
+    const [oldest, newer] = [...both].sort((a, b) => a.id - b.id);
+    expect(res.haravanOrderId).toBe(newer.id);
+    // Once the first order is listed, the periodic check repairs it.
+    await new Promise((r) => setTimeout(r, 4_000));
+    await run(s.acts.checkCompleteness, [s.connectionId, 3_600_000]);
+    const after = await haravanOrdersFor(s, code);
+    const live = after.filter((o) => o.cancelled_status !== 'cancelled');
+    expect(live.map((o) => o.id)).toEqual([oldest.id]);
+    const cancelled = after.find((o) => o.id === newer.id);
+    expect(cancelled).toMatchObject({ cancelled_status: 'cancelled', cancel_reason: 'other' });
+    expect(cancelled.note).toContain(`Duplicate of Tiki order ${code}; Haravan order ${oldest.name} (${oldest.id}) is kept`);
+    expect((await store.getOrder(s.connectionId, code))?.haravanOrderId).toBe(oldest.id);
+    const failures = await store.listFailures(s.connectionId, { page: 1, limit: 10 });
+    expect(failures.items).toEqual([expect.objectContaining({ kind: 'order-duplicate', ref: code, code: 'ORDER_DUPLICATE_CANCELLED' })]);
+    const audit = await store.auditLog(s.connectionId);
+    expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'order-duplicate-cancelled' })]));
+    // A second check finds nothing more to do.
+    await run(s.acts.checkCompleteness, [s.connectionId, 3_600_000]);
+    expect((await haravanOrdersFor(s, code)).filter((o) => o.cancelled_status !== 'cancelled')).toHaveLength(1);
   });
 
   test('a permanent Haravan rejection is typed non-retryable and lands in the failure inbox with its code', async () => {

@@ -1,0 +1,30 @@
+/** Serving a sandbox app on 127.0.0.1 (both simulators start and stop the same way). */
+import type { Express } from 'express';
+import type { AddressInfo } from 'node:net';
+
+export interface Listening {
+  url: string;
+  /** Runs `beforeClose` (persist, stop timers), then stops the server and drops its open connections. */
+  close(): Promise<void>;
+}
+
+/** Listen on `port` (0 = any free port) on 127.0.0.1. */
+export function listenOnLoopback(app: Express, port: number, beforeClose: () => void | Promise<void>): Promise<Listening> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, '127.0.0.1');
+    server.once('error', reject);
+    server.once('listening', () => {
+      const { port: actual } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${actual}`,
+        close: async () => {
+          await beforeClose();
+          await new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          });
+        },
+      });
+    });
+  });
+}
