@@ -10,7 +10,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { createLogger } from '../../worker/logger';
+import { createLogger } from '../../boot/logger';
 import { installRuntime, workflowBundle } from '../../worker/temporal';
 
 let cached: string | undefined;
