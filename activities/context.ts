@@ -5,11 +5,14 @@
  */
 import crypto from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { HaravanClient } from '../connectors/haravan/client';
 import { TikiClient } from '../connectors/tiki/client';
 import type { Store } from '../store/store';
-import type { Credentials } from '../store/types';
+import type { ConnectionState, Credentials } from '../store/types';
+import { stopIfCancelled } from './cancellation';
+import { CONNECTION_IDLE_TTL_MS, forgetConnection, SWEEP_EVERY_MS } from './connection-memory';
 
 export interface ActivityDeps {
   store: Store;
@@ -24,17 +27,66 @@ export interface ConnectionClients {
   tiki: TikiClient;
 }
 
-export class ClientFactory {
-  private cache = new Map<string, { fingerprint: string; clients: ConnectionClients; loadedAt: number }>();
+/** Clients of a live connection, with the check every Tiki write makes first. */
+export interface LiveClients extends ConnectionClients {
+  /**
+   * Throws unless the job may still write for this connection: its activity was not cancelled (CancelledFailure),
+   * and the store still holds the very connection these clients were resolved for, live (`CONNECTION_NOT_ACTIVE`,
+   * non-retryable, once disconnecting started or the shop was connected anew).
+   */
+  assertLive(): Promise<void>;
+}
 
-  constructor(private readonly store: Store) {}
+/** The refusal of `assertLive`: the job's connection ended or was connected anew. */
+export function isNotLive(err: unknown): boolean {
+  return err instanceof ApplicationFailure && err.type === 'CONNECTION_NOT_ACTIVE';
+}
+
+/** The states in which jobs may write to the vendors. */
+const LIVE_STATES: readonly ConnectionState[] = ['connected', 'attention'];
+
+interface CachedClients {
+  fingerprint: string;
+  clients: ConnectionClients;
+  /** Which connect of the shop the clients belong to (the record's claim time: a reconnect makes a new one). */
+  generation: string;
+  loadedAt: number;
+  usedAt: number;
+}
+
+/**
+ * Clients per connection, with their decrypted credentials — the worker's one cache of them. An entry is dropped
+ * (with everything else this process holds for the connection, `connection-memory.ts`, and the clients' rate
+ * limiter and token entries) when this process disconnects it, when a lookup finds its credentials gone or the
+ * shop connected anew (another process disconnected it), and when unused for `CONNECTION_IDLE_TTL_MS`.
+ */
+export class ClientFactory {
+  private cache = new Map<string, CachedClients>();
+  private sweptAt = Date.now();
+
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   static build(creds: Credentials): ConnectionClients {
     const haravan = new HaravanClient({ accessToken: creds.haravan.accessToken, baseUrl: creds.haravan.baseUrl });
     const tikiAuth =
-      'apiKey' in creds.tiki ? { apiKey: creds.tiki.apiKey } : { clientId: creds.tiki.clientId, clientSecret: creds.tiki.clientSecret };
-    const tiki = new TikiClient({ baseUrl: creds.tiki.baseUrl, auth: tikiAuth, maxRequestsPerSecond: tikiRequestsPerSecond() });
+      'apiKey' in creds.tiki
+        ? { apiKey: creds.tiki.apiKey }
+        : { clientId: creds.tiki.clientId, clientSecret: creds.tiki.clientSecret };
+    const tiki = new TikiClient({
+      baseUrl: creds.tiki.baseUrl,
+      auth: tikiAuth,
+      maxRequestsPerSecond: tikiRequestsPerSecond(),
+    });
     return { haravan, tiki };
+  }
+
+  /** Drop what built clients hold process-wide (rate limiter, bucket, token): a verification that failed, a forgotten entry. */
+  static release(clients: ConnectionClients): void {
+    clients.haravan.release();
+    clients.tiki.release();
   }
 
   /**
@@ -43,7 +95,7 @@ export class ClientFactory {
    * decrypting the credentials each round; a replacement in this process `forget`s them at once, another
    * worker process picks it up within `maxAgeMs`.
    */
-  async forConnection(connectionId: string, opts: { maxAgeMs?: number } = {}): Promise<ConnectionClients> {
+  async forConnection(connectionId: string, opts: { maxAgeMs?: number } = {}): Promise<LiveClients> {
     const clients = await this.whileConnected(connectionId, opts);
     if (!clients) throw new Error(`no credentials for ${connectionId}`);
     return clients;
@@ -54,24 +106,81 @@ export class ClientFactory {
    * that was sleeping through the disconnect (its cancellation arrives with its next heartbeat) finds them gone. An
    * expected end for a poll (one info line), not a failure to retry.
    */
-  async whileConnected(connectionId: string, opts: { maxAgeMs?: number } = {}): Promise<ConnectionClients | null> {
+  async whileConnected(connectionId: string, opts: { maxAgeMs?: number } = {}): Promise<LiveClients | null> {
+    const now = this.now();
+    this.sweep(now);
     const cached = this.cache.get(connectionId);
-    if (cached && opts.maxAgeMs && Date.now() - cached.loadedAt < opts.maxAgeMs) return cached.clients;
-    const creds = await this.store.loadCredentials(connectionId);
-    if (!creds) return null;
+    if (cached && opts.maxAgeMs && now - cached.loadedAt < opts.maxAgeMs) {
+      cached.usedAt = now;
+      return this.live(connectionId, cached);
+    }
+    const [creds, conn] = await Promise.all([
+      this.store.loadCredentials(connectionId),
+      this.store.getConnection(connectionId),
+    ]);
+    if (!creds || !conn) {
+      this.forget(connectionId);
+      return null;
+    }
     const fingerprint = crypto.createHash('sha256').update(JSON.stringify(creds)).digest('hex');
     const hit = this.cache.get(connectionId);
-    if (hit && hit.fingerprint === fingerprint) {
-      hit.loadedAt = Date.now();
-      return hit.clients;
+    if (hit && hit.fingerprint === fingerprint && hit.generation === conn.createdAt) {
+      hit.loadedAt = hit.usedAt = this.now();
+      return this.live(connectionId, hit);
     }
-    const clients = ClientFactory.build(creds);
-    this.cache.set(connectionId, { fingerprint, clients, loadedAt: Date.now() });
-    return clients;
+    // New credentials, or the shop connected anew: nothing of the previous entry is kept.
+    if (hit) this.forget(connectionId);
+    const entry: CachedClients = {
+      fingerprint,
+      clients: ClientFactory.build(creds),
+      generation: conn.createdAt,
+      loadedAt: this.now(),
+      usedAt: this.now(),
+    };
+    this.cache.set(connectionId, entry);
+    return this.live(connectionId, entry);
   }
 
+  /** Drop the connection's clients and everything else this process holds for it. */
   forget(connectionId: string): void {
+    const hit = this.cache.get(connectionId);
     this.cache.delete(connectionId);
+    if (hit) ClientFactory.release(hit.clients);
+    forgetConnection(connectionId);
+  }
+
+  has(connectionId: string): boolean {
+    return this.cache.has(connectionId);
+  }
+
+  /** Connections with cached clients (for the leak checks). */
+  get size(): number {
+    return this.cache.size;
+  }
+
+  /** Forget the connections whose clients were not used for the idle TTL (at most once a minute unless `force`d). */
+  sweep(now = this.now(), force = false): void {
+    if (!force && now - this.sweptAt < SWEEP_EVERY_MS) return;
+    this.sweptAt = now;
+    for (const [id, e] of this.cache) if (now - e.usedAt > CONNECTION_IDLE_TTL_MS) this.forget(id);
+  }
+
+  private live(connectionId: string, entry: CachedClients): LiveClients {
+    const { generation } = entry;
+    return {
+      ...entry.clients,
+      assertLive: async () => {
+        stopIfCancelled();
+        const conn = await this.store.getConnection(connectionId);
+        if (conn && LIVE_STATES.includes(conn.state) && conn.createdAt === generation) return;
+        if (this.cache.get(connectionId) === entry) this.forget(connectionId);
+        const state = !conn ? 'gone' : conn.createdAt !== generation ? 'connected anew' : conn.state;
+        throw ApplicationFailure.nonRetryable(
+          `connection ${connectionId} is ${state}: nothing more is written for it`,
+          'CONNECTION_NOT_ACTIVE',
+        );
+      },
+    };
   }
 }
 

@@ -38,6 +38,14 @@ export class LatencyTracker {
     this.samples.set(key, list);
   }
 
+  forget(key: string): void {
+    this.samples.delete(key);
+  }
+
+  get size(): number {
+    return this.samples.size;
+  }
+
   percentiles(key: string): { p50: number; p95: number; n: number } | null {
     const list = this.samples.get(key);
     if (!list || list.length === 0) return null;

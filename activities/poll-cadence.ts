@@ -10,6 +10,8 @@
  * keeps its 2 s — at the price of up to ~8 s for the first change after a quiet spell (bench/scale.ts).
  * The state is in memory: a restarted worker simply starts at the fast cadence.
  */
+import { onForgetConnection } from './connection-memory';
+
 export class PollCadence {
   private readonly current = new Map<string, number>();
 
@@ -27,6 +29,16 @@ export class PollCadence {
     return next === baseMs ? baseMs : Math.round(next * (0.9 + Math.random() * 0.2));
   }
 
+  /** Drop every key of one connection (`<what>:<connectionId>`). */
+  forgetConnection(connectionId: string): void {
+    for (const key of this.current.keys()) if (key.slice(key.indexOf(':') + 1) === connectionId) this.current.delete(key);
+  }
+
+  /** Keys held (for the leak checks). */
+  get size(): number {
+    return this.current.size;
+  }
+
   /** Something happened for this key outside the poll (webhook, push now): back to the fast cadence. */
   reset(key: string): void {
     this.current.delete(key);
@@ -35,3 +47,4 @@ export class PollCadence {
 
 /** One per worker process, shared by the stock and order activities. */
 export const pollCadence = new PollCadence();
+onForgetConnection((id) => pollCadence.forgetConnection(id));

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, Worker, WorkflowBundleWithSourceMap, makeTelemetryFilterString } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
+import { SWEEP_EVERY_MS, sweepIdleConnections } from '../activities/connection-memory';
 import { ActivityDeps, ClientFactory } from '../activities/context';
 import type { Store } from '../store/store';
 import { classifyVendorErrors } from './activity-interceptor';
@@ -63,7 +64,14 @@ export interface AppWorker {
 export async function createAppWorker(opts: AppWorkerOptions): Promise<AppWorker> {
   const owned = !opts.connection;
   const connection = opts.connection ?? (await NativeConnection.connect({ address: opts.address }));
-  const deps: ActivityDeps = { store: opts.store, temporal: opts.client, logger: opts.logger, taskQueue: opts.taskQueue, clients: new ClientFactory(opts.store) };
+  const clients = new ClientFactory(opts.store);
+  const deps: ActivityDeps = { store: opts.store, temporal: opts.client, logger: opts.logger, taskQueue: opts.taskQueue, clients };
+  // What the worker holds of connections unused for the idle TTL expires even when no activity runs (connection-memory.ts).
+  const sweeper = setInterval(() => {
+    clients.sweep(Date.now(), true);
+    sweepIdleConnections();
+  }, SWEEP_EVERY_MS);
+  sweeper.unref();
   const worker = await Worker.create({
     connection,
     namespace: opts.namespace,
@@ -77,5 +85,11 @@ export async function createAppWorker(opts: AppWorkerOptions): Promise<AppWorker
     maxCachedWorkflows: opts.maxCachedWorkflows,
     shutdownGraceTime: '10 seconds',
   });
-  return { worker, close: async () => (owned ? connection.close() : undefined) };
+  return {
+    worker,
+    close: async () => {
+      clearInterval(sweeper);
+      if (owned) await connection.close();
+    },
+  };
 }

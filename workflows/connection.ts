@@ -44,6 +44,7 @@ import {
 } from './definitions';
 import { orderIntakeWorkflowId, stockSyncWorkflowId } from './ids';
 import { backoffMs, type Backoff } from './lib/backoff';
+import { waitForJobsToStop } from './disconnect';
 import { historyFull } from './long-lived';
 import { ConnectionInput, MerchantConnection, acts, unverified, verifyActs } from './merchant-connection';
 import { SA_CONNECTION_STATE, SA_SHOP_ID } from './search-attributes';
@@ -187,8 +188,7 @@ async function disconnect(m: MerchantConnection): Promise<void> {
   if (m.activeLinkRun) {
     await getExternalWorkflowHandle(m.activeLinkRun.workflowId).cancel().catch(() => undefined);
   }
-  const allStopped = await condition(() => m.children.every((id) => m.stoppedChildren.has(id)), CHILD_STOP_TIMEOUT);
-  if (!allStopped) log.warn('children did not confirm stop in time', { stopped: [...m.stoppedChildren] });
+  await waitForJobsToStop({ children: m.children, stoppedChildren: m.stoppedChildren, activeLinkRun: () => m.activeLinkRun, timeout: CHILD_STOP_TIMEOUT });
   await acts.stopOrderWorkflows(m.connectionId);
   await acts.finalizeDisconnect(m.connectionId);
   m.state = m.persistedState = 'disconnected';

@@ -5,7 +5,7 @@
  * the `progress` query answers from those reports while it works. When it wrote links, the stock engine is asked
  * to push them.
  */
-import { ApplicationFailure, CancellationScope, patched, getExternalWorkflowHandle, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityCancellationType, ApplicationFailure, CancellationScope, patched, getExternalWorkflowHandle, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { LinkingActivities } from '../activities/linking';
 import {
   LinkRunProgress,
@@ -25,11 +25,14 @@ export interface LinkRunInput {
   parentWorkflowId: string;
 }
 
-const work = proxyActivities<LinkingActivities>({
+const WORK = {
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
-});
+} as const;
+const work = proxyActivities<LinkingActivities>(WORK);
+/** A cancelled run (disconnect) ends once its activity stopped, so nothing of it writes after the parent moves on. */
+const workWaiting = proxyActivities<LinkingActivities>({ ...WORK, cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED });
 const book = proxyActivities<LinkingActivities>({ startToCloseTimeout: '30 seconds' });
 
 export async function linkRunWorkflow(input: LinkRunInput): Promise<LinkRunProgress> {
@@ -44,7 +47,8 @@ export async function linkRunWorkflow(input: LinkRunInput): Promise<LinkRunProgr
     Object.assign(progress, rest);
   });
   try {
-    const counts = await work.executeLinkRun(input.connectionId, input.runId, input.request);
+    // patched(): runs started before this behaviour replay as cancelled without waiting.
+    const counts = await (patched('link-run-cancel-waits') ? workWaiting : work).executeLinkRun(input.connectionId, input.runId, input.request);
     const { processed, total, linked, linkedProducts, errors, warnings } = counts;
     Object.assign(progress, { processed, total, linked, linkedProducts, errors, warnings, phase: 'done', state: 'completed' });
     if (patched('link-run-frees-parent-before-store')) {

@@ -4,7 +4,8 @@
  *  - a background poll activity (heartbeating, bounded duration) that is restarted when it ends,
  *  - periodic jobs on durable timers (reconcile, sweeps),
  *  - on-demand jobs queued by signals (push now, webhooks, config changes),
- *  - pause/resume by the parent (credentials rejected → attention), stop on disconnect,
+ *  - pause/resume by the parent (credentials rejected → attention), stop on disconnect (the running job and the
+ *    poll cancelled, and waited for until their activities ended),
  *  - credentials rejected by Haravan/Tiki are reported to the parent, and the child pauses itself,
  *  - continue-as-new at a fixed history bound (`HISTORY_EVENT_LIMIT` events, or earlier when Temporal
  *    suggests it), after in-flight work and handlers finished; pending on-demand work is carried, never waited for.
@@ -78,8 +79,12 @@ export interface SupervisorOptions {
 export async function supervise(opts: SupervisorOptions): Promise<void> {
   let paused = opts.paused;
   let stopping = false;
+  /** The on-demand or periodic job running now: a stop cancels it (its activity ends at its next heartbeat). */
+  let jobScope: CancellationScope | undefined;
   setHandler(stopSignal, () => {
     stopping = true;
+    // patched(): workflows that ran before this behaviour replay with the job left to finish.
+    if (jobScope && patched('stop-cancels-running-job')) jobScope.cancel();
   });
   // Failed polls in a row, and when the next may start (POLL_RESTART_BACKOFF).
   let pollFailures = 0;
@@ -144,10 +149,14 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
   };
 
   const runJob = async (job: () => Promise<unknown>) => {
+    jobScope = new CancellationScope();
     try {
-      await job();
+      await jobScope.run(job);
     } catch (err) {
+      if (stopping && isCancellation(err)) return;
       await reportIfCredentials(err);
+    } finally {
+      jobScope = undefined;
     }
   };
 
@@ -189,7 +198,8 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
     }
   }
 
-  // Stop: let the poll finish its current step (cancellation reaches it at its next heartbeat), then report.
+  // Stop: the running job was cancelled; let the poll finish its current step (cancellation reaches it at its next
+  // heartbeat), then report.
   await stopPoll();
   await getExternalWorkflowHandle(opts.parentWorkflowId)
     .signal(childStoppedSignal, { workflowId: workflowInfo().workflowId })

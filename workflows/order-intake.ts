@@ -4,7 +4,7 @@
  * daily completeness check. All three hand orders to the same idempotent per-order workflow. When the merchant
  * sets `importOrdersSince` (at connect or later), a backfill imports every accepted order created since then.
  */
-import { continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityCancellationType, continueAsNew, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { OrderActivities } from '../activities/orders';
 import type { Config } from '../domain/config';
 import { configChangedSignal } from './definitions';
@@ -22,7 +22,11 @@ export interface OrderIntakeInput {
 const COMPLETENESS_WINDOW_MS = 3 * 86_400_000;
 
 const poller = proxyActivities<OrderActivities>(POLL_ACTIVITY_OPTIONS);
+/** A cancelled job or poll is waited for until its activity ended (see stock-sync.ts). */
+const WAIT = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
+const pollerWaiting = proxyActivities<OrderActivities>({ ...POLL_ACTIVITY_OPTIONS, cancellationType: WAIT });
 const jobs = proxyActivities<OrderActivities>({
+  cancellationType: WAIT,
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
@@ -46,7 +50,8 @@ export async function orderIntakeWorkflow(input: OrderIntakeInput): Promise<void
         await jobs.ensureTikiQueue(connectionId);
         queueReady = true;
       }
-      await poller.pollTikiEvents(connectionId, { durationMs: POLL_DURATION_MS, intervalMs: config.orderPollIntervalSeconds * 1000 });
+      // patched(): polls started before this behaviour replay as cancelled without waiting.
+      await (patched('poll-cancel-waits') ? pollerWaiting : poller).pollTikiEvents(connectionId, { durationMs: POLL_DURATION_MS, intervalMs: config.orderPollIntervalSeconds * 1000 });
     },
     periodic: [
       {

@@ -4,7 +4,7 @@
  * changes, finished link runs) coalesced into one job, and periodic full reconciliation against Tiki's
  * actual values.
  */
-import { continueAsNew, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityCancellationType, continueAsNew, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { StockActivities } from '../activities/stock';
 import type { Config } from '../domain/config';
 import { configChangedSignal, productsChangedSignal } from './definitions';
@@ -20,12 +20,20 @@ export interface StockSyncInput {
 }
 
 const poller = proxyActivities<StockActivities>(POLL_ACTIVITY_OPTIONS);
+/**
+ * A cancelled job or poll is waited for until its activity ended (it stops at its next heartbeat): a stop on
+ * disconnect must not report "stopped" while a Tiki write is still on its way.
+ */
+const WAIT = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
+const pollerWaiting = proxyActivities<StockActivities>({ ...POLL_ACTIVITY_OPTIONS, cancellationType: WAIT });
 const pusher = proxyActivities<StockActivities>({
+  cancellationType: WAIT,
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
 });
 const reconciler = proxyActivities<StockActivities>({
+  cancellationType: WAIT,
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
@@ -71,7 +79,8 @@ export async function stockSyncWorkflow(input: StockSyncInput): Promise<void> {
   await supervise({
     parentWorkflowId: input.parentWorkflowId,
     paused: input.carried?.paused ?? false,
-    poll: () => poller.pollHaravanChanges(connectionId, { durationMs: POLL_DURATION_MS, intervalMs: config.pollIntervalSeconds * 1000 }),
+    // patched(): polls started before this behaviour replay as cancelled without waiting.
+    poll: () => (patched('poll-cancel-waits') ? pollerWaiting : poller).pollHaravanChanges(connectionId, { durationMs: POLL_DURATION_MS, intervalMs: config.pollIntervalSeconds * 1000 }),
     periodic: [reconcileJob],
     hasJob: () => pending !== null || wake,
     nextJob: () => {

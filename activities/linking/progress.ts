@@ -3,7 +3,8 @@
  * when domain/link-run.ts `progressDue` says so, so the workflow's `progress` query is live while its history stays a
  * few dozen events whatever the catalogue size.
  */
-import { Context, heartbeat } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
+import { heartbeatOrStop } from '../cancellation';
 import { progressDue } from '../../domain/link-run';
 import { linkRunProgressSignal, type LinkRunFetched, type LinkRunPhase, type LinkRunProgressReport } from '../../workflows/definitions';
 import type { ActivityDeps } from '../context';
@@ -54,7 +55,7 @@ export function progressReporter({ store, temporal, logger }: Pick<ActivityDeps,
       const { fetched, ...rest } = patch;
       Object.assign(state, rest);
       if (fetched) Object.assign(state.fetched!, fetched);
-      if (info) heartbeat({ phase: state.phase, processed: state.processed, total: state.total });
+      if (info) heartbeatOrStop({ phase: state.phase, processed: state.processed, total: state.total });
       const now = Date.now();
       const due = progressDue({ now, startedAt, storedAt, signalledAt, phase: state.phase, signalledPhase, force });
       if (due.urgent) {

@@ -12,7 +12,7 @@ import { alreadyApplied } from '../../domain/order-effects';
 import { allowedAction, type TikiCall } from '../../domain/order-actions';
 import type { OrderAction } from '../../domain/terms';
 import type { OrderActionResult } from '../../workflows/definitions';
-import type { ActivityDeps, ConnectionClients } from '../context';
+import type { ActivityDeps, LiveClients } from '../context';
 import { itemStatuses, toRecord, urgent } from './records';
 
 export function createActionActivities(deps: ActivityDeps) {
@@ -67,8 +67,9 @@ export function createActionActivities(deps: ActivityDeps) {
 }
 
 /** One Tiki call of a merchant action; the label call returns the label's URL. */
-async function performTikiCall(c: ConnectionClients, o: TikiOrder, call: TikiCall): Promise<string | undefined> {
+async function performTikiCall(c: LiveClients, o: TikiOrder, call: TikiCall): Promise<string | undefined> {
   const code = String(o.code);
+  if (call !== 'label') await c.assertLive();
   const sellerInventoryId = async () => {
     const wh = o.tiki_warehouse?.code;
     if (wh) {

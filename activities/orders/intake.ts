@@ -29,8 +29,9 @@ export function createIntakeActivities(deps: ActivityDeps, { dispatch }: Dispatc
   async function ensureQueue({ connectionId, shopId }: ShopConnection): Promise<string> {
     const existing = await store.getCursor(connectionId, 'tiki-queue');
     if (existing) return existing;
-    const { tiki } = await clients.forConnection(connectionId);
+    const { tiki, assertLive } = await clients.forConnection(connectionId);
     const name = `haravan-sync-${shopId}`;
+    await assertLive();
     const queues = await tiki.listQueues();
     const queue = queues.find((q) => q.name === name) ?? (await tiki.createQueue(name));
     const subs = await tiki.listSubscriptions(queue.code).catch(() => []);

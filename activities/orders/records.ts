@@ -32,7 +32,7 @@ export async function since(store: Store, connectionId: string): Promise<Date> {
 }
 
 /** Order imports and merchant actions go ahead of background stock reads in the shop's Haravan call budget. */
-export function urgent(c: ConnectionClients): ConnectionClients {
+export function urgent<C extends ConnectionClients>(c: C): C {
   return { ...c, haravan: c.haravan.withPriority('high') };
 }
 

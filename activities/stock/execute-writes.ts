@@ -7,12 +7,12 @@
  * endpoint zeroes every warehouse an item leaves out, so a batch is only sent for SKUs whose current
  * warehouse rows were just read from Tiki, and each item then carries all of them unchanged except ours.
  */
-import { Context } from '@temporalio/activity';
 import { ConnectorError } from '../../connectors/errors';
 import { messageFor } from '../../domain/messages';
 import { classifyPriority, sortByPriority, warehouseQuantities } from '../../domain/stock';
 import { hasChange, heldAfterWrite, isSuperseded, mergeConfirmed, readBackPays, sameChange } from '../../domain/stock-writes';
-import type { ConnectionClients } from '../context';
+import { heartbeatOrStop } from '../cancellation';
+import type { LiveClients } from '../context';
 import { skuWritesCounter, stockPropagationHistogram } from '../metrics';
 import { readTiki, TIKI_PAGE } from './read-tiki';
 import { emptySummary, type PushSummary } from './summary';
@@ -42,7 +42,7 @@ function isRefusal(err: unknown): err is ConnectorError {
 export async function execute(
   deps: Pick<StockDeps, 'store' | 'latency'>,
   connectionId: string,
-  c: ConnectionClients,
+  c: LiveClients,
   targets: number[],
   planned: PlannedPush[],
   opts: ExecuteOptions,
@@ -128,6 +128,7 @@ export async function execute(
     try {
       const wrote = await gate.run(priority, async () => {
         if (stale(p)) return false;
+        await c.assertLive();
         summary.tikiWriteCalls++;
         await c.tiki.updateSku(item(p, false));
         await confirm([p]);
@@ -163,7 +164,7 @@ export async function execute(
   const queue = changes;
   let i = 0;
   while (i < queue.length) {
-    Context.current().heartbeat({ pushed: summary.pushed });
+    heartbeatOrStop({ pushed: summary.pushed });
     if (queue[i].current === undefined) {
       await single(queue[i++]);
       continue;
@@ -180,6 +181,7 @@ export async function execute(
         const live = batch.filter((b) => !stale(b));
         summary.superseded += batch.length - live.length;
         if (live.length === 0) return;
+        await c.assertLive();
         summary.tikiWriteCalls++;
         await c.tiki.updateSkus(live.map((b) => ({ ...item(b, true), currentWarehouseIds: b.change.quantity !== undefined ? b.current!.map((s) => s.warehouseId) : undefined })));
         await confirm(live);

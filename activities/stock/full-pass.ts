@@ -10,8 +10,8 @@
  * most urgent drift known so far, and every write goes through the connection's write gate, so the poll's
  * writes still overtake the pass.
  */
-import { heartbeat } from '@temporalio/activity';
 import { sortByPriority } from '../../domain/stock';
+import { heartbeatOrStop } from '../cancellation';
 import { hasChange } from '../../domain/stock-writes';
 import type { LinkRecord } from '../../store/types';
 import { execute, TIKI_BATCH } from './execute-writes';
@@ -65,7 +65,7 @@ export async function fullPass(deps: StockDeps, connectionId: string): Promise<P
     // The queue in the domain's priority order: a full batch takes the most urgent of what is known so far.
     pending.splice(0, pending.length, ...sortByPriority(pending.map((p) => ({ ...p, lastPushed: p.reference }))));
     while (pending.length >= TIKI_BATCH || (last && pending.length > 0)) await write(pending.splice(0, TIKI_BATCH));
-    heartbeat({ phase: 'reconcile', drifted });
+    heartbeatOrStop({ phase: 'reconcile', drifted });
   };
   // One settle at a time, in arrival order; the reads never wait for it.
   let settling: Promise<void> = Promise.resolve();

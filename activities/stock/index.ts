@@ -11,8 +11,9 @@
  * per-connection gate and guards of `write-gate.ts`; what a push did: `summary.ts`. The rules they apply are
  * in `domain/` (`stock.ts`, `stock-writes.ts`, `inventory.ts`, `stock-poll.ts`).
  */
-import { heartbeat } from '@temporalio/activity';
 import { withBulkRead } from '../bulk-reads';
+import { heartbeatOrStop } from '../cancellation';
+import { onForgetConnection } from '../connection-memory';
 import type { ActivityDeps } from '../context';
 import { LatencyTracker } from '../metrics';
 import { pollCadence } from '../poll-cadence';
@@ -37,6 +38,11 @@ export function createStockActivities(deps: ActivityDeps) {
     lastTiming: new Map(),
   };
   const { store, clients, logger } = stock;
+  onForgetConnection((id) => {
+    stock.latency.seen.forget(id);
+    stock.latency.change.forget(id);
+    stock.lastTiming.delete(id);
+  });
 
   return {
     /** Recompute and push for some products; `'all'` is a full pass against Tiki's actual values. */
@@ -51,7 +57,7 @@ export function createStockActivities(deps: ActivityDeps) {
       for (let i = 0; i < productIds.length; i += LINK_PAGE) {
         const links = await store.getLinksByProducts(connectionId, productIds.slice(i, i + LINK_PAGE));
         total = merge(total, await pushLinks(stock, connectionId, c, links));
-        heartbeat({ i });
+        heartbeatOrStop({ i });
       }
       return finish(stock, connectionId, total);
     },

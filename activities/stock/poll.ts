@@ -7,6 +7,7 @@
 import { Context, heartbeat, sleep as activitySleep } from '@temporalio/activity';
 import { inventoryRowFingerprint, nextCursor, noteSeen, pollSince, variantFingerprint, type Seen } from '../../domain/stock-poll';
 import { bulkReadActive } from '../bulk-reads';
+import { isNotLive } from '../context';
 import { pollCadence } from '../poll-cadence';
 import { pushLinks } from './push-links';
 import { emptySummary, finish, merge, type PushSummary } from './summary';
@@ -129,6 +130,10 @@ export async function pollHaravanChanges(deps: StockDeps, connectionId: string, 
     return total;
   } catch (err) {
     if (Context.current().cancellationSignal.aborted) return merge(total, await finish(deps, connectionId, cycle));
+    if (isNotLive(err)) {
+      logger.info({ connectionId }, 'stock poll ends: the connection is no longer live');
+      return total;
+    }
     throw err;
   }
 }

@@ -1,7 +1,7 @@
 /** The incremental push: some linked variants, compared with the last push Tiki confirmed. */
 import type { HaravanClient } from '../../connectors/haravan/client';
 import type { LinkRecord } from '../../store/types';
-import type { ConnectionClients } from '../context';
+import type { LiveClients } from '../context';
 import { execute } from './execute-writes';
 import { loadStockContext, plan } from './plan';
 import { readHaravan } from './read-haravan';
@@ -22,7 +22,7 @@ export interface PushLinksOptions {
 export async function pushLinks(
   deps: Pick<StockDeps, 'store' | 'latency'>,
   connectionId: string,
-  c: ConnectionClients,
+  c: LiveClients,
   links: LinkRecord[],
   opts: PushLinksOptions = {},
 ): Promise<PushSummary> {

@@ -1,4 +1,5 @@
 /** Reading Haravan's state of linked variants for the stock push. */
+import { heartbeatOrStop } from '../cancellation';
 import type { HaravanClient } from '../../connectors/haravan/client';
 import type { Config } from '../../domain/config';
 import { inventoryPolicyOf, isInventoryTracked } from '../../domain/inventory';
@@ -70,6 +71,7 @@ export async function readHaravan(
   await pool(chunk(missing, HARAVAN_IDS_PER_CALL), READ_CONCURRENCY, async (ids) => {
     const sentAt = Date.now();
     const products = await haravan.listProducts({ ids, limit: HARAVAN_IDS_PER_CALL });
+    heartbeatOrStop({ phase: 'haravan' });
     const batch: HaravanVariantState[] = [];
     for (const p of products) take(p, sentAt, batch);
     if (stream && batch.length > 0) stream(batch);
@@ -87,6 +89,7 @@ export async function readHaravan(
     } else {
       await pool(chunk([...out.keys()], HARAVAN_IDS_PER_CALL), READ_CONCURRENCY, async (ids) => {
         addRows(await haravan.listAllInventoryLocations({ variantIds: ids, locationIds: chosen }));
+        heartbeatOrStop({ phase: 'haravan-rows' });
       });
     }
   }

@@ -1,5 +1,5 @@
 /** Reading Tiki's catalogue with its stock rows and prices. */
-import { heartbeat } from '@temporalio/activity';
+import { heartbeatOrStop } from '../cancellation';
 import type { TikiClient } from '../../connectors/tiki/client';
 import { pool } from '../concurrency';
 import { tikiStocks, toInt } from '../mappers';
@@ -26,7 +26,7 @@ export async function readTiki(tiki: TikiClient, summary: PushSummary): Promise<
     const res = await tiki.listProducts({ page, limit: TIKI_PAGE });
     summary.tikiReadCalls++;
     add(res.items);
-    heartbeat({ phase: 'tiki', page });
+    heartbeatOrStop({ phase: 'tiki', page });
   });
   return actual;
 }

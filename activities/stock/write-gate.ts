@@ -1,5 +1,5 @@
 /**
- * Process-wide, per connection: the write gate and the guards that keep overlapping jobs (the poll, a push,
+ * Process-wide, per connection (dropped with the connection, `connection-memory.ts`): the write gate and the guards that keep overlapping jobs (the poll, a push,
  * a reconciliation) from undoing each other's writes.
  *
  * Within a worker process the writes of one connection go one at a time through a priority gate, so a stock
@@ -7,6 +7,7 @@
  * from Haravan earlier never overwrites a fresher one already confirmed on Tiki.
  */
 import { PRIORITY_RANK, type PushPriority, type PushValues } from '../../domain/stock';
+import { perConnection } from '../connection-memory';
 
 /** Per connection, entries kept by the in-process write guards before they are dropped. */
 export const GUARD_MAX_ENTRIES = 20_000;
@@ -33,16 +34,6 @@ export class WriteGate {
       else this.busy = false;
     }
   }
-}
-
-/** A process-wide value per connection, made on first use. */
-function perConnection<T>(make: () => T): (connectionId: string) => T {
-  const byConnection = new Map<string, T>();
-  return (connectionId) => {
-    let v = byConnection.get(connectionId);
-    if (v === undefined) byConnection.set(connectionId, (v = make()));
-    return v;
-  };
 }
 
 export const gateFor = perConnection(() => new WriteGate());

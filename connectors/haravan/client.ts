@@ -7,7 +7,7 @@
  * rate limiting, request shapes and schemas are already files of their own.
  */
 import { z } from 'zod';
-import { HaravanRateLimiter, RateLimiterOptions, RequestPriority, sharedRateLimiter } from './rate-limiter';
+import { HaravanRateLimiter, RateLimiterOptions, RequestPriority, releaseSharedRateLimiter, sharedRateLimiter } from './rate-limiter';
 import {
   AdjustInventoryResult,
   AdjustOrSetInventoryInput,
@@ -79,6 +79,8 @@ export interface HaravanClientOptions {
 export class HaravanClient {
   private readonly transport: HaravanTransport;
   private readonly priority: RequestPriority;
+  /** The registry key of the process-wide limiter this client took (none when given a limiter instance). */
+  private readonly shared?: { baseUrl: string; accessToken: string };
 
   constructor(options: HaravanClientOptions);
   constructor(transport: HaravanTransport, priority: RequestPriority);
@@ -89,8 +91,9 @@ export class HaravanClient {
       return;
     }
     const baseUrl = options.baseUrl ?? HARAVAN_BASE_URL;
-    const limiter =
-      options.limiter instanceof HaravanRateLimiter ? options.limiter : sharedRateLimiter(baseUrl, options.accessToken, options.limiter);
+    const own = options.limiter instanceof HaravanRateLimiter;
+    if (!own) this.shared = { baseUrl, accessToken: options.accessToken };
+    const limiter = own ? (options.limiter as HaravanRateLimiter) : sharedRateLimiter(baseUrl, options.accessToken, options.limiter as RateLimiterOptions | undefined);
     this.transport = new HaravanTransport({
       baseUrl,
       accessToken: options.accessToken,
@@ -99,6 +102,11 @@ export class HaravanClient {
       maxRateLimitRetries: options.maxRateLimitRetries,
       maxRetryAfterMs: options.maxRetryAfterMs,
     });
+  }
+
+  /** Drop this shop's process-wide limiter (the connection is gone or idle); a later client makes a new one. */
+  release(): void {
+    if (this.shared) releaseSharedRateLimiter(this.shared.baseUrl, this.shared.accessToken);
   }
 
   /** Same shop and limiter; calls made through the returned client jump the queue. */

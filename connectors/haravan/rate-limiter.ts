@@ -286,6 +286,16 @@ export function sharedRateLimiter(baseUrl: string, accessToken: string, options?
   return limiter;
 }
 
+/** Drop the shared limiter of one shop credential (its connection was disconnected, or its clients idled out). */
+export function releaseSharedRateLimiter(baseUrl: string, accessToken: string): void {
+  registry.delete(limiterKey(baseUrl, accessToken));
+}
+
+/** How many shop limiters this process holds. */
+export function sharedRateLimiterCount(): number {
+  return registry.size;
+}
+
 /** Forget all shared limiters (tests, credential rotation). */
 export function resetSharedRateLimiters(): void {
   registry.clear();

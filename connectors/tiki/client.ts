@@ -190,6 +190,11 @@ export class TikiClient {
     });
   }
 
+  /** Drop what this credential holds process-wide (rate bucket, access token); a later call makes them again. */
+  release(): void {
+    this.http.release();
+  }
+
   // ------------------------------------------------------------------------------------------- seller
 
   /** `GET /integration/v2/sellers/me` — also the cheapest credential check. */

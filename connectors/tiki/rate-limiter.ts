@@ -78,3 +78,13 @@ export function sharedBucket(key: string, ratePerSecond: number): TokenBucket {
   }
   return bucket;
 }
+
+/** Drop the bucket of one seller credential (its connection was disconnected, or its clients idled out). */
+export function releaseBucket(key: string): void {
+  buckets.delete(key);
+}
+
+/** How many seller buckets this process holds. */
+export function sharedBucketCount(): number {
+  return buckets.size;
+}

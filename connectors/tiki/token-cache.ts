@@ -65,6 +65,11 @@ export class TokenCache {
     this.entries.clear();
   }
 
+  /** Tokens held (for the leak checks). */
+  get size(): number {
+    return this.entries.size;
+  }
+
   private async fetchAndStore(key: string, fetchToken: () => Promise<IssuedToken>): Promise<CachedToken> {
     const issuedAt = this.now();
     const issued = await fetchToken();

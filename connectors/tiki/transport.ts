@@ -18,7 +18,7 @@ import { ConnectorError } from '../errors';
 import { HttpResponse, sendHttp, sleep } from '../http';
 import { badResponse, pausedConnectionError, tikiErrorFromResponse } from './errors';
 import { fetchClientCredentialsToken, TikiOAuthCredentials } from './oauth';
-import { sharedBucket, TokenBucket } from './rate-limiter';
+import { releaseBucket, sharedBucket, TokenBucket } from './rate-limiter';
 import { processTokenCache, TokenCache } from './token-cache';
 
 export interface TikiApiKeyCredentials {
@@ -66,6 +66,12 @@ export class TikiTransport {
     this.tokens = opts.tokenCache ?? processTokenCache;
     this.credentialKey = credentialKey(opts.baseUrl, opts.auth);
     this.bucket = sharedBucket(this.credentialKey, opts.maxRequestsPerSecond);
+  }
+
+  /** Drop this credential's process-wide rate bucket and cached token (the connection is gone or idle). */
+  release(): void {
+    releaseBucket(this.credentialKey);
+    this.tokens.invalidate(this.credentialKey);
   }
 
   get usesApiKey(): boolean {

@@ -6,7 +6,7 @@
  * of the real clients is tested against the sandboxes (test/unit/connectors, test/e2e).
  */
 import { ConnectorError } from '../../connectors/errors';
-import type { ClientFactory, ConnectionClients } from '../../activities/context';
+import type { ClientFactory, LiveClients } from '../../activities/context';
 
 export interface FakeVariant {
   id: number;
@@ -188,6 +188,6 @@ export class FakeTiki {
 
 /** A client factory handing out the fakes for every connection. */
 export function fakeClientFactory(haravan: FakeHaravan, tiki: FakeTiki): ClientFactory {
-  const clients = { haravan, tiki } as unknown as ConnectionClients;
+  const clients = { haravan, tiki, assertLive: async () => undefined } as unknown as LiveClients;
   return { forConnection: async () => clients, whileConnected: async () => clients, forget: () => undefined } as unknown as ClientFactory;
 }
