@@ -129,10 +129,10 @@ export function connectionRoutes(deps: ApiDeps): Router {
     res.status(201).json(await render(id));
   });
 
-  r.get('/connections', async (_req, res) => {
-    const all = await store.listConnections();
-    const items = await Promise.all(all.map(async (c) => presentConnection(c, await store.counts(c.id), await liveStatus(c.shopId, c.state))));
-    res.json({ items });
+  r.get('/connections', async (req, res) => {
+    const { items: page, total } = await store.listConnections(parse(PageQuery.strict(), req.query));
+    const items = await Promise.all(page.map(async (c) => presentConnection(c, await store.counts(c.id), await liveStatus(c.shopId, c.state))));
+    res.json({ items, total });
   });
 
   r.get('/connections/:id', async (req, res) => {
