@@ -2,6 +2,7 @@ import type { ActivityDeps } from './context';
 import { createConnectionActivities } from './connection';
 import { createLinkingActivities } from './linking';
 import { createOrderActivities } from './orders';
+import { createPublishingActivities } from './publishing';
 import { createSourcesActivities } from './sources';
 import { createStockActivities } from './stock';
 
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createLinkingActivities(deps),
     ...createStockActivities(deps),
     ...createOrderActivities(deps),
+    ...createPublishingActivities(deps),
     ...createSourcesActivities(deps),
   };
 }

@@ -10,6 +10,7 @@ import { registerStoreGauges } from './metrics';
 import { dashboardApiRoutes, dashboardRoutes } from './routes/app';
 import { connectionRoutes } from './routes/connections';
 import { orderRoutes } from './routes/orders';
+import { publicationRoutes } from './routes/publications';
 import { systemRoutes } from './routes/system';
 import { webhookRoutes } from './routes/webhooks';
 
@@ -48,6 +49,7 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use(express.json({ limit: '256kb' }));
   v1.use(connectionRoutes(deps));
   v1.use(orderRoutes(deps));
+  v1.use(publicationRoutes(deps));
   v1.use(dashboardApiRoutes(deps));
   app.use('/v1', v1);
 

@@ -4,6 +4,7 @@
  */
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { registerPublicationPaths } from './publication-schemas';
 import { CONNECTION_STATES, LINK_RUN_STATES, ORDER_ACTIONS, ORDER_STATUSES, SEVERITIES } from '../domain/terms';
 
 extendZodWithOpenApi(z);
@@ -175,6 +176,7 @@ export function buildOpenApi(): object {
   add('get', '/v1/connections/{id}/failures', 'Permanently failed items', { params: P, query: PageQuery, ok: [200, 'failures', list(FailureSchema)] });
   add('post', '/v1/connections/{id}/failures/{failureId}/retry', 'Retry a failed item', { params: FailureParams, ok: [202, 'retrying'] , errors: { 404: 'FAILURE_NOT_FOUND' } });
   add('get', '/v1/connections/{id}/sources', 'Haravan locations and Tiki seller warehouses of the connection, read live (for the settings form)', { params: P, ok: [200, 'locations and warehouses (with `error` SOURCES_UNAVAILABLE when a side could not be read)', SourcesSchema], errors: { 404: 'NOT_FOUND', 409: 'CONNECTION_NOT_ACTIVE' } });
+  registerPublicationPaths(add);
   add('post', '/webhooks/haravan', 'Haravan webhooks (HMAC-SHA256 of the raw body, base64)', { ok: [200, 'accepted'], errors: { 401: 'WEBHOOK_SIGNATURE_INVALID' } });
   add('get', '/healthz', 'Liveness/readiness (Temporal, database)', { ok: [200, 'healthy'], errors: { 503: 'unhealthy' } });
   add('get', '/metrics', 'Prometheus metrics', { ok: [200, 'text exposition format'] });

@@ -86,3 +86,14 @@ export type LinkStatus = (typeof LINK_STATUSES)[number];
 
 export const SEVERITIES = ['error', 'warning', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
+
+// ---- publications (issue 17: Haravan products published to Tiki as product requests)
+
+/**
+ * The states of a publication: `draft` (pre-checked, not sent yet), `submitted` (Tiki received it: queuing or
+ * processing), `in_review` (Tiki's bot, legal or content review), then `approved`, `rejected` (Tiki's reasons;
+ * it can be sent again), `failed` (refused when sent, or deleted on Tiki), `expired` (Tiki forgot the track id) or
+ * `cancelled` (the connection was disconnected).
+ */
+export const PUBLICATION_STATES = ['draft', 'submitted', 'in_review', 'approved', 'rejected', 'failed', 'expired', 'cancelled'] as const;
+export type PublicationState = (typeof PUBLICATION_STATES)[number];

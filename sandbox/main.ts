@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { generateDemoShop } from './demo-data';
+import { publishDemoProducts } from './publish-demo';
 import { startHaravanSandbox } from './haravan/app';
 import { startTikiSandbox } from './tiki/app';
 
@@ -13,6 +14,8 @@ export const DEMO = {
   haravanToken: 'demo-haravan-private-token',
   tiki: { sellerId: 188954, clientId: 'demo-tiki-client', clientSecret: 'demo-tiki-secret' },
   products: 40,
+  /** Products on Haravan that are not on Tiki yet (the "Publish to Tiki" tab). */
+  unpublished: 7,
 };
 
 export interface RunningSandboxes {
@@ -38,7 +41,12 @@ export async function startSandboxes(opts: { dataDir: string; haravanPort: numbe
       const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
       if (!res.ok) throw new Error(`seeding ${url} failed: ${res.status} ${await res.text()}`);
     }
-    opts.log?.(`seeded demo shop ${DEMO.shopId} (${DEMO.products} products) in both sandboxes`);
+    const locationId = demo.haravan.locations[0]!.id;
+    for (const product of publishDemoProducts(DEMO.unpublished, { shopSlot: DEMO.shopId % 100_000, locationId })) {
+      const res = await fetch(`${haravan.url}/_sandbox/shops/${DEMO.shopId}/products`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(product) });
+      if (!res.ok) throw new Error(`seeding an unpublished product failed: ${res.status} ${await res.text()}`);
+    }
+    opts.log?.(`seeded demo shop ${DEMO.shopId} (${DEMO.products} products, plus ${DEMO.unpublished} not on Tiki yet) in both sandboxes`);
   }
   return {
     haravanUrl: haravan.url,

@@ -145,6 +145,57 @@ CREATE INDEX audit_by_connection ON audit_log (connection_id, at);
     // When a create call whose outcome is unknown was sent (null: none pending); see domain/order-create.ts.
     sql: `ALTER TABLE orders ADD COLUMN create_sent_at TIMESTAMPTZ;`,
   },
+  {
+    // Numbered after its issue (17) so that migrations added meanwhile by other branches keep their own numbers.
+    version: 17,
+    name: 'publishing to Tiki: publications, category tree cache, category mappings',
+    sql: `
+CREATE TABLE publications (
+  pub_id TEXT PRIMARY KEY,
+  connection_id TEXT NOT NULL,
+  product_id BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  tiki_state TEXT,
+  track_id TEXT,
+  tiki_product_id BIGINT,
+  choices JSONB NOT NULL,
+  request_body JSONB,
+  reasons JSONB NOT NULL DEFAULT '[]'::jsonb,
+  history JSONB NOT NULL DEFAULT '[]'::jsonb,
+  attempts INT NOT NULL DEFAULT 0,
+  linked BOOLEAN NOT NULL DEFAULT false,
+  workflow_id TEXT,
+  submitted_at TIMESTAMPTZ,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX publications_by_connection ON publications (connection_id, state, created_at);
+CREATE INDEX publications_by_product ON publications (connection_id, product_id);
+
+CREATE TABLE tiki_categories (
+  id BIGINT PRIMARY KEY,
+  name TEXT NOT NULL,
+  parent_id BIGINT,
+  is_primary BOOLEAN NOT NULL DEFAULT false
+);
+
+CREATE TABLE tiki_catalog_cache (
+  key TEXT PRIMARY KEY,
+  data JSONB,
+  fetched_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+CREATE TABLE category_mappings (
+  connection_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  product_type TEXT,
+  product_id BIGINT,
+  category_id BIGINT NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (connection_id, key)
+);
+`,
+  },
 ];
 
 /** Apply pending migrations. Safe to call from several processes at once on PostgreSQL (advisory lock). */

@@ -17,17 +17,21 @@ import { FailureRepo } from './repos/failures';
 import { LinkRunRepo } from './repos/link-runs';
 import { LinkRepo } from './repos/links';
 import { OrderRepo } from './repos/orders';
+import { PublicationRepo } from './repos/publications';
 import { Repo } from './repos/repo';
 import { SyncErrorRepo } from './repos/sync-errors';
+import { TikiCatalogRepo } from './repos/tiki-catalog';
 
 export type { Page } from './repos/repo';
+export type { PublicationRecord, PublicationHistoryEntry } from './repos/publications';
+export type { CategoryMapping } from './repos/tiki-catalog';
 
-const REPOS = [ConnectionRepo, CredentialRepo, LinkRepo, SyncErrorRepo, LinkRunRepo, CursorRepo, OrderRepo, FailureRepo, AuditRepo];
+const REPOS = [ConnectionRepo, CredentialRepo, LinkRepo, SyncErrorRepo, LinkRunRepo, CursorRepo, OrderRepo, FailureRepo, AuditRepo, PublicationRepo, TikiCatalogRepo];
 
 /* eslint-disable @typescript-eslint/no-unsafe-declaration-merging -- the TypeScript mixin pattern: the interface
    gives Store the repositories' method types, mixIn() below puts their bodies on its prototype (and refuses a
    name defined twice), so the type and the runtime object agree. */
-export interface Store extends ConnectionRepo, CredentialRepo, LinkRepo, SyncErrorRepo, LinkRunRepo, CursorRepo, OrderRepo, FailureRepo, AuditRepo {}
+export interface Store extends ConnectionRepo, CredentialRepo, LinkRepo, SyncErrorRepo, LinkRunRepo, CursorRepo, OrderRepo, FailureRepo, AuditRepo, PublicationRepo, TikiCatalogRepo {}
 
 export class Store extends Repo {
   /* eslint-enable @typescript-eslint/no-unsafe-declaration-merging */

@@ -1,5 +1,6 @@
 /** The dashboard's only way to the service: the /v1 API with the merchant's bearer token (kept in sessionStorage). */
 import type { ApiErrorBody, Connection, LinkRun, Order, Sources, SyncError } from './types';
+import type { PublishAttribute, PublishCategory, Publication, PublishCheck } from './types';
 
 const TOKEN_KEY = 'haravan-tiki.token';
 
@@ -17,6 +18,8 @@ export class ApiFailure extends Error {
     readonly messageEn: string,
     readonly messageVi: string,
     readonly issues: { path: string; message: string }[] = [],
+    /** The error body's other fields (e.g. `problems` of PUBLICATION_INVALID). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(`${status} ${code}: ${messageEn}`);
   }
@@ -40,7 +43,7 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   }
   if (!res.ok) {
     const e = (parsed as ApiErrorBody | undefined)?.error;
-    throw new ApiFailure(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? res.statusText, e?.messageVi ?? e?.message ?? res.statusText, e?.issues ?? []);
+    throw new ApiFailure(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? res.statusText, e?.messageVi ?? e?.message ?? res.statusText, e?.issues ?? [], (e ?? {}) as Record<string, unknown>);
   }
   return parsed as T;
 }
@@ -65,4 +68,18 @@ export const api = {
   orderAction: (id: string, tikiCode: string, action: string, reason?: string) =>
     call<{ order: Order; result: { labelUrl?: string; status?: string; tikiStatus?: string } }>('POST', `/v1/connections/${enc(id)}/orders/${enc(tikiCode)}/actions/${enc(action)}`, reason ? { reason } : {}),
   sources: (id: string) => call<Sources>('GET', `/v1/connections/${enc(id)}/sources`),
+  publications: (id: string) => call<{ items: Publication[]; total: number }>('GET', `/v1/connections/${enc(id)}/publications?limit=250`),
+  publish: (id: string, body: PublishBody) => call<{ items: PublishCheck[] } | { items: Publication[] }>('POST', `/v1/connections/${enc(id)}/publications`, body),
+  resubmit: (id: string, pubId: string, body: Omit<PublishBody, 'productIds' | 'dryRun'>) => call<Publication>('POST', `/v1/connections/${enc(id)}/publications/${enc(pubId)}/resubmit`, body),
+  tikiCategories: (connectionId: string, q: string) => call<{ items: PublishCategory[] }>('GET', `/v1/tiki/categories${qs({ connectionId, q, limit: 30 })}`),
+  tikiAttributes: (connectionId: string, categoryId: number) => call<{ items: PublishAttribute[] }>('GET', `/v1/tiki/categories/${categoryId}/attributes${qs({ connectionId })}`),
 };
+
+export interface PublishBody {
+  productIds: number[];
+  categoryId?: number;
+  attributes?: Record<string, string | number | boolean>;
+  activate?: boolean;
+  mergeOptions?: boolean;
+  dryRun?: boolean;
+}

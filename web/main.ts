@@ -16,13 +16,15 @@ import { LinkPanel } from './components/link-run';
 import { SyncErrors } from './components/sync-errors';
 import { ConfigForm } from './components/config';
 import { Orders } from './components/orders';
+import { PublishPanel } from './components/publish';
 
 const LANG_KEY = 'haravan-tiki.lang';
 const REFRESH_MS = 2500;
-type Tab = 'overview' | 'link' | 'errors' | 'config' | 'orders';
+type Tab = 'overview' | 'link' | 'publish' | 'errors' | 'config' | 'orders';
 const TABS: [Tab, string][] = [
   ['overview', 'tabOverview'],
   ['link', 'tabLink'],
+  ['publish', 'tabPublish'],
   ['errors', 'tabErrors'],
   ['config', 'tabConfig'],
   ['orders', 'tabOrders'],
@@ -198,6 +200,7 @@ function ConnectionView({ id, onListChanged }: { id: string; onListChanged: () =
     ${tab === 'errors' && html`<${SyncErrors} conn=${conn} version=${errorsVersion} />`}
     ${tab === 'config' && html`<${ConfigForm} conn=${conn} onSaved=${(c: Connection) => setConn(c)} />`}
     ${tab === 'orders' && html`<${Orders} conn=${conn} />`}
+    ${tab === 'publish' && html`<${PublishPanel} conn=${conn} />`}
   </div>`;
 }
 

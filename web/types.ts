@@ -83,3 +83,45 @@ export interface Sources {
 export interface ApiErrorBody {
   error?: { code: string; message: string; messageVi?: string; issues?: { path: string; message: string }[] };
 }
+
+// ---- publishing to Tiki (api.md additions)
+export interface PublishProblem {
+  field: string;
+  code: string;
+  message: string;
+  messageVi: string;
+}
+export interface PublishCategory {
+  id: number;
+  name: string;
+  path: string;
+  isLeaf: boolean;
+}
+export interface PublishAttribute {
+  code: string;
+  name: string;
+  nameVi: string;
+  required: boolean;
+  type: 'text' | 'number' | 'select' | 'multiselect' | 'boolean';
+  values?: { id?: number; value: string }[];
+}
+export interface PublishCheck {
+  productId: number;
+  title?: string;
+  categoryId?: number;
+  suggestions?: PublishCategory[];
+  problems: PublishProblem[];
+  request?: Record<string, unknown>;
+}
+export interface Publication {
+  pubId: string;
+  productId: number;
+  state: string;
+  tikiState?: string;
+  trackId?: string;
+  reasons: { code?: string; message: string; messageVi: string }[];
+  history: { state: string; at: string }[];
+  linked: boolean;
+  attempts: number;
+  categoryId?: number;
+}

@@ -46,6 +46,7 @@ import { orderIntakeWorkflowId, stockSyncWorkflowId } from './ids';
 import { backoffMs, type Backoff } from './lib/backoff';
 import { waitForJobsToStop } from './disconnect';
 import { historyFull } from './long-lived';
+import { registerPublishing, stopPublishing } from './publishing';
 import { ConnectionInput, MerchantConnection, acts, unverified, verifyActs } from './merchant-connection';
 import { SA_CONNECTION_STATE, SA_SHOP_ID } from './search-attributes';
 
@@ -71,6 +72,7 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
   setHandler(credentialsReplacedUpdate, () => merchant.credentialsReplaced(), { validator: () => merchant.requireActive() });
   setHandler(credentialsRejectedSignal, (rejected) => merchant.credentialsRejected(rejected));
   setHandler(childStoppedSignal, (stopped) => merchant.childStopped(stopped));
+  registerPublishing({ connectionId: merchant.connectionId, shopId: merchant.shopId, config: () => merchant.config, requireActive: () => merchant.requireActive() });
 
   // A continued run was verified and started its children in the first run.
   if (!input.carried) {
@@ -190,6 +192,7 @@ async function disconnect(m: MerchantConnection): Promise<void> {
   }
   await waitForJobsToStop({ children: m.children, stoppedChildren: m.stoppedChildren, activeLinkRun: () => m.activeLinkRun, timeout: CHILD_STOP_TIMEOUT });
   await acts.stopOrderWorkflows(m.connectionId);
+  if (patched('publish-children-stop-on-disconnect')) await stopPublishing(m.connectionId);
   await acts.finalizeDisconnect(m.connectionId);
   m.state = m.persistedState = 'disconnected';
   upsertSearchAttributes([{ key: SA_CONNECTION_STATE, value: 'disconnected' }] as never);

@@ -124,3 +124,49 @@ export interface SourcesRead {
 }
 /** The workflow type the API starts to read them (workflows/sources.ts). */
 export const READ_SOURCES_WORKFLOW = 'readSourcesWorkflow';
+
+// ---- publishing to Tiki (issue 17): the connection starts one publish workflow per Tiki product request
+export interface PublishRequest {
+  productIds: number[];
+  categoryId?: number;
+  attributes?: Record<string, string | number | boolean>;
+  activate?: boolean;
+  mergeOptions?: boolean;
+  dryRun?: boolean;
+  /** Set by the resubmit path: the publication sent again (a new Tiki request, its history kept). */
+  resubmitPubId?: string;
+}
+export interface PreparedPublication {
+  productId: number;
+  /** The Haravan product's title, the category it got (request, override or type mapping) and, without one, likely leaves. */
+  title?: string;
+  categoryId?: number;
+  suggestions?: { id: number; name: string; path: string; isLeaf: boolean }[];
+  problems: { field: string; code: string; message: string; messageVi: string }[];
+  /** The Tiki request body (dry runs only). */
+  request?: unknown;
+  /** Set when it is to be sent. */
+  pubId?: string;
+  workflowId?: string;
+  attempt?: number;
+  /** Turn the listing on once approved (the publication's choice). */
+  activate?: boolean;
+}
+export interface PublishStarted {
+  items: PreparedPublication[];
+  /** The follow-up schedule the publish workflows got (from the worker's environment). */
+  followUp?: { firstMs: number; maxMs: number };
+}
+/** Prepare (pre-check) and, unless a dry run, start one publish workflow per product that passed. */
+export const publishUpdate = defineUpdate<PublishStarted, [PublishRequest]>('publish');
+/** To a publish workflow: look at the request's state now (the merchant asked), instead of at the next timer. */
+export const publicationCheckNowSignal = defineSignal('publicationCheckNow');
+export interface PublicationProgress {
+  pubId: string;
+  state: string;
+  tikiState?: string;
+  trackId?: string;
+  checks: number;
+  nextCheckAt?: string;
+}
+export const publicationProgressQuery = defineQuery<PublicationProgress>('publicationProgress');

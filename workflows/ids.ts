@@ -13,3 +13,6 @@ export const orderWorkflowId = (shopId: number, tikiCode: string): string => `or
 export const pendingCredentialsId = (connectionId: string): string => `${connectionId}#pending`;
 /** One read of the settings form's sources per shop at a time (concurrent requests share it). */
 export const sourcesWorkflowId = (shopId: number): string => `sources-${shopId}`;
+/** One publish workflow per Tiki product request: a resubmission (attempt n) is a new workflow. */
+export const publishWorkflowId = (shopId: number, pubId: string, attempt: number): string => `publish-${shopId}-${pubId}-${attempt}`;
+export const tikiCatalogWorkflowId = (connectionId: string, categoryId?: number): string => `tiki-catalog-${connectionId}-${categoryId ?? 'tree'}`;

@@ -4,4 +4,6 @@ export { linkRunWorkflow } from './link-run';
 export { stockSyncWorkflow } from './stock-sync';
 export { orderIntakeWorkflow } from './order-intake';
 export { orderWorkflow } from './order';
+export { publishWorkflow } from './publish';
+export { tikiCatalogWorkflow } from './publishing';
 export { readSourcesWorkflow } from './sources';

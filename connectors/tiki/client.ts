@@ -42,6 +42,7 @@ import {
   TikiSkuUpdateResponse,
   TikiSubscription,
 } from './schemas';
+import { TikiPublishingApi } from './publishing';
 import { toWireQuantities, WarehouseQuantity, warehouseQuantitiesProblem } from './stock';
 import type { TokenCache } from './token-cache';
 import { Query, TikiAuth, TikiTransport } from './transport';
@@ -175,6 +176,8 @@ const warehouseListSchema = listEnvelope(sellerWarehouseSchema);
 export class TikiClient {
   readonly baseUrl: string;
   private readonly http: TikiTransport;
+  /** Product requests (publishing new products) and the category/attribute lookups they need. */
+  readonly publishing: TikiPublishingApi;
 
   constructor(opts: TikiClientOptions) {
     this.baseUrl = (opts.baseUrl ?? DEFAULT_TIKI_BASE_URL).replace(/\/+$/, '');
@@ -188,6 +191,7 @@ export class TikiClient {
       maxRateLimitRetries: opts.maxRateLimitRetries ?? 3,
       tokenCache: opts.tokenCache,
     });
+    this.publishing = new TikiPublishingApi(this.http);
   }
 
   /** Drop what this credential holds process-wide (rate bucket, access token); a later call makes them again. */

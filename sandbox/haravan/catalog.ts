@@ -33,7 +33,18 @@ export interface ProductSeed {
   product_type?: string;
   tags?: string;
   updated_at?: string;
+  /** Option names (at most 3); default one "Title" option. */
+  options?: string[];
+  /** Product images; `variant_indexes` (0-based) name the seed variants an image belongs to. */
+  images?: ImageSeed[];
   variants: VariantSeed[];
+}
+
+export interface ImageSeed {
+  src: string;
+  width?: number;
+  height?: number;
+  variant_indexes?: number[];
 }
 
 export type VariantPatch = Partial<Omit<VariantSeed, 'inventory' | 'id'>> & { id: number };
@@ -69,7 +80,7 @@ export function createProduct(shop: ShopData, ctx: IdRegistry, seed: ProductSeed
     created_at: at,
     updated_at: seed.updated_at ?? at,
     images: [],
-    options: [{ name: 'Title', id: ctx.newId(), position: 1, product_id: productId }],
+    options: (seed.options?.length ? seed.options : ['Title']).map((name, i) => ({ name, id: ctx.newId(), position: i + 1, product_id: productId })),
     variants: [],
     only_hide_from_list: false,
     not_allow_promotion: false,
@@ -99,6 +110,17 @@ export function createProduct(shop: ShopData, ctx: IdRegistry, seed: ProductSeed
       updated_at: seed.updated_at ?? at,
     });
   });
+  product.images = (seed.images ?? []).map((img, i) => ({
+    id: ctx.newId(),
+    product_id: productId,
+    position: i + 1,
+    src: img.src,
+    ...(img.width !== undefined ? { width: img.width } : {}),
+    ...(img.height !== undefined ? { height: img.height } : {}),
+    variant_ids: (img.variant_indexes ?? []).map((k) => product.variants[k]?.id).filter((id) => id !== undefined),
+    created_at: at,
+    updated_at: at,
+  }));
   shop.products.push(product);
   seed.variants.forEach((v, i) => {
     for (const stock of v.inventory ?? []) {

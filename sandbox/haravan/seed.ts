@@ -38,10 +38,15 @@ export const ProductSeedSchema = z.object({
   product_type: z.string().optional(),
   tags: z.string().optional(),
   updated_at: z.iso.datetime().optional(),
+  options: z.array(z.string().min(1)).max(3).optional(),
+  images: z
+    .array(z.object({ src: z.string().url(), width: z.number().int().positive().optional(), height: z.number().int().positive().optional(), variant_indexes: z.array(z.number().int().min(0)).optional() }))
+    .max(250)
+    .optional(),
   variants: z.array(VariantSeedSchema).min(1),
 });
 
-export const ProductPatchSchema = ProductSeedSchema.omit({ id: true, variants: true, updated_at: true })
+export const ProductPatchSchema = ProductSeedSchema.omit({ id: true, variants: true, updated_at: true, options: true, images: true })
   .partial()
   .extend({
     variants: z.array(VariantSeedSchema.omit({ inventory: true }).partial().extend({ id: positiveId })).optional(),

@@ -16,6 +16,7 @@ import { controlRouter } from './routes/control';
 import { authenticate, errorHandler, SellerRateLimiter } from './routes/middleware';
 import { oauthRouter } from './routes/oauth';
 import { ordersRouter } from './routes/orders';
+import { productRequestControlRouter, productRequestRouter } from './routes/product-requests';
 import { queuesRouter } from './routes/queues';
 import { TikiSandboxState } from './state';
 
@@ -72,6 +73,7 @@ export function createTikiSandbox(opts: TikiSandboxOptions = {}): TikiSandbox {
       },
     }),
   );
+  app.use('/_sandbox', productRequestControlRouter(state.productRequests));
   app.use(faults.middleware());
   app.use(oauthRouter(state));
   // Routers carry full paths (not mounted under a prefix) so the call log records real paths.
@@ -79,6 +81,7 @@ export function createTikiSandbox(opts: TikiSandboxOptions = {}): TikiSandbox {
   app.use(catalogRouter(state));
   app.use(ordersRouter(state));
   app.use(queuesRouter(state));
+  app.use(productRequestRouter(state.productRequests));
   app.use((req, res) => {
     res.status(404).json({ errors: [`No route ${req.method} ${req.path}`] });
   });

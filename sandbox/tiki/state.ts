@@ -10,6 +10,7 @@ import { CatalogService, ProductPatch, SeedProduct, SeedSeller } from './service
 import { EventService } from './services/events';
 import { orderView } from './services/order-view';
 import { OrderService, PlaceOrderInput } from './services/orders';
+import { ProductRequestService } from './services/product-requests';
 import { createWorld, AuthMethod, World } from './world';
 
 export interface SeedSellerInput extends SeedSeller {
@@ -32,6 +33,7 @@ export class TikiSandboxState {
   readonly events: EventService;
   readonly catalog: CatalogService;
   readonly orders: OrderService;
+  readonly productRequests: ProductRequestService;
   private readonly snapshots = new Map<string, World>();
   private readonly initialSettings: SandboxSettings;
 
@@ -42,6 +44,7 @@ export class TikiSandboxState {
     this.events = new EventService(this.ctx);
     this.catalog = new CatalogService(this.ctx, this.events);
     this.orders = new OrderService(this.ctx, this.catalog, this.events);
+    this.productRequests = new ProductRequestService(this.ctx, this.catalog);
   }
 
   get world(): World {
