@@ -124,3 +124,19 @@ export function targetAddBack(
   if (target.quantity === undefined || target.notes.some((n) => n === 'INVENTORY_NOT_TRACKED' || n === 'OVERSELL_UNLIMITED')) return new Map();
   return addBack(held, targetWarehouseIds, tikiReserved);
 }
+
+/**
+ * Whether an imported order's change (an import: `before` null; a Tiki status or item change) changes what it
+ * holds — then the stock of its SKUs is pushed again, since Haravan may already have moved (commit, restock).
+ */
+export function reservationChanged(before: ReservingOrder | null, after: ReservingOrder | null): boolean {
+  const a = reservedByOrders(before ? [before] : []);
+  const b = reservedByOrders(after ? [after] : []);
+  if (a.size !== b.size) return true;
+  for (const [sku, held] of a) {
+    const other = b.get(sku);
+    if (!other || other.size !== held.size) return true;
+    for (const [w, n] of held) if (other.get(w) !== n) return true;
+  }
+  return false;
+}

@@ -1,5 +1,5 @@
 import { DEFAULT_CONFIG, mergeConfig } from '../../../domain/config';
-import { addBack, addBackTotal, holdsReservation, reservedByOrders, targetAddBack, type HeldUnits, type ReservingOrder } from '../../../domain/reservations';
+import { addBack, addBackTotal, holdsReservation, reservationChanged, reservedByOrders, targetAddBack, type HeldUnits, type ReservingOrder } from '../../../domain/reservations';
 import { computeTarget, warehouseQuantities } from '../../../domain/stock';
 import { referenceValues } from '../../../domain/stock-writes';
 
@@ -123,4 +123,19 @@ describe('the target with the add-back (issue: Haravan 10, a 3-unit Tiki order i
     expect(base.quantity).toBe(3);
     expect(base.quantity! + addBackTotal(targetAddBack(base, held([A, 3]), [A]))).toBe(6);
   });
+});
+
+describe('reservationChanged — when an order change is worth a new push of its SKUs', () => {
+  const open = (patch: Partial<ReservingOrder> = {}): ReservingOrder => ({ tikiStatus: 'queueing', items: [{ tikiSku: 'S1', quantity: 3, tikiWarehouseId: A }], ...patch });
+  const cases: [string, ReservingOrder | null, ReservingOrder | null, boolean][] = [
+    ['imported while Tiki reserves it', null, open(), true],
+    ['imported after it already shipped', null, open({ tikiStatus: 'shipping' }), false],
+    ['confirmed, same warehouse', open(), open({ tikiStatus: 'packaging' }), false],
+    ['shipped', open({ tikiStatus: 'picking' }), open({ tikiStatus: 'shipping' }), true],
+    ['cancelled on Tiki', open(), open({ tikiStatus: 'canceled' }), true],
+    ['reservation moved to another warehouse', open(), open({ items: [{ tikiSku: 'S1', quantity: 3, tikiWarehouseId: B }] }), true],
+    ['item declined', open(), open({ items: [{ tikiSku: 'S1', quantity: 3, tikiWarehouseId: A, tikiConfirmation: 'seller_canceled' }] }), true],
+    ['delivered after shipping', open({ tikiStatus: 'shipping' }), open({ tikiStatus: 'delivered' }), false],
+  ];
+  it.each(cases)('%s → %s', (_name, before, after, want) => expect(reservationChanged(before, after)).toBe(want));
 });
