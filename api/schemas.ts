@@ -160,7 +160,7 @@ export function buildOpenApi(): object {
     });
   const P = ConnectionIdParams;
   add('post', '/v1/connections', 'Connect a Haravan shop to Tiki (verifies both credentials first)', { body: CreateConnectionSchema, ok: [201, 'connected', ConnectionSchema], errors: { 409: 'ALREADY_CONNECTED', 422: 'TIKI_AUTH_FAILED / HARAVAN_AUTH_FAILED' } });
-  add('get', '/v1/connections', 'List connections', { ok: [200, 'connections', z.object({ items: z.array(ConnectionSchema) })] });
+  add('get', '/v1/connections', 'List connections (paginated)', { query: PageQuery, ok: [200, 'connections', list(ConnectionSchema)] });
   add('get', '/v1/connections/{id}', 'Live status of a connection', { params: P, ok: [200, 'connection', ConnectionSchema], errors: { 404: 'NOT_FOUND' } });
   add('patch', '/v1/connections/{id}/config', 'Change configuration (partial)', { params: P, body: ConfigPatchSchema, ok: [200, 'connection', ConnectionSchema], errors: { 404: 'NOT_FOUND', 409: 'CONNECTION_NOT_ACTIVE' } });
   add('delete', '/v1/connections/{id}', 'Disconnect (graceful)', { params: P, ok: [202, 'disconnecting', ConnectionSchema], errors: { 404: 'NOT_FOUND', 409: 'CONNECTION_NOT_ACTIVE' } });
@@ -178,7 +178,7 @@ export function buildOpenApi(): object {
   add('get', '/v1/connections/{id}/sources', 'Haravan locations and Tiki seller warehouses of the connection, read live (for the settings form)', { params: P, ok: [200, 'locations and warehouses (with `error` SOURCES_UNAVAILABLE when a side could not be read)', SourcesSchema], errors: { 404: 'NOT_FOUND', 409: 'CONNECTION_NOT_ACTIVE' } });
   registerPublicationPaths(add);
   add('post', '/webhooks/haravan', 'Haravan webhooks (HMAC-SHA256 of the raw body, base64)', { ok: [200, 'accepted'], errors: { 401: 'WEBHOOK_SIGNATURE_INVALID' } });
-  add('get', '/healthz', 'Liveness/readiness (Temporal, database)', { ok: [200, 'healthy'], errors: { 503: 'unhealthy' } });
+  add('get', '/healthz', 'Liveness/readiness: `checks` names each dependency (database, temporal) `ok` or `down`', { ok: [200, 'healthy'], errors: { 503: 'a dependency is down' } });
   add('get', '/metrics', 'Prometheus metrics', { ok: [200, 'text exposition format'] });
   const gen = new OpenApiGeneratorV3(r.definitions);
   return gen.generateDocument({ openapi: '3.0.3', info: { title: 'Haravan ⇄ Tiki sync API', version: '1.0.0', description: 'Connect a Haravan shop to its Tiki seller account: product links, stock/price push, exactly-once order import, Tiki order actions.' }, servers: [{ url: '/' }] });

@@ -75,7 +75,10 @@ export function codecFromEnv(encryptionKey?: string): AesGcmCodec | undefined {
   return new AesGcmCodec(encryptionKey, (process.env.ENCRYPTION_KEYS_PREVIOUS ?? '').split(','));
 }
 
+/** The module of the sealing failure converter (boot/failure-converter.ts), for the client, worker and bundle. */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
 export function dataConverterFor(encryptionKey?: string): DataConverter | undefined {
   const codec = codecFromEnv(encryptionKey);
-  return codec ? { payloadCodecs: [codec] } : undefined;
+  return codec ? { payloadCodecs: [codec], failureConverterPath: FAILURE_CONVERTER_PATH } : undefined;
 }

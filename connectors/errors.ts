@@ -17,7 +17,8 @@ export type ConnectorErrorCode =
   | 'VALIDATION' // 400 / 422
   | 'CONFLICT' // 409
   | 'BAD_RESPONSE' // response body did not match the expected schema
-  | 'NOT_SENT'; // never sent: its send deadline passed while it waited (rate limiter)
+  | 'NOT_SENT' // never sent: its send deadline passed while it waited (rate limiter)
+  | 'TOO_LARGE'; // an answer over our bounds: body, page count or page items (connectors/limits.ts)
 
 const RETRYABLE: Record<ConnectorErrorCode, boolean> = {
   NETWORK: true,
@@ -32,6 +33,7 @@ const RETRYABLE: Record<ConnectorErrorCode, boolean> = {
   CONFLICT: false,
   BAD_RESPONSE: false,
   NOT_SENT: true,
+  TOO_LARGE: false,
 };
 
 export interface ConnectorErrorInit {

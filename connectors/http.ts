@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { ConnectorError, ConnectorSystem, codeForStatus, parseRetryAfterMs } from './errors';
 import { recordVendorCall } from './metrics';
+import { MAX_RESPONSE_BYTES, tooLarge } from './limits';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -62,6 +63,7 @@ export async function sendHttp(system: ConnectorSystem, route: string, req: Http
   if (payload !== undefined) headers['Content-Length'] = String(Buffer.byteLength(payload));
   const started = performance.now();
   let timedOut = false;
+  let tooBig = false;
   // The whole request was handed to the socket: from then on a broken connection leaves the outcome unknown.
   let bodySent = false;
   try {
@@ -71,7 +73,19 @@ export async function sendHttp(system: ConnectorSystem, route: string, req: Http
       if (!agent) return reject(new Error(`unsupported protocol ${url.protocol}`));
       const request = (url.protocol === 'https:' ? https : http).request(url, { method: req.method, headers, agent }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        const overLimit = () => {
+          // Stop reading (the socket is dropped, not drained into memory).
+          tooBig = true;
+          request.destroy(new Error('response too large'));
+        };
+        if (Number(res.headers['content-length'] ?? 0) > MAX_RESPONSE_BYTES) return overLimit();
+        res.on('data', (c: Buffer) => {
+          if (tooBig) return;
+          size += c.length;
+          if (size > MAX_RESPONSE_BYTES) return overLimit();
+          chunks.push(c);
+        });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, raw: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', reject);
         res.on('aborted', () => reject(new Error('response aborted')));
@@ -98,7 +112,8 @@ export async function sendHttp(system: ConnectorSystem, route: string, req: Http
     }
     return { status, headers: new NodeHeaders(raw), body };
   } catch (err) {
-    recordVendorCall(system, route, timedOut ? 'timeout' : 'network', (performance.now() - started) / 1000);
+    recordVendorCall(system, route, timedOut ? 'timeout' : tooBig ? 'too_large' : 'network', (performance.now() - started) / 1000);
+    if (tooBig) throw tooLarge(system, route, `response body over ${MAX_RESPONSE_BYTES} bytes`);
     throw new ConnectorError({
       system,
       code: timedOut ? 'TIMEOUT' : 'NETWORK',

@@ -29,7 +29,7 @@ export function outcomeOf(status: number): string {
 }
 
 /** Record one finished call (status) or one that never got an answer (`timeout` / `network`). */
-export function recordVendorCall(system: string, route: string, result: number | 'timeout' | 'network', seconds: number): void {
+export function recordVendorCall(system: string, route: string, result: number | 'timeout' | 'network' | 'too_large', seconds: number): void {
   const outcome = typeof result === 'number' ? outcomeOf(result) : result;
   vendorRequests.inc({ system, route, outcome });
   vendorDuration.observe({ system, route }, seconds);

@@ -35,6 +35,8 @@ export const MESSAGES = {
   WEBHOOK_SIGNATURE_INVALID: { vi: 'Chữ ký webhook không hợp lệ', en: 'Invalid webhook signature', severity: 'error', http: 401 },
   CONNECTION_ATTENTION_TIKI: { vi: 'Tiki từ chối thông tin kết nối (key bị tạm ngưng/thu hồi hoặc không gia hạn được token). Việc đồng bộ tạm dừng và sẽ tự tiếp tục khi thông tin hợp lệ trở lại.', en: 'Tiki rejected the credentials (key paused/revoked or token cannot be renewed). Sync is paused and resumes by itself once they work again.', severity: 'error' },
   CONNECTION_ATTENTION_HARAVAN: { vi: 'Haravan từ chối mã truy cập (401/403). Việc đồng bộ tạm dừng và sẽ tự tiếp tục khi mã hợp lệ trở lại.', en: 'Haravan rejected the access token (401/403). Sync is paused and resumes by itself once it works again.', severity: 'error' },
+  HARAVAN_TOO_LARGE: { vi: 'Haravan trả về dữ liệu vượt giới hạn (quá 16 MiB, quá nhiều trang hoặc quá nhiều dòng); tác vụ đã dừng', en: 'Haravan answered more than the service accepts (over 16 MiB, too many pages or items); the job stopped', severity: 'error' },
+  TIKI_TOO_LARGE: { vi: 'Tiki trả về dữ liệu vượt giới hạn (quá 16 MiB, quá nhiều trang hoặc quá nhiều dòng); tác vụ đã dừng', en: 'Tiki answered more than the service accepts (over 16 MiB, too many pages or items); the job stopped', severity: 'error' },
   VENDOR_REQUEST_FAILED: { vi: 'Haravan hoặc Tiki từ chối yêu cầu; chi tiết có trong nhật ký của dịch vụ', en: 'Haravan or Tiki refused the request; the details are in the service logs', severity: 'error' },
   SOURCES_UNAVAILABLE: { vi: 'Không đọc được danh sách chi nhánh Haravan hoặc kho Tiki; có thể nhập mã kho thủ công', en: 'Could not read the Haravan locations or Tiki warehouses; ids can be entered by hand', severity: 'warning' },
 

@@ -8,7 +8,7 @@ import { SWEEP_EVERY_MS, sweepIdleConnections } from '../activities/connection-m
 import { ActivityDeps, ClientFactory } from '../activities/context';
 import type { Store } from '../store/store';
 import { classifyVendorErrors } from './activity-interceptor';
-import { dataConverterFor } from '../boot/codec';
+import { dataConverterFor, FAILURE_CONVERTER_PATH } from '../boot/codec';
 import { createLogger, temporalLogger } from '../boot/logger';
 
 let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -17,6 +17,8 @@ let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundlePromise ??= bundleWorkflowCode({
     workflowsPath: path.resolve(__dirname, '../workflows/index.ts'),
+    // Failures raised in workflow code are sealed like those of activities (boot/failure-converter.ts).
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: temporalLogger(createLogger('workflow-bundler', 'warn')),
   });
   return bundlePromise;

@@ -50,6 +50,7 @@ import {
   splitTags,
 } from './schemas';
 import { HaravanRequest, HaravanTransport, Query } from './transport';
+import { checkPageCount, checkPageItems, MAX_PAGES } from '../limits';
 
 export const HARAVAN_BASE_URL = 'https://apis.haravan.com';
 /** Products come 50 per page at most, whatever `limit` asks for. */
@@ -74,6 +75,8 @@ export interface HaravanClientOptions {
   maxRateLimitRetries?: number;
   /** Cap on each honoured Retry-After (default 10 s). */
   maxRetryAfterMs?: number;
+  /** Most pages one "read while pages are full" walk reads (default MAX_PAGES, connectors/limits.ts). */
+  maxPages?: number;
 }
 
 export class HaravanClient {
@@ -81,6 +84,7 @@ export class HaravanClient {
   private readonly priority: RequestPriority;
   /** The registry key of the process-wide limiter this client took (none when given a limiter instance). */
   private readonly shared?: { baseUrl: string; accessToken: string };
+  private readonly maxPages: number = MAX_PAGES;
 
   constructor(options: HaravanClientOptions);
   constructor(transport: HaravanTransport, priority: RequestPriority);
@@ -91,6 +95,7 @@ export class HaravanClient {
       return;
     }
     const baseUrl = options.baseUrl ?? HARAVAN_BASE_URL;
+    this.maxPages = options.maxPages ?? MAX_PAGES;
     const own = options.limiter instanceof HaravanRateLimiter;
     if (!own) this.shared = { baseUrl, accessToken: options.accessToken };
     const limiter = own ? (options.limiter as HaravanRateLimiter) : sharedRateLimiter(baseUrl, options.accessToken, options.limiter as RateLimiterOptions | undefined);
@@ -155,7 +160,9 @@ export class HaravanClient {
     for (const ids of idChunks) {
       let pageSize: number | undefined;
       for (let page = 1; ; page++) {
+        checkPageCount('haravan', 'GET /com/products.json', page, this.maxPages);
         const products = await this.listProducts({ page, limit: PRODUCT_PAGE_SIZE, ids, updatedAtMin: params.updatedAtMin });
+        checkPageItems('haravan', 'GET /com/products.json', products.length);
         if (products.length === 0) break;
         yield products;
         pageSize ??= products.length;
@@ -306,7 +313,9 @@ export class HaravanClient {
   async *listAllOrdersSince(createdAtMin: Timestamp | undefined): AsyncGenerator<HaravanOrder[]> {
     let pageSize: number | undefined;
     for (let page = 1; ; page++) {
+      checkPageCount('haravan', 'GET /com/orders.json', page, this.maxPages);
       const orders = await this.listOrders({ createdAtMin, status: 'any', limit: ORDER_PAGE_SIZE, page });
+      checkPageItems('haravan', 'GET /com/orders.json', orders.length);
       if (orders.length === 0) return;
       yield orders;
       pageSize ??= orders.length;

@@ -221,7 +221,7 @@ export class TikiClient {
         schema: warehouseListSchema,
       });
       return toPage(env.data, env.paging, p, limit);
-    })) {
+    }, `GET ${path}`)) {
       all.push(...page.items);
     }
     return all;
@@ -268,7 +268,7 @@ export class TikiClient {
 
   /** Every page of listProducts, up to `paging.last_page`. */
   listAllProducts(params: Omit<ListProductsParams, 'page'> = {}): AsyncGenerator<TikiPage<TikiProduct>> {
-    return walkPages((page) => this.listProducts({ ...params, page }));
+    return walkPages((page) => this.listProducts({ ...params, page }), 'GET /integration/v2.1/products');
   }
 
   /** `GET /integration/v2.1/products/{id}?includes=inventory`. */
@@ -378,7 +378,7 @@ export class TikiClient {
 
   /** Every page of listOrders, up to `paging.last_page`. */
   listAllOrders(params: Omit<ListOrdersParams, 'page'> = {}): AsyncGenerator<TikiPage<TikiOrder>> {
-    return walkPages((page) => this.listOrders({ ...params, page }));
+    return walkPages((page) => this.listOrders({ ...params, page }), 'GET /integration/v2/orders');
   }
 
   /** `GET /integration/v2/orders/{code}` (the order itself, no envelope). */

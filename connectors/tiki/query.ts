@@ -1,6 +1,7 @@
 /** Query-string building blocks of the Tiki API: set expressions, dates, paging. */
 import { toTikiDateTime } from './datetime';
 import type { TikiPage, TikiPaging } from './schemas';
+import { checkPageItems, MAX_PAGES, tooLarge } from '../limits';
 
 /** Tiki set expression: `in|a,b` or `nin|a,b`. A bare list means `in`. */
 export type SetFilter = readonly string[] | { in?: readonly string[]; nin?: readonly string[] };
@@ -43,15 +44,16 @@ export function toPage<T>(items: T[], paging: TikiPaging | null | undefined, pag
   };
 }
 
-export const MAX_PAGES = 100_000;
-
 /**
  * Walk pages 1..last_page. Short (even empty) pages do not end the walk — only `last_page` does; `last_page: 0`
  * means an empty result. `last_page` is re-read from every page, so rows added meanwhile are still reached.
+ * A `last_page` beyond MAX_PAGES or a page over MAX_PAGE_ITEMS fails the walk with TIKI_TOO_LARGE (limits.ts).
  */
-export async function* walkPages<T>(fetchPage: (page: number) => Promise<TikiPage<T>>): AsyncGenerator<TikiPage<T>> {
-  for (let page = 1; page <= MAX_PAGES; page++) {
+export async function* walkPages<T>(fetchPage: (page: number) => Promise<TikiPage<T>>, route = 'page walk'): AsyncGenerator<TikiPage<T>> {
+  for (let page = 1; ; page++) {
     const result = await fetchPage(page);
+    checkPageItems('tiki', route, result.items.length);
+    if (result.paging.last_page > MAX_PAGES) throw tooLarge('tiki', route, `last_page ${result.paging.last_page} (at most ${MAX_PAGES} pages are read)`);
     if (result.paging.last_page === 0 && result.items.length === 0) return;
     yield result;
     if (page >= result.paging.last_page) return;

@@ -10,6 +10,7 @@
  *  - or hold the request for `holdMs` (its body read first) and then perform it, whether or not the client has
  *    left meanwhile (a server that is slow, not down). A hold that reaches the server's own request deadline
  *    (`requestDeadlineMs` of the injector) is abandoned there, never performed: answered 504 if anyone still listens.
+ *  - or answer 200 with a JSON body that never ends (`endless`), for the clients' response-size bound.
  * Handlers can read the rule that fired as `res.locals.fault` (the Haravan sandbox's `listingLagMs` is read there).
  * `probability` (0..1, default 1) and `times` (how many firings before the rule retires) shape bursts.
  */
@@ -32,6 +33,8 @@ export interface FaultRule {
   holdMs?: number;
   /** Haravan sandbox, order create: the new order shows in the order listing only this long after it committed. */
   listingLagMs?: number;
+  /** Answer 200 with a JSON body that never ends (64 KiB chunks until the client goes away). */
+  endless?: boolean;
   fired: number;
 }
 
@@ -131,6 +134,7 @@ export class FaultInjector {
       const proceed = () => {
         if (!rule) return next();
         if (rule.holdMs) return this.hold(rule.holdMs, req, res, next);
+        if (rule.endless) return endlessBody(res);
         if (rule.timeoutAfterCommit) {
           // Let the handler commit its write, then swallow the response.
           const mode = rule.mode ?? 'drop';
@@ -237,4 +241,17 @@ function defaultFaultBody(path: string, status: number): unknown {
   // Haravan paths are under /com; Tiki error bodies use an errors array.
   if (path.startsWith('/com')) return { errors: `Injected fault ${status}` };
   return { errors: [`Injected fault ${status}`] };
+}
+
+/** `{"data":[` and then filler for as long as the client reads (backpressure-aware, so the sandbox stays flat too). */
+function endlessBody(res: Response): void {
+  const chunk = Buffer.from('"' + 'x'.repeat(64 * 1024 - 3) + '",');
+  res.status(200).setHeader('Content-Type', 'application/json');
+  res.write('{"data":[');
+  const pump = () => {
+    while (!res.destroyed && res.write(chunk));
+    if (!res.destroyed) res.once('drain', pump);
+  };
+  res.on('close', () => res.removeAllListeners('drain'));
+  pump();
 }

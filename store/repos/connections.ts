@@ -2,7 +2,7 @@
 import type { Config } from '../../domain/config';
 import { ENDED_CONNECTION_STATES } from '../../domain/terms';
 import type { Attention, ConnectionRecord, ConnectionState, LastStockPush } from '../types';
-import { Repo } from './repo';
+import { offset, Repo, type Page } from './repo';
 import { toConnection } from './rows';
 
 export class ConnectionRepo extends Repo {
@@ -32,9 +32,13 @@ export class ConnectionRepo extends Repo {
     return rows[0] ? toConnection(rows[0]) : null;
   }
 
-  async listConnections(): Promise<ConnectionRecord[]> {
-    const rows = await this.db.query('SELECT * FROM connections ORDER BY created_at');
-    return rows.map(toConnection);
+  /** One page of connections, oldest first, and how many there are. */
+  async listConnections(page: Page): Promise<{ items: ConnectionRecord[]; total: number }> {
+    const [rows, count] = await Promise.all([
+      this.db.query('SELECT * FROM connections ORDER BY created_at, id LIMIT $1 OFFSET $2', [page.limit, offset(page)]),
+      this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM connections'),
+    ]);
+    return { items: rows.map(toConnection), total: Number(count[0].n) };
   }
 
   async setConnectionState(id: string, state: ConnectionState, attention: Attention | null = null): Promise<void> {

@@ -3,34 +3,16 @@
  * followed by durable timers that back off from minutes to hours (never a polling loop in an activity), the run
  * continues-as-new when its history fills and keeps the backoff where it was, a refused submission ends at once,
  * and an approved request is activated and linked.
- *
- * The server is the Java SDK's test server: TEMPORAL_TEST_SERVER_PATH, else scripts/temporal-test-server.sh when the
- * checkout has it, else the copy that script caches.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Context } from '@temporalio/activity';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { temporal } from '@temporalio/proto';
-import { createLogger } from '../../boot/logger';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_FOLLOW_UP } from '../../domain/publication/lifecycle';
-import { installRuntime, workflowBundle } from '../../worker/temporal';
-import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import type { PublishWorkflowInput } from '../../workflows/publish';
+import { createTimeSkippingEnv, scheduledAt, stubWorker } from '../helpers/stub-worker';
 
 jest.setTimeout(300_000);
 
 const DAY = 86_400_000;
-
-function testServerPath(): string {
-  if (process.env.TEMPORAL_TEST_SERVER_PATH) return process.env.TEMPORAL_TEST_SERVER_PATH;
-  const script = path.resolve(__dirname, '../../scripts/temporal-test-server.sh');
-  if (fs.existsSync(script)) return execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-  return path.join(process.env.TEMPORAL_CACHE_DIR ?? path.join(os.homedir(), '.cache/haravan-tiki-sync'), 'temporal-test-server-1.31.0/bin/temporal-test-server');
-}
 
 interface Look {
   at: number;
@@ -40,12 +22,7 @@ interface Look {
 describe('publishWorkflow (time skipping)', () => {
   let env: TestWorkflowEnvironment;
   beforeAll(async () => {
-    installRuntime({ logger: createLogger('temporal-sdk', 'warn') });
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerPath() } } });
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: 'default',
-      searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
-    });
+    env = await createTimeSkippingEnv();
   });
   afterAll(() => env?.teardown());
 
@@ -54,7 +31,7 @@ describe('publishWorkflow (time skipping)', () => {
     const looks: Look[] = [];
     const calls: string[] = [];
     let submittedAt = 0;
-    const now = () => Context.current().info.currentAttemptScheduledTimestampMs;
+    const now = scheduledAt;
     return {
       looks,
       calls,
@@ -95,7 +72,7 @@ describe('publishWorkflow (time skipping)', () => {
 
   async function run(name: string, s: ReturnType<typeof stubs>, input: Partial<PublishWorkflowInput> = {}) {
     const taskQueue = `publish-${name}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: s.activities });
+    const worker = await stubWorker(env, taskQueue, s.activities);
     const workflowId = `publish-1-pub_${name}-1`;
     const args: PublishWorkflowInput = { connectionId: 'conn-1', shopId: 1, pubId: `pub_${name}`, productId: 77, attempt: 1, activate: true, followUp: DEFAULT_FOLLOW_UP, ...input };
     const outcome = await worker.runUntil(env.client.workflow.execute('publishWorkflow', { taskQueue, workflowId, args: [args] }));
