@@ -12,7 +12,7 @@ import { SA_CONNECTION_STATE, SA_SHOP_ID } from '../../workflows/search-attribut
 import { ApiError, apiError } from '../errors';
 import { ApiDeps, parse } from '../context';
 import { presentConnection } from '../presenters';
-import { ConfigPatchSchema, ConnectionIdParams, CreateConnectionSchema, ReplaceCredentialsSchema } from '../schemas';
+import { ConfigPatchSchema, ConnectionIdParams, CreateConnectionSchema, PageQuery, ReplaceCredentialsSchema } from '../schemas';
 import { connectionAccess } from './connection-access';
 /**
  * A claim is followed by its workflow's start within moments (a few store writes and one Temporal call, normally
