@@ -227,3 +227,15 @@ test('an imported Tiki order Tiki still reserves is added back: in full on a pus
   expect([c.tiki.qty(1101, W1), c.tiki.qty(1101, OTHER)]).toEqual([8, 9]);
   expect(await run(c.acts.reconcile, c.id)).toMatchObject({ drifted: 0 });
 });
+
+test('many changes read Tiki back to batch them: the add-back is capped by the reservations that read found', async () => {
+  const seeds = Array.from({ length: 50 }, (_, i) => ({ productId: 200 + i, variantId: 2000 + i, tikiProductId: 20_000 + i, haravan: 7, tiki: [[W1, 4]] as [number, number][], reserved: [[W1, 1]] as [number, number][], lastQuantity: 4 }));
+  const c = await connection(seeds);
+  await realStore.upsertOrder(c.id, { tikiCode: 'RB-1', haravanOrderId: 7101, status: 'confirmed', tikiStatus: 'picking', items: [{ tikiSku: 'T20000', quantity: 3, price: PRICE }], customer: {}, warnings: [] });
+  expect(await run(c.acts.pushProducts, c.id, seeds.map((s) => s.productId))).toMatchObject({ pushed: 50, tikiWriteCalls: 1 });
+  expect(writes(c.tiki)).toHaveLength(1);
+  expect(writes(c.tiki)[0]).toMatch(/^updateSkus /);
+  // 7 free + 1 still reserved of the order's 3 (unknown warehouse → the first target, within what Tiki reserves).
+  expect(c.tiki.qty(20_000, W1)).toBe(8);
+  expect(c.tiki.qty(20_001, W1)).toBe(7);
+});
