@@ -1,9 +1,10 @@
-/** Three levels: pure rules and clients (unit), workflows on a real Temporal dev server (workflow), the running service over HTTP (e2e). */
+/** Three levels: pure rules and clients (unit, with the replay test of test/replay/), workflows on a real Temporal dev server or, with stubbed activities, on the time-skipping test server (workflow), the running service over HTTP (e2e). */
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    // The replay test sits beside its committed histories (test/replay/) and runs with the unit tests.
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/replay/**/*.test.ts'] },
     { ...common, displayName: 'workflow', testMatch: ['<rootDir>/test/workflow/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
     { ...common, displayName: 'chaos', testMatch: ['<rootDir>/test/chaos/**/*.test.ts'] },

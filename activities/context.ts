@@ -10,7 +10,8 @@ import type { Logger } from 'pino';
 import { HaravanClient } from '../connectors/haravan/client';
 import { TikiClient } from '../connectors/tiki/client';
 import type { Store } from '../store/store';
-import type { ConnectionState, Credentials } from '../store/types';
+import { isActiveConnection } from '../domain/terms';
+import type { Credentials } from '../store/types';
 import { stopIfCancelled } from './cancellation';
 import { CONNECTION_IDLE_TTL_MS, forgetConnection, SWEEP_EVERY_MS } from './connection-memory';
 
@@ -41,9 +42,6 @@ export interface LiveClients extends ConnectionClients {
 export function isNotLive(err: unknown): boolean {
   return err instanceof ApplicationFailure && err.type === 'CONNECTION_NOT_ACTIVE';
 }
-
-/** The states in which jobs may write to the vendors. */
-const LIVE_STATES: readonly ConnectionState[] = ['connected', 'attention'];
 
 interface CachedClients {
   fingerprint: string;
@@ -172,7 +170,8 @@ export class ClientFactory {
       assertLive: async () => {
         stopIfCancelled();
         const conn = await this.store.getConnection(connectionId);
-        if (conn && LIVE_STATES.includes(conn.state) && conn.createdAt === generation) return;
+        // Jobs may write to the vendors while the connection is active (connected or in attention).
+        if (conn && isActiveConnection(conn.state) && conn.createdAt === generation) return;
         if (this.cache.get(connectionId) === entry) this.forget(connectionId);
         const state = !conn ? 'gone' : conn.createdAt !== generation ? 'connected anew' : conn.state;
         throw ApplicationFailure.nonRetryable(

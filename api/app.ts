@@ -9,6 +9,8 @@ import { requireBearer } from './security';
 import { registerStoreGauges } from './metrics';
 import { dashboardApiRoutes, dashboardRoutes } from './routes/app';
 import { connectionRoutes } from './routes/connections';
+import { failureRoutes } from './routes/failures';
+import { linkRoutes } from './routes/links';
 import { orderRoutes } from './routes/orders';
 import { publicationRoutes } from './routes/publications';
 import { systemRoutes } from './routes/system';
@@ -48,6 +50,8 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use(requireBearer(deps.apiToken));
   v1.use(express.json({ limit: '256kb' }));
   v1.use(connectionRoutes(deps));
+  v1.use(linkRoutes(deps));
+  v1.use(failureRoutes(deps));
   v1.use(orderRoutes(deps));
   v1.use(publicationRoutes(deps));
   v1.use(dashboardApiRoutes(deps));

@@ -1,5 +1,5 @@
 /**
- * Records real workflow histories for the replay test (`test/unit/replay.test.ts`):
+ * Records real workflow histories for the replay test (`test/replay/replay.test.ts`):
  *
  *   npx tsx scripts/record-histories.ts            # writes test/replay/histories/*.json
  *

@@ -128,10 +128,15 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
         pollDone = true;
       });
   };
-  const stopPoll = async () => {
+  /**
+   * Cancel the poll. A stop waits until its activity has ended (nothing of it writes after "stopped"); a pause or a
+   * continue-as-new does not wait for that: the cancellation reaches the activity at its next heartbeat (up to
+   * ~24 s), and after a pause the next poll starts once it ended.
+   */
+  const stopPoll = async (untilEnded: boolean) => {
     if (pollRunning) {
       pollScope?.cancel();
-      await condition(() => !pollRunning);
+      if (untilEnded) await condition(() => !pollRunning);
     }
   };
 
@@ -163,7 +168,7 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
   for (;;) {
     if (stopping) break;
     if (paused) {
-      await stopPoll();
+      await stopPoll(false);
       await condition(() => !paused || stopping);
       continue;
     }
@@ -180,7 +185,7 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
     // Pending on-demand work and the periodic schedule are part of the carried state, so a full history
     // switches first (a long job or a stream of signals cannot postpone it); the new run does the work.
     if (historyFull()) {
-      await stopPoll();
+      await stopPoll(false);
       await condition(allHandlersFinished);
       // A stop that arrived while the poll wound down wins (it is not carried): the loop ends instead.
       if (!stopping) await opts.continueAsNew({ paused, nextAt: Object.fromEntries(opts.periodic.map((p) => [p.name, p.nextAt])) });
@@ -200,7 +205,7 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
 
   // Stop: the running job was cancelled; let the poll finish its current step (cancellation reaches it at its next
   // heartbeat), then report.
-  await stopPoll();
+  await stopPoll(true);
   await getExternalWorkflowHandle(opts.parentWorkflowId)
     .signal(childStoppedSignal, { workflowId: workflowInfo().workflowId })
     .catch(() => undefined);

@@ -4,11 +4,11 @@
  * daily completeness check. All three hand orders to the same idempotent per-order workflow. When the merchant
  * sets `importOrdersSince` (at connect or later), a backfill imports every accepted order created since then.
  */
-import { ActivityCancellationType, continueAsNew, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { OrderActivities } from '../activities/orders';
 import type { Config } from '../domain/config';
 import { configChangedSignal } from './definitions';
-import { POLL_ACTIVITY_OPTIONS, POLL_DURATION_MS } from './lib/poll';
+import { POLL_DURATION_MS, WAIT_FOR_CANCELLED, pollActivities } from './lib/poll';
 import { supervise } from './long-lived';
 
 export interface OrderIntakeInput {
@@ -21,12 +21,10 @@ export interface OrderIntakeInput {
 
 const COMPLETENESS_WINDOW_MS = 3 * 86_400_000;
 
-const poller = proxyActivities<OrderActivities>(POLL_ACTIVITY_OPTIONS);
-/** A cancelled job or poll is waited for until its activity ended (see stock-sync.ts). */
-const WAIT = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
-const pollerWaiting = proxyActivities<OrderActivities>({ ...POLL_ACTIVITY_OPTIONS, cancellationType: WAIT });
+/** The poll: cancelled polls are waited for (patched 'poll-cancel-waits', lib/poll.ts). */
+const poller = pollActivities<OrderActivities>();
 const jobs = proxyActivities<OrderActivities>({
-  cancellationType: WAIT,
+  cancellationType: WAIT_FOR_CANCELLED,
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
@@ -50,8 +48,7 @@ export async function orderIntakeWorkflow(input: OrderIntakeInput): Promise<void
         await jobs.ensureTikiQueue(connectionId);
         queueReady = true;
       }
-      // patched(): polls started before this behaviour replay as cancelled without waiting.
-      await (patched('poll-cancel-waits') ? pollerWaiting : poller).pollTikiEvents(connectionId, { durationMs: POLL_DURATION_MS, intervalMs: config.orderPollIntervalSeconds * 1000 });
+      await poller().pollTikiEvents(connectionId, { durationMs: POLL_DURATION_MS, intervalMs: config.orderPollIntervalSeconds * 1000 });
     },
     periodic: [
       {

@@ -35,26 +35,27 @@ export function registerPublishing(host: PublishingHost): void {
       const batchKey = uuid4().replace(/-/g, '').slice(0, 12);
       const { items, followUp } = await acts.preparePublications(connectionId, shopId, host.config(), req, batchKey);
       if (req.dryRun) return { items };
-      for (const item of items) {
-        if (!item.pubId || !item.workflowId) continue;
+      // All children are started in one workflow task (commands issued in order, awaited together).
+      const starts = items.filter((item) => item.pubId && item.workflowId).map((item) => {
         const args: PublishWorkflowInput = {
           connectionId,
           shopId,
-          pubId: item.pubId,
+          pubId: item.pubId!,
           productId: item.productId,
           attempt: item.attempt ?? 1,
           activate: item.activate ?? req.activate ?? true,
           followUp,
         };
-        await startChild('publishWorkflow', {
-          workflowId: item.workflowId,
+        return startChild('publishWorkflow', {
+          workflowId: item.workflowId!,
           args: [args],
           parentClosePolicy: ParentClosePolicy.ABANDON,
           typedSearchAttributes: [{ key: SA_SHOP_ID, value: String(shopId) }],
           staticSummary: `Publish Haravan product ${item.productId} of shop ${shopId} to Tiki (${item.pubId}, attempt ${args.attempt})`,
           memo: { parent: workflowInfo().workflowId },
         } as never);
-      }
+      });
+      await Promise.all(starts);
       return { items, followUp };
     },
     {

@@ -4,11 +4,11 @@
  * changes, finished link runs) coalesced into one job, and periodic full reconciliation against Tiki's
  * actual values.
  */
-import { ActivityCancellationType, continueAsNew, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { continueAsNew, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { StockActivities } from '../activities/stock';
 import type { Config } from '../domain/config';
 import { configChangedSignal, productsChangedSignal } from './definitions';
-import { POLL_ACTIVITY_OPTIONS, POLL_DURATION_MS } from './lib/poll';
+import { POLL_DURATION_MS, WAIT_FOR_CANCELLED, pollActivities } from './lib/poll';
 import { supervise } from './long-lived';
 
 export interface StockSyncInput {
@@ -19,21 +19,16 @@ export interface StockSyncInput {
   carried?: { paused: boolean; nextAt: Record<string, number>; pending: number[] | 'all' | null };
 }
 
-const poller = proxyActivities<StockActivities>(POLL_ACTIVITY_OPTIONS);
-/**
- * A cancelled job or poll is waited for until its activity ended (it stops at its next heartbeat): a stop on
- * disconnect must not report "stopped" while a Tiki write is still on its way.
- */
-const WAIT = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
-const pollerWaiting = proxyActivities<StockActivities>({ ...POLL_ACTIVITY_OPTIONS, cancellationType: WAIT });
+/** The poll: cancelled polls are waited for (patched 'poll-cancel-waits', lib/poll.ts). */
+const poller = pollActivities<StockActivities>();
 const pusher = proxyActivities<StockActivities>({
-  cancellationType: WAIT,
+  cancellationType: WAIT_FOR_CANCELLED,
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
 });
 const reconciler = proxyActivities<StockActivities>({
-  cancellationType: WAIT,
+  cancellationType: WAIT_FOR_CANCELLED,
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
@@ -79,8 +74,7 @@ export async function stockSyncWorkflow(input: StockSyncInput): Promise<void> {
   await supervise({
     parentWorkflowId: input.parentWorkflowId,
     paused: input.carried?.paused ?? false,
-    // patched(): polls started before this behaviour replay as cancelled without waiting.
-    poll: () => (patched('poll-cancel-waits') ? pollerWaiting : poller).pollHaravanChanges(connectionId, { durationMs: POLL_DURATION_MS, intervalMs: config.pollIntervalSeconds * 1000 }),
+    poll: () => poller().pollHaravanChanges(connectionId, { durationMs: POLL_DURATION_MS, intervalMs: config.pollIntervalSeconds * 1000 }),
     periodic: [reconcileJob],
     hasJob: () => pending !== null || wake,
     nextJob: () => {

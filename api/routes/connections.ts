@@ -1,43 +1,19 @@
-/** /v1/connections: connect, status, config, disconnect, credentials, link runs, links, sync errors, pushes, failures. */
+/** /v1/connections: connect, list, status, config, disconnect, credentials (link runs and links: links.ts; failures: failures.ts). */
 import { Router } from 'express';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { DEFAULT_CONFIG, mergeConfig } from '../../domain/config';
 import { messageFor } from '../../domain/messages';
 import { AllowedOrigin, baseUrlProblem } from '../../domain/vendor-origins';
 import { isEndedConnection } from '../../domain/terms';
 import type { Credentials } from '../../store/types';
-import {
-  credentialsReplacedUpdate,
-  disconnectUpdate,
-  linkRunProgressQuery,
-  productsChangedSignal,
-  pushNowUpdate,
-  retryImportSignal,
-  startLinkRunUpdate,
-  statusQuery,
-  updateConfigUpdate,
-  waitForVerificationUpdate,
-  type ConnectionStatus,
-} from '../../workflows/definitions';
-import { connectionIdForShop, connectionWorkflowId, linkRunWorkflowId, orderWorkflowId, pendingCredentialsId, stockSyncWorkflowId } from '../../workflows/ids';
+import { credentialsReplacedUpdate, disconnectUpdate, statusQuery, updateConfigUpdate, waitForVerificationUpdate, type ConnectionStatus } from '../../workflows/definitions';
+import { connectionIdForShop, connectionWorkflowId, pendingCredentialsId } from '../../workflows/ids';
 import { SA_CONNECTION_STATE, SA_SHOP_ID } from '../../workflows/search-attributes';
-import { ApiError, apiError, fromUpdateFailure } from '../errors';
+import { ApiError, apiError } from '../errors';
 import { ApiDeps, parse } from '../context';
-import { presentConnection, presentFailure, presentLink, presentLinkRun, presentSyncError } from '../presenters';
-import {
-  ConfigPatchSchema,
-  ConnectionIdParams,
-  CreateConnectionSchema,
-  EmptyBody,
-  FailureParams,
-  LinkRunRequestSchema,
-  PageQuery,
-  ReplaceCredentialsSchema,
-  RunParams,
-  SyncErrorsQuery,
-} from '../schemas';
-
-const DRY_RUN_WAIT_MS = 20_000;
+import { presentConnection } from '../presenters';
+import { ConfigPatchSchema, ConnectionIdParams, CreateConnectionSchema, PageQuery, ReplaceCredentialsSchema } from '../schemas';
+import { connectionAccess } from './connection-access';
 /**
  * A claim is followed by its workflow's start within moments (a few store writes and one Temporal call, normally
  * well under a second); a `connecting` record this old with no run open was left by a crash in between.
@@ -56,10 +32,9 @@ function requireAllowedBaseUrls(input: { haravan?: { baseUrl?: string }; tiki?: 
 }
 
 export function connectionRoutes(deps: ApiDeps): Router {
-  const { client, store, taskQueue, logger } = deps;
+  const { client, store, taskQueue } = deps;
+  const { handleFor, load, updateActive } = connectionAccess(deps);
   const r = Router();
-
-  const handleFor = (shopId: number) => client.workflow.getHandle(connectionWorkflowId(shopId));
 
   async function liveStatus(shopId: number, state: string): Promise<ConnectionStatus | null> {
     if (isEndedConnection(state)) return null;
@@ -91,12 +66,6 @@ export function connectionRoutes(deps: ApiDeps): Router {
       if (Date.now() > until) return { proceed: false, runOpen: true };
       await new Promise((r) => setTimeout(r, 200));
     }
-  }
-
-  async function load(id: string) {
-    const c = await store.getConnection(id);
-    if (!c) throw apiError('NOT_FOUND', `connection ${id} not found`);
-    return c;
   }
 
   async function render(id: string) {
@@ -205,122 +174,6 @@ export function connectionRoutes(deps: ApiDeps): Router {
     }
     res.json(await render(id));
   });
-
-  // ------------------------------------------------------------------ link runs
-  r.post('/connections/:id/link-runs', async (req, res) => {
-    const { id } = parse(ConnectionIdParams, req.params);
-    const input = parse(LinkRunRequestSchema, req.body);
-    const c = await load(id);
-    const started = await updateActive(c.state, () => handleFor(c.shopId).executeUpdate(startLinkRunUpdate, { args: [input] }));
-    let run = await store.getLinkRun(id, started.runId);
-    if (input.dryRun && !started.alreadyRunning) {
-      // A dry run is a preview: answer with the outcomes when they are ready within a short wait.
-      const until = Date.now() + DRY_RUN_WAIT_MS;
-      while (run && run.state === 'running' && Date.now() < until) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-        run = await store.getLinkRun(id, started.runId);
-      }
-    }
-    if (!run) throw apiError('LINK_RUN_NOT_FOUND');
-    res.status(202).json({ ...(await presentLiveLinkRun(c.shopId, run)), alreadyRunning: started.alreadyRunning });
-  });
-
-  r.get('/connections/:id/link-runs/:runId', async (req, res) => {
-    const { id, runId } = parse(RunParams, req.params);
-    const c = await load(id);
-    const run = await store.getLinkRun(id, runId);
-    if (!run) throw apiError('LINK_RUN_NOT_FOUND');
-    res.json(await presentLiveLinkRun(c.shopId, run));
-  });
-
-  /** A running link run answers from its workflow's progress query (live); otherwise, or if that fails, from the store. */
-  async function presentLiveLinkRun(shopId: number, run: NonNullable<Awaited<ReturnType<typeof store.getLinkRun>>>) {
-    if (run.state !== 'running') return presentLinkRun(run);
-    try {
-      const live = await client.workflow.getHandle(linkRunWorkflowId(shopId, run.runId)).query(linkRunProgressQuery);
-      const { processed, total, linked, errors, warnings, phase, fetched } = live;
-      // The store may already hold the final state written after the query's snapshot: never go backwards.
-      return { ...presentLinkRun({ ...run, state: live.state, processed, total, linked, errors, warnings }), phase, fetched };
-    } catch {
-      return presentLinkRun(run);
-    }
-  }
-
-  r.get('/connections/:id/links', async (req, res) => {
-    const { id } = parse(ConnectionIdParams, req.params);
-    const page = parse(PageQuery.strict(), req.query);
-    await load(id);
-    const { items, total } = await store.listLinks(id, page);
-    res.json({ items: items.map(presentLink), total, page: page.page, limit: page.limit });
-  });
-
-  r.get('/connections/:id/sync-errors', async (req, res) => {
-    const { id } = parse(ConnectionIdParams, req.params);
-    const q = parse(SyncErrorsQuery, req.query);
-    await load(id);
-    const { items, total } = await store.listSyncErrors(id, q);
-    res.json({ items: items.map(presentSyncError), total, page: q.page, limit: q.limit });
-  });
-
-  r.post('/connections/:id/stock-pushes', async (req, res) => {
-    const { id } = parse(ConnectionIdParams, req.params);
-    parse(EmptyBody, req.body);
-    const c = await load(id);
-    const { pushId } = await updateActive(c.state, () => handleFor(c.shopId).executeUpdate(pushNowUpdate));
-    res.status(202).json({ pushId });
-  });
-
-  // ------------------------------------------------------------------ failures inbox
-  r.get('/connections/:id/failures', async (req, res) => {
-    const { id } = parse(ConnectionIdParams, req.params);
-    const page = parse(PageQuery.strict(), req.query);
-    await load(id);
-    const { items, total } = await store.listFailures(id, page);
-    res.json({ items: items.map(presentFailure), total, page: page.page, limit: page.limit });
-  });
-
-  r.post('/connections/:id/failures/:failureId/retry', async (req, res) => {
-    const { id, failureId } = parse(FailureParams, req.params);
-    const c = await load(id);
-    const f = await store.getFailure(id, failureId);
-    if (!f || f.resolvedAt) throw apiError('FAILURE_NOT_FOUND');
-    if (f.kind === 'order-import') {
-      await client.workflow.getHandle(orderWorkflowId(c.shopId, f.ref)).signal(retryImportSignal);
-    } else if (f.kind === 'sku-write') {
-      const links = (await store.getLinks(id)).filter((l) => String(l.tikiProductId) === f.ref);
-      await client.workflow.getHandle(stockSyncWorkflowId(c.shopId)).signal(productsChangedSignal, { productIds: [...new Set(links.map((l) => l.haravanProductId))], reason: `retry:${f.id}` });
-    }
-    await store.audit(id, 'failure-retry', { failureId, kind: f.kind, ref: f.ref });
-    res.status(202).json({ id: f.id, retrying: true });
-  });
-
-  /** Tries of an update that was not delivered (100, 200, 400, 800 ms apart). */
-  const UPDATE_ATTEMPTS = 5;
-
-  async function updateActive<T>(state: string, fn: () => Promise<T>): Promise<T> {
-    if (isEndedConnection(state) || state === 'disconnecting') {
-      throw new ApiError(409, 'CONNECTION_NOT_ACTIVE', `${messageFor('CONNECTION_NOT_ACTIVE').en} (${state})`);
-    }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw new ApiError(409, 'CONNECTION_NOT_ACTIVE', 'the connection workflow is not running');
-        // An update that reached a run while it continued-as-new is aborted, not delivered: send it again, it
-        // lands on the new run (config/push-now/credentials updates are safe to repeat). Aborted means any error
-        // but a failure of our own validator or handler (an ApplicationFailure inside WorkflowUpdateFailedError),
-        // which is the answer. A few tries, spaced, so that back-to-back switches under load are ridden out.
-        const answered = err instanceof WorkflowUpdateFailedError && fromUpdateFailure(err) !== undefined;
-        if (!answered && attempt < UPDATE_ATTEMPTS) {
-          logger.warn({ err: String(err), cause: String((err as { cause?: unknown }).cause ?? ''), attempt }, 'update not delivered; retrying');
-          await new Promise((r) => setTimeout(r, 100 * 2 ** (attempt - 1)));
-          continue;
-        }
-        logger.debug({ err }, 'update failed');
-        throw err;
-      }
-    }
-  }
 
   return r;
 }

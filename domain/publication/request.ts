@@ -44,9 +44,10 @@ export interface PublishCheck {
   request?: TikiProductRequest;
 }
 
-export function problem(field: string, code: string, detail?: string): Problem {
+/** A problem of one field; `detailVi` when the detail itself has a Vietnamese form (an attribute's name). */
+export function problem(field: string, code: string, detail?: string, detailVi = detail): Problem {
   const m = messageFor(code);
-  return { field, code, message: detail ? `${m.en}: ${detail}` : m.en, messageVi: detail ? `${m.vi}: ${detail}` : m.vi };
+  return { field, code, message: detail ? `${m.en}: ${detail}` : m.en, messageVi: detailVi ? `${m.vi}: ${detailVi}` : m.vi };
 }
 
 /** Fashion listings need taller images (tiki-product-requests.md §1 "Image rules"). */
@@ -129,12 +130,12 @@ function checkAttributes(input: PublishInput, problems: Problem[]): Record<strin
     const raw = given[def.code];
     const empty = raw === undefined || (typeof raw === 'string' && raw.trim() === '');
     if (empty) {
-      if (def.required) problems.push(problem(field, 'PUBLISH_ATTRIBUTE_REQUIRED', def.name));
+      if (def.required) problems.push(problem(field, 'PUBLISH_ATTRIBUTE_REQUIRED', def.name, def.nameVi));
       continue;
     }
     if (def.type === 'number') {
       const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
-      if (!Number.isFinite(n)) problems.push(problem(field, 'PUBLISH_ATTRIBUTE_NOT_A_NUMBER', `${def.name} = ${String(raw)}`));
+      if (!Number.isFinite(n)) problems.push(problem(field, 'PUBLISH_ATTRIBUTE_NOT_A_NUMBER', `${def.name} = ${String(raw)}`, `${def.nameVi} = ${String(raw)}`));
       else out[def.code] = n;
       continue;
     }
@@ -144,7 +145,7 @@ function checkAttributes(input: PublishInput, problems: Problem[]): Record<strin
       for (const part of parts) {
         const hit = def.values.find((v) => foldText(v.value) === foldText(part));
         if (hit) resolved.push(hit.value);
-        else problems.push(problem(field, 'PUBLISH_ATTRIBUTE_NOT_IN_DICTIONARY', `${def.name} = ${part.trim()}`));
+        else problems.push(problem(field, 'PUBLISH_ATTRIBUTE_NOT_IN_DICTIONARY', `${def.name} = ${part.trim()}`, `${def.nameVi} = ${part.trim()}`));
       }
       out[def.code] = resolved.join(',');
       continue;

@@ -61,6 +61,15 @@ describe('publishing Haravan products to Tiki', () => {
     expect((await stack.api('GET', `/v1/tiki/categories?connectionId=conn-1&q=x`)).status).toBe(404);
   });
 
+  it('documents the publication paths and shapes in /openapi.json', async () => {
+    const doc = (await (await fetch(`${stack.apiUrl}/openapi.json`)).json()) as { paths: Record<string, object>; components: { schemas: Record<string, object> } };
+    for (const p of ['/v1/connections/{id}/publications', '/v1/connections/{id}/publications/{pubId}', '/v1/connections/{id}/publications/{pubId}/resubmit', '/v1/tiki/categories', '/v1/tiki/categories/{categoryId}/attributes']) {
+      expect(doc.paths).toHaveProperty([p]);
+    }
+    expect(doc.components.schemas).toHaveProperty('Publication');
+    expect(doc.components.schemas).toHaveProperty('Problem');
+  });
+
   it('a dry run answers the request body or the problems; nothing sendable → 422 PUBLICATION_INVALID', async () => {
     const shirt = byTitle('Áo thun');
     const dry = await stack.api('POST', `/v1/connections/${conn}/publications`, { productIds: [shirt.id], categoryId: 8371, attributes: { origin: 'viet nam' }, dryRun: true });

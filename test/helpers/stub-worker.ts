@@ -74,7 +74,17 @@ export function callLog() {
   return { calls, stubs, of };
 }
 
-/** Gaps between consecutive times, in whole seconds. */
-export function gapsSeconds(times: number[]): number[] {
-  return times.slice(1).map((t, i) => Math.round((t - times[i]) / 1000));
+/** Gaps between consecutive times, in ms. */
+export function gapsMs(times: number[]): number[] {
+  return times.slice(1).map((t, i) => t - times[i]);
+}
+
+/**
+ * True when each gap is its expected number of seconds, or up to `slackMs` more (the workflow counts a wait from
+ * when it handled the previous step, a moment after the step's activity was scheduled). Prints both on a mismatch.
+ */
+export function withinSlack(gaps: number[], expectedSeconds: number[], slackMs = 1_500): boolean {
+  const ok = gaps.length === expectedSeconds.length && gaps.every((g, i) => g >= expectedSeconds[i] * 1000 && g < expectedSeconds[i] * 1000 + slackMs);
+  if (!ok) console.error('gaps (ms)', gaps, 'expected (s)', expectedSeconds);
+  return ok;
 }

@@ -5,6 +5,7 @@
  * `connected` with a working config update (the children's fixed ids are free again). Order workflows still waiting
  * for Tiki to accept an order stop too.
  */
+import { createDispatcher } from '../../activities/orders/dispatch';
 import { connectionWorkflowId, orderWorkflowId, stockSyncWorkflowId } from '../../workflows/ids';
 import { connectBody, get, post, seedDemoShop, SeededShop } from '../helpers/seed';
 import { eventually, startStack, TestStack } from '../helpers/stack';
@@ -86,8 +87,10 @@ test('order workflows still waiting for Tiki to accept an order stop on disconne
   expect((await stack.api('POST', '/v1/connections', connectBody(small, stack.haravan.url, stack.tiki.url))).body.state).toBe('connected');
   const sku = (small.tikiSeed.products as { original_sku: string }[])[0].original_sku;
   const placed = await post(`${stack.tiki.url}/_sandbox/sellers/${small.tiki.sellerId}/orders`, { status: 'waiting_payment', items: [{ original_sku: sku, qty: 1 }] });
+  // Handed to its workflow as intake does for an event about it (the sandbox sends none before acceptance); it waits
+  // for Tiki's acceptance, with no order record yet.
+  await createDispatcher({ temporal: stack.client, taskQueue: stack.taskQueue }).dispatch({ connectionId: id, shopId: small.shopId }, String(placed.code), 'test');
   const order = stack.client.workflow.getHandle(orderWorkflowId(small.shopId, String(placed.code)));
-  // Picked up from the event queue; it waits for Tiki's acceptance (no order record yet).
   await eventually(async () => (await order.describe()).status.name === 'RUNNING', 60_000, 250);
   expect(await stack.store.getOrder(id, String(placed.code))).toBeNull();
 

@@ -3,34 +3,17 @@
  * followed by durable timers that back off from minutes to hours (never a polling loop in an activity), the run
  * continues-as-new when its history fills and keeps the backoff where it was, a refused submission ends at once,
  * and an approved request is activated and linked.
- *
- * The server is the Java SDK's test server: TEMPORAL_TEST_SERVER_PATH, else scripts/temporal-test-server.sh when the
- * checkout has it, else the copy that script caches.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { temporal } from '@temporalio/proto';
-import { createLogger } from '../../boot/logger';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_FOLLOW_UP } from '../../domain/publication/lifecycle';
-import { installRuntime, workflowBundle } from '../../worker/temporal';
-import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import type { PublishWorkflowInput } from '../../workflows/publish';
+import { createTimeSkippingEnv, scheduledAt, stubWorker } from '../helpers/stub-worker';
 
 jest.setTimeout(300_000);
 
 const DAY = 86_400_000;
-
-function testServerPath(): string {
-  if (process.env.TEMPORAL_TEST_SERVER_PATH) return process.env.TEMPORAL_TEST_SERVER_PATH;
-  const script = path.resolve(__dirname, '../../scripts/temporal-test-server.sh');
-  if (fs.existsSync(script)) return execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-  return path.join(process.env.TEMPORAL_CACHE_DIR ?? path.join(os.homedir(), '.cache/haravan-tiki-sync'), 'temporal-test-server-1.31.0/bin/temporal-test-server');
-}
 
 interface Look {
   at: number;
@@ -40,21 +23,16 @@ interface Look {
 describe('publishWorkflow (time skipping)', () => {
   let env: TestWorkflowEnvironment;
   beforeAll(async () => {
-    installRuntime({ logger: createLogger('temporal-sdk', 'warn') });
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerPath() } } });
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: 'default',
-      searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
-    });
+    env = await createTimeSkippingEnv();
   });
   afterAll(() => env?.teardown());
 
   /** Stub activities: Tiki answers `in_review` until `decideAfterMs` after submission, then `outcome`. */
-  function stubs(opts: { decideAfterMs: number; outcome: 'approved' | 'rejected' | 'expired'; refuse?: boolean }) {
+  function stubs(opts: { decideAfterMs: number; outcome: 'approved' | 'rejected' | 'expired'; refuse?: boolean; badLooks?: number }) {
     const looks: Look[] = [];
     const calls: string[] = [];
     let submittedAt = 0;
-    const now = () => Context.current().info.currentAttemptScheduledTimestampMs;
+    const now = scheduledAt;
     return {
       looks,
       calls,
@@ -68,6 +46,7 @@ describe('publishWorkflow (time skipping)', () => {
         async checkPublication(_c: string, _p: string, trackId: string) {
           expect(trackId).toBe('TRACK-1');
           looks.push({ at: now(), runId: Context.current().info.workflowExecution?.runId ?? '' });
+          if (looks.length <= (opts.badLooks ?? 0)) throw ApplicationFailure.nonRetryable('odd answer from Tiki', 'TIKI_BAD_RESPONSE');
           return now() - submittedAt >= opts.decideAfterMs ? { state: opts.outcome, tikiState: opts.outcome } : { state: 'in_review', tikiState: 'awaiting_approve' };
         },
         async activatePublication() {
@@ -95,7 +74,7 @@ describe('publishWorkflow (time skipping)', () => {
 
   async function run(name: string, s: ReturnType<typeof stubs>, input: Partial<PublishWorkflowInput> = {}) {
     const taskQueue = `publish-${name}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: s.activities });
+    const worker = await stubWorker(env, taskQueue, s.activities);
     const workflowId = `publish-1-pub_${name}-1`;
     const args: PublishWorkflowInput = { connectionId: 'conn-1', shopId: 1, pubId: `pub_${name}`, productId: 77, attempt: 1, activate: true, followUp: DEFAULT_FOLLOW_UP, ...input };
     const outcome = await worker.runUntil(env.client.workflow.execute('publishWorkflow', { taskQueue, workflowId, args: [args] }));
@@ -130,6 +109,13 @@ describe('publishWorkflow (time skipping)', () => {
     const firstOfSecond = s.looks.findIndex((l) => l.runId === runs[1]);
     expect(Math.round((s.looks[firstOfSecond]!.at - s.looks[firstOfSecond - 1]!.at) / 60_000)).toBe(120);
     expect(s.calls).toEqual(['submit']);
+  });
+
+  it('a look that fails for good is followed by the next timer, not the end of the wait', async () => {
+    const s = stubs({ decideAfterMs: 3600_000, outcome: 'approved', badLooks: 2 });
+    expect((await run('bad-looks', s)).outcome).toEqual({ state: 'approved', linked: true });
+    expect(s.looks.length).toBeGreaterThan(3);
+    expect(s.calls).not.toContain('mark:failed');
   });
 
   it('a refused submission ends at once; a rejection ends without linking', async () => {

@@ -114,3 +114,44 @@ describe('Tiki product requests — client against the sandbox', () => {
     expect(attributeType(null, null)).toBe('text');
   });
 });
+
+describe('Tiki product requests — the client tolerates other shapes of the same answers', () => {
+  const answers: Record<string, (url: URL) => [number, unknown]> = {
+    'POST /integration/v2.1/requests': () => [200, { data: { track_id: 'T-9', state: 'QUEUING' } }],
+    'GET /integration/v2/tracking/T-9': () => [200, { data: { track_id: 'T-9', state: ' Awaiting_Approve ', reason: null } }],
+    'GET /integration/v2/tracking/LIST': () => [200, [{ track_id: 'LIST', status: 'rejected', rejection_reason: 'product media is empty' }]],
+    'GET /integration/v2/tracking/OLD': () => [400, { errors: ['track_id OLD is expired'] }],
+    'GET /integration/v2/tracking/BROKEN': () => [400, { errors: ['invalid request'] }],
+    'GET /integration/v2/categories': (url) =>
+      url.searchParams.get('page') === '2'
+        ? [200, { data: [{ id: 2, name: 'Leaf', parent_id: 1, is_primary: '1' }], paging: { current_page: 2, last_page: 2 } }]
+        : [200, { data: [{ id: 1, name: 'Root', parent_id: 0, is_primary: 0 }], paging: { current_page: 1, last_page: 2 } }],
+  };
+  let server: import('node:http').Server;
+  let base: string;
+  beforeAll(async () => {
+    const http = await import('node:http');
+    server = http.createServer((req, res) => {
+      const url = new URL(req.url!, 'http://x');
+      const answer = answers[`${req.method} ${url.pathname}`]?.(url) ?? [404, { errors: ['no route'] }];
+      res.writeHead(answer[0], { 'Content-Type': 'application/json' }).end(JSON.stringify(answer[1]));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((r) => server.close(r)));
+
+  it('reads wrapped bodies, paged trees, odd flags and a 400 that says the track id expired', async () => {
+    const { TikiClient } = await import('../../../connectors/tiki/client');
+    const api = new TikiClient({ baseUrl: base, auth: { apiKey: 'k' }, maxRequestsPerSecond: 1000 }).publishing;
+    expect(await api.createProductRequest({} as TikiProductRequest)).toEqual({ trackId: 'T-9', state: 'QUEUING' });
+    expect(await api.trackProductRequest('T-9')).toMatchObject({ expired: false, state: 'awaiting_approve' });
+    expect(await api.trackProductRequest('LIST')).toMatchObject({ expired: false, state: 'rejected', reason: 'product media is empty' });
+    expect(await api.trackProductRequest('OLD')).toEqual({ expired: true });
+    expect((await rejection(api.trackProductRequest('BROKEN'))).code).toBe('VALIDATION');
+    expect(await api.listCategories()).toEqual([
+      { id: 1, name: 'Root', parentId: null, isPrimary: false },
+      { id: 2, name: 'Leaf', parentId: 1, isPrimary: true },
+    ]);
+  });
+});

@@ -10,11 +10,11 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { dataConverterFor } from '../../boot/codec';
 import { installRuntime, workflowBundle } from '../../worker/temporal';
-import { REPLAY_ENCRYPTION_KEY } from '../replay/key';
+import { REPLAY_ENCRYPTION_KEY } from './key';
 
 jest.setTimeout(300_000);
 
-const DIR = path.resolve(__dirname, '../replay/histories');
+const DIR = path.resolve(__dirname, 'histories');
 const REQUIRED = ['connection', 'stock-sync', 'order-intake', 'order-intake-continued', 'order', 'link-run'];
 
 const files = fs.existsSync(DIR) ? fs.readdirSync(DIR).filter((f) => f.endsWith('.json')) : [];
