@@ -29,7 +29,7 @@ export interface TikiProductLike {
   price?: number | string | null;
   market_price?: number | string | null;
   active?: number | string | boolean | null;
-  inventory?: { warehouse_stocks?: { warehouse_id: number; quantity_available?: number | null; quantity?: number | null }[] | null } | null;
+  inventory?: { warehouse_stocks?: { warehouse_id: number; quantity_available?: number | null; quantity?: number | null; quantity_reserved?: number | null }[] | null } | null;
 }
 
 export const toInt = (v: unknown): number => {
@@ -75,4 +75,9 @@ export function toTikiSkuInput(p: TikiProductLike): TikiSkuInput {
 
 export function tikiStocks(p: TikiProductLike): { warehouseId: number; qtyAvailable: number }[] {
   return (p.inventory?.warehouse_stocks ?? []).map((s) => ({ warehouseId: Number(s.warehouse_id), qtyAvailable: toInt(s.quantity_available ?? s.quantity) }));
+}
+
+/** `quantity_reserved` per warehouse (units Tiki holds for open orders). */
+export function tikiReserved(p: TikiProductLike): Map<number, number> {
+  return new Map((p.inventory?.warehouse_stocks ?? []).map((s) => [Number(s.warehouse_id), Math.max(0, toInt(s.quantity_reserved))]));
 }

@@ -1,18 +1,13 @@
 /**
  * The zod schemas of publishing to Tiki (api.md additions: `publications`, `tiki/categories`, `Publication`,
- * `Problem`), and their paths in /openapi.json (`registerPublicationPaths`, called by buildOpenApi).
+ * `Problem`), and their paths in /openapi.json (`registerPublicationPaths`, passed to buildOpenApi).
  */
-import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { PUBLICATION_STATES } from '../domain/terms';
-
-// schemas.ts imports this file (for buildOpenApi), so this module may load first: extend zod here too (idempotent).
-extendZodWithOpenApi(z);
+import { ConnectionIdParams, PageQuery, type PathRegistrar } from './schemas';
 
 const id = z.number().int().positive();
 const safeId = z.string().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/);
-const ConnectionIdParams = z.object({ id: safeId });
-const PageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1), limit: z.coerce.number().int().min(1).max(250).default(50) });
 const attributeValue = z.union([z.string().max(2000), z.number(), z.boolean()]);
 const attributes = z.record(z.string().min(1).max(100).regex(/^[A-Za-z0-9_.-]+$/), attributeValue).refine((o) => Object.keys(o).length <= 200, 'at most 200 attributes');
 
@@ -76,14 +71,7 @@ export const AttributeSchema = z
   })
   .openapi('TikiAttribute');
 
-type Add = (
-  method: 'get' | 'post',
-  path: string,
-  summary: string,
-  o: { body?: z.ZodTypeAny; params?: z.ZodObject<any>; query?: z.ZodObject<any>; ok: [number, string, z.ZodTypeAny?]; errors?: Record<number, string> },
-) => void;
-
-export function registerPublicationPaths(add: Add): void {
+export const registerPublicationPaths: PathRegistrar = (add) => {
   const P = ConnectionIdParams;
   const items = (s: z.ZodTypeAny) => z.object({ items: z.array(s) });
   add('post', '/v1/connections/{id}/publications', 'Publish Haravan products that are not on Tiki as Tiki product requests (one publication per product); a dry run answers the problems and the request body', {
@@ -111,4 +99,4 @@ export function registerPublicationPaths(add: Add): void {
     ok: [200, 'attributes', items(AttributeSchema).extend({ category: CategoryItemSchema })],
     errors: { 404: 'NOT_FOUND / TIKI_CATEGORY_NOT_FOUND' },
   });
-}
+};

@@ -4,7 +4,6 @@
  */
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { registerPublicationPaths } from './publication-schemas';
 import { CONNECTION_STATES, LINK_RUN_STATES, ORDER_ACTIONS, ORDER_STATUSES, SEVERITIES } from '../domain/terms';
 
 extendZodWithOpenApi(z);
@@ -138,7 +137,17 @@ export const SourcesSchema = z
 
 const list = (item: z.ZodTypeAny) => z.object({ items: z.array(item), total: z.number() });
 
-export function buildOpenApi(): object {
+/** How a route group of its own schema file adds its paths (e.g. publication-schemas.ts `registerPublicationPaths`). */
+export type PathRegistrar = (
+  add: (
+    method: 'get' | 'post' | 'patch' | 'delete',
+    path: string,
+    summary: string,
+    o: { body?: z.ZodTypeAny; params?: z.ZodObject<any>; query?: z.ZodObject<any>; ok: [number, string, z.ZodTypeAny?]; errors?: Record<number, string> },
+  ) => void,
+) => void;
+
+export function buildOpenApi(extra: PathRegistrar[] = []): object {
   const r = new OpenAPIRegistry();
   r.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   const json = (schema: z.ZodTypeAny) => ({ content: { 'application/json': { schema } } });
@@ -176,7 +185,7 @@ export function buildOpenApi(): object {
   add('get', '/v1/connections/{id}/failures', 'Permanently failed items', { params: P, query: PageQuery, ok: [200, 'failures', list(FailureSchema)] });
   add('post', '/v1/connections/{id}/failures/{failureId}/retry', 'Retry a failed item', { params: FailureParams, ok: [202, 'retrying'] , errors: { 404: 'FAILURE_NOT_FOUND' } });
   add('get', '/v1/connections/{id}/sources', 'Haravan locations and Tiki seller warehouses of the connection, read live (for the settings form)', { params: P, ok: [200, 'locations and warehouses (with `error` SOURCES_UNAVAILABLE when a side could not be read)', SourcesSchema], errors: { 404: 'NOT_FOUND', 409: 'CONNECTION_NOT_ACTIVE' } });
-  registerPublicationPaths(add);
+  for (const register of extra) register(add);
   add('post', '/webhooks/haravan', 'Haravan webhooks (HMAC-SHA256 of the raw body, base64)', { ok: [200, 'accepted'], errors: { 401: 'WEBHOOK_SIGNATURE_INVALID' } });
   add('get', '/healthz', 'Liveness/readiness: `checks` names each dependency (database, temporal) `ok` or `down`', { ok: [200, 'healthy'], errors: { 503: 'a dependency is down' } });
   add('get', '/metrics', 'Prometheus metrics', { ok: [200, 'text exposition format'] });

@@ -25,18 +25,23 @@ export function sameChange(a: PushValues, b: PushValues): boolean {
  * What the planned values are compared with (and ranked against).
  *
  * - Tiki's actual values when they were just read: the quantity summed over the target warehouses, and its
- *   price. With several target warehouses the whole quantity belongs in the first (see `warehouseQuantities`);
- *   when the first does not hold that sum, the quantity counts as unknown, so it is written again.
+ *   price. With several target warehouses the quantity belongs in the first, the others holding only their
+ *   add-back of reservations (see `warehouseQuantities`); when another holds something else, the quantity counts
+ *   as unknown, so it is written again.
  * - Otherwise the values Tiki last confirmed.
  */
-export function referenceValues(input: { actual?: TikiValues; lastConfirmed: PushValues; targetWarehouseIds: readonly number[] }): PushValues {
-  const { actual, lastConfirmed, targetWarehouseIds: targets } = input;
+export function referenceValues(input: {
+  actual?: TikiValues;
+  lastConfirmed: PushValues;
+  targetWarehouseIds: readonly number[];
+  /** The target's add-back per warehouse (domain/reservations.ts), none by default. */
+  addBack?: ReadonlyMap<number, number>;
+}): PushValues {
+  const { actual, lastConfirmed, targetWarehouseIds: targets, addBack } = input;
   if (!actual) return { quantity: lastConfirmed.quantity, price: lastConfirmed.price };
+  const held = (w: number) => actual.stocks.find((s) => s.warehouseId === w)?.qtyAvailable ?? 0;
   const sum = actual.stocks.filter((s) => targets.includes(s.warehouseId)).reduce((a, s) => a + s.qtyAvailable, 0);
-  if (targets.length > 1) {
-    const first = actual.stocks.find((s) => s.warehouseId === targets[0])?.qtyAvailable ?? 0;
-    if (first !== sum) return { quantity: undefined, price: actual.price };
-  }
+  if (targets.slice(1).some((w) => held(w) !== (addBack?.get(w) ?? 0))) return { quantity: undefined, price: actual.price };
   return { quantity: sum, price: actual.price };
 }
 

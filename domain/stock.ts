@@ -175,16 +175,25 @@ export function resolveTargetWarehouses(configured: readonly number[], sellerWar
  * - The whole target quantity goes to the FIRST target warehouse; every other target warehouse is set to 0.
  *   Tiki sells the sum over warehouses, so this keeps Tiki's sellable total equal to the target: leaving the
  *   other configured warehouses at their current values would add to it and oversell, and splitting the quantity
- *   would need a per-warehouse source the config does not express.
+ *   would need a per-warehouse source the config does not express. Except the add-back of Tiki's reservations
+ *   (`addBack`, domain/reservations.ts; included in `quantity`): each target warehouse other than the first holds
+ *   its own add-back, since Tiki subtracts a warehouse's reservations from that warehouse only.
  * - Every other warehouse the SKU currently has is carried with its current value, because the batch endpoint
  *   zeroes any warehouse left out and those warehouses are not ours to change.
  * Output order: target warehouses (config order), then the others in their current order; ids are unique.
  */
-export function warehouseQuantities(quantity: number, targetWarehouseIds: readonly number[], currentStocks: readonly WarehouseQuantity[]): WarehouseQuantity[] {
+export function warehouseQuantities(
+  quantity: number,
+  targetWarehouseIds: readonly number[],
+  currentStocks: readonly WarehouseQuantity[],
+  addBack: ReadonlyMap<number, number> = new Map(),
+): WarehouseQuantity[] {
   const targets = unique(targetWarehouseIds);
   if (targets.length === 0) throw new Error('warehouseQuantities: at least one target Tiki warehouse is required');
   const qty = Number.isFinite(quantity) ? Math.max(0, Math.floor(quantity)) : 0;
-  const out: WarehouseQuantity[] = targets.map((warehouseId, i) => ({ warehouseId, qtyAvailable: i === 0 ? qty : 0 }));
+  const others = targets.slice(1).map((w) => Math.max(0, Math.floor(addBack.get(w) ?? 0)));
+  const first = Math.max(0, qty - others.reduce((a, n) => a + n, 0));
+  const out: WarehouseQuantity[] = targets.map((warehouseId, i) => ({ warehouseId, qtyAvailable: i === 0 ? first : others[i - 1] }));
   const seen = new Set(targets);
   for (const stock of currentStocks) {
     if (seen.has(stock.warehouseId)) continue;

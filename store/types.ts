@@ -92,6 +92,10 @@ export interface OrderItemRecord {
   quantity: number;
   price: number;
   name?: string;
+  /** Tiki's item id, and where and whether Tiki holds the item's units (refreshed from each read of the order). */
+  tikiItemId?: number | null;
+  tikiWarehouseId?: number | null;
+  tikiConfirmation?: string | null;
 }
 
 export interface OrderRecord {

@@ -24,6 +24,8 @@ export interface JobsOfConnection {
   stoppedChildren: ReadonlySet<string>;
   activeLinkRun: () => { workflowId: string } | null;
   timeout: Duration;
+  /** How long the purge waits after terminating (default `IN_FLIGHT_GRACE`). */
+  inFlightGrace?: Duration;
 }
 
 export async function waitForJobsToStop(jobs: JobsOfConnection): Promise<void> {
@@ -38,5 +40,5 @@ export async function waitForJobsToStop(jobs: JobsOfConnection): Promise<void> {
   const left = [...children.filter((id) => !stoppedChildren.has(id)), ...(activeLinkRun() ? [activeLinkRun()!.workflowId] : [])];
   log.warn('jobs did not stop in time: terminating them', { left });
   await acts.terminateWorkflows(left, 'disconnect: did not stop in time');
-  await sleep(IN_FLIGHT_GRACE);
+  await sleep(jobs.inFlightGrace ?? IN_FLIGHT_GRACE);
 }

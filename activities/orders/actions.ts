@@ -14,6 +14,7 @@ import type { OrderAction } from '../../domain/terms';
 import type { OrderActionResult } from '../../workflows/definitions';
 import type { ActivityDeps, LiveClients } from '../context';
 import { itemStatuses, toRecord, urgent } from './records';
+import { nudgeStock } from './stock-nudge';
 
 export function createActionActivities(deps: ActivityDeps) {
   const { store, clients } = deps;
@@ -60,6 +61,7 @@ export function createActionActivities(deps: ActivityDeps) {
         }
       }
       const rec = await store.upsertOrder(connectionId, { ...toRecord(o, null, prev, conn.config.atRiskHoursBeforeDeadline), labelUrl: labelUrl ?? prev?.labelUrl ?? null });
+      if (haravanOrderId) await nudgeStock(deps, connectionId, conn.shopId, tikiCode, prev, rec);
       await store.audit(connectionId, 'order-action', { tikiCode, action, reason, tikiStatus: o.status });
       return { action, tikiStatus: o.status, status: rec.status, labelUrl: labelUrl ?? rec.labelUrl ?? undefined };
     },

@@ -31,6 +31,7 @@ import { withCustomer } from './customers';
 import { LOOKUP_SLACK_MS, repairDuplicates } from './duplicates';
 import type { Mirror } from './mirror';
 import { asInput, importStart, itemStatuses, riskAtOf, toRecord, urgent } from './records';
+import { nudgeStock } from './stock-nudge';
 import type { ImportResult } from './types';
 
 /** Time a create call may need to be answered or abandoned: HTTP timeouts and 429 retries (see the module comment). */
@@ -76,6 +77,7 @@ export function createImportActivities(deps: ActivityDeps, { applyMirror }: Mirr
           // never create again; bring the status up to date and mirror what changed meanwhile (e.g. a return).
           if (prev.tikiStatus !== o.status) await applyMirror(connectionId, c, tikiCode, prev.haravanOrderId, prev.tikiStatus, o, conn.config.processOrdersInHaravan, conn.config.restockOnCancel);
           const rec = await store.upsertOrder(connectionId, { ...toRecord(o, null, prev, hours), haravanOrderId: prev.haravanOrderId });
+          await nudgeStock(deps, connectionId, conn.shopId, tikiCode, prev, rec);
           return { state: 'imported', haravanOrderId: prev.haravanOrderId, status: rec.status, tikiStatus: rec.tikiStatus, terminal: isTerminal(rec.status), deadlineAt: rec.deadlineAt, riskAt: riskAtOf(rec.deadlineAt, hours) };
         }
 
@@ -135,6 +137,8 @@ export function createImportActivities(deps: ActivityDeps, { applyMirror }: Mirr
         if (placedAt) orderIntakeHistogram.observe(Math.max(0, Date.now() - placedAt.getTime()) / 1000);
 
         const rec = (await store.getOrder(connectionId, tikiCode))!;
+        // Haravan now commits the order's units: the stock target adds back what Tiki still reserves for it.
+        await nudgeStock(deps, connectionId, conn.shopId, tikiCode, null, rec);
         return { state: 'imported', haravanOrderId: Number(haravanOrder.id), status, tikiStatus: o.status, terminal: isTerminal(status), deadlineAt: rec.deadlineAt, riskAt: riskAtOf(rec.deadlineAt, hours) };
       } catch (err) {
         // A permanent failure goes to the failure inbox at once (the worker's interceptor types it on the way out).

@@ -5,6 +5,7 @@ import { mirrorActions } from '../../domain/order-mirror';
 import { isTerminal } from '../../domain/terms';
 import type { ActivityDeps, ConnectionClients } from '../context';
 import { riskAtOf, toRecord } from './records';
+import { nudgeStock } from './stock-nudge';
 import type { StatusResult } from './types';
 
 export function createMirror({ store }: Pick<ActivityDeps, 'store'>) {
@@ -57,6 +58,7 @@ export function createStatusActivities(deps: ActivityDeps, { applyMirror }: Mirr
         await applyMirror(connectionId, c, tikiCode, prev.haravanOrderId, prev.tikiStatus, o, conn?.config.processOrdersInHaravan ?? true, conn?.config.restockOnCancel ?? true);
       }
       const rec = await store.upsertOrder(connectionId, { ...toRecord(o, null, prev, hours), haravanOrderId: prev?.haravanOrderId ?? null });
+      if (conn && prev?.haravanOrderId) await nudgeStock(deps, connectionId, conn.shopId, tikiCode, prev, rec);
       return {
         status: rec.status,
         tikiStatus: rec.tikiStatus,

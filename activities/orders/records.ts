@@ -8,7 +8,7 @@ import { parseTikiDateTime } from '../../domain/tiki-time';
 import { isTerminal } from '../../domain/terms';
 import type { TikiOrderInput } from '../../domain/types';
 import type { Store } from '../../store/store';
-import type { ConnectionRecord, OrderRecord } from '../../store/types';
+import type { ConnectionRecord, OrderItemRecord, OrderRecord } from '../../store/types';
 import type { ConnectionClients } from '../context';
 
 export const itemStatuses = (o: TikiOrder) => o.items.map((i) => i.confirmation?.status ?? null);
@@ -50,14 +50,29 @@ export function toRecord(o: TikiOrder, mapped: ReturnType<typeof mapTikiOrderToH
     status,
     tikiStatus: o.status,
     fulfillmentType: o.fulfillment_type ?? null,
-    items:
-      mapped?.items.map((i) => ({ tikiSku: i.tikiSku, originalSku: i.sellerProductCode, haravanVariantId: i.haravanVariantId ?? null, quantity: i.quantity, price: i.price, name: i.name })) ??
-      prev?.items ??
-      [],
+    items: withTikiItemState(
+      mapped?.items.map((i) => ({ tikiSku: i.tikiSku, originalSku: i.sellerProductCode, haravanVariantId: i.haravanVariantId ?? null, quantity: i.quantity, price: i.price, name: i.name, tikiItemId: i.tikiItemId })) ??
+        prev?.items ??
+        [],
+      o,
+    ),
     customer: mapped ? { name: mapped.customer.fullName, phone: mapped.customer.phone, email: mapped.customer.email } : (prev?.customer ?? {}),
     warnings: mapped ? [...mapped.warnings] : (prev?.warnings ?? []),
     deadlineAt: deadline ? deadline.toISOString() : null,
     atRisk: isAtRisk(deadline, new Date(), hoursBefore) && !isTerminal(status),
     tikiCreatedAt: parseTikiDateTime(o.created_at)?.toISOString() ?? null,
   };
+}
+
+/**
+ * The items with Tiki's current view of each (by item id, else by position): the seller warehouse holding its
+ * units (the item's `seller_inventory_id`, else the order's seller warehouse) and its confirmation status — what
+ * the stock target's add-back of reservations reads (domain/reservations.ts).
+ */
+function withTikiItemState(items: OrderItemRecord[], o: TikiOrder): OrderItemRecord[] {
+  return items.map((item, i) => {
+    const t = o.items.find((x) => item.tikiItemId != null && Number(x.id) === item.tikiItemId) ?? (String(o.items[i]?.product.sku ?? '') === item.tikiSku ? o.items[i] : undefined);
+    if (!t) return item;
+    return { ...item, tikiItemId: Number(t.id), tikiWarehouseId: t.seller_inventory_id ?? o.seller_warehouse?.id ?? null, tikiConfirmation: t.confirmation?.status ?? null };
+  });
 }

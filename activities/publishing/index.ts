@@ -49,8 +49,9 @@ export function createPublishingActivities(deps: ActivityDeps) {
     async submitPublication(connectionId: string, pubId: string): Promise<{ trackId?: string; submittedAt?: number; state: PublicationState }> {
       const p = await pub(connectionId, pubId);
       if (p.state !== 'draft' && p.trackId) return { trackId: p.trackId, submittedAt: Date.parse(p.submittedAt ?? p.updatedAt), state: p.state };
-      const { tiki } = await deps.clients.forConnection(connectionId);
+      const { tiki, assertLive } = await deps.clients.forConnection(connectionId);
       try {
+        await assertLive();
         const res = await tiki.publishing.createProductRequest(p.requestBody!);
         const submittedAt = Date.now();
         await store.updatePublication(pubId, { state: 'submitted', tikiState: res.state, trackId: res.trackId, submittedAt: new Date(submittedAt).toISOString() });
@@ -82,11 +83,12 @@ export function createPublishingActivities(deps: ActivityDeps) {
     /** Approved products are inactive on Tiki: turn each variant's listing on (found by its sku = barcode). */
     async activatePublication(connectionId: string, pubId: string): Promise<number[]> {
       const p = await pub(connectionId, pubId);
-      const { tiki } = await deps.clients.forConnection(connectionId);
+      const { tiki, assertLive } = await deps.clients.forConnection(connectionId);
       const ids: number[] = [];
       for (const v of p.requestBody?.variants ?? []) {
         for (const product of await tiki.findByOriginalSku(v.sku)) {
           const id = Number((product as { product_id?: number; id?: number }).product_id ?? (product as { id?: number }).id);
+          await assertLive();
           await tiki.updateSku({ productId: id, active: true });
           ids.push(id);
         }

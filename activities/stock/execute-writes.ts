@@ -14,6 +14,7 @@ import { hasChange, heldAfterWrite, isSuperseded, mergeConfirmed, readBackPays, 
 import { heartbeatOrStop } from '../cancellation';
 import type { LiveClients } from '../context';
 import { skuWritesCounter, stockPropagationHistogram } from '../metrics';
+import { capByReadBack } from './plan';
 import { readTiki, TIKI_PAGE } from './read-tiki';
 import { emptySummary, type PushSummary } from './summary';
 import type { PlannedPush, StockDeps } from './types';
@@ -55,6 +56,7 @@ export async function execute(
     const r = opts.skipRefused ? refused.get(p.link.haravanVariantId) : undefined;
     return !!r && sameChange(r, p.change);
   };
+  const hasChangeOf = (p: PlannedPush) => hasChange(p.change);
   const changes = sortByPriority(planned.map((p) => ({ ...p, lastPushed: p.reference })).filter((p) => hasChange(p.change) && !refusedAgain(p)));
   const unchanged = planned.filter((p) => !hasChange(p.change));
   summary.skipped = planned.length - changes.length;
@@ -75,7 +77,18 @@ export async function execute(
     summary.tikiReadCalls++;
     if (readBackPays(changes.length, pages.paging.last_page, TIKI_BATCH)) {
       const actual = await readTiki(c.tiki, summary);
-      for (const p of changes) p.current ??= actual.get(p.link.tikiProductId)?.stocks;
+      for (const p of changes) {
+        const read = p.current ? undefined : actual.get(p.link.tikiProductId);
+        if (read) capByReadBack(p, targets, read);
+      }
+      // A change the cap emptied: Tiki already holds what the last confirmed push holds.
+      const settled = changes.filter((p) => !hasChange(p.change));
+      if (settled.length > 0) {
+        await markedPending;
+        await store.recordPushes(connectionId, settled.map((p) => ({ haravanVariantId: p.link.haravanVariantId, ...p.target, converged: true, verified: false })));
+        summary.skipped += settled.length;
+        changes.splice(0, changes.length, ...sortByPriority(changes.filter(hasChangeOf)));
+      }
     }
   }
 
@@ -120,7 +133,7 @@ export async function execute(
     productId: p.link.tikiProductId,
     price: p.change.price,
     // The single endpoint changes only the listed warehouses; the batch one needs every current row.
-    warehouseQuantities: p.change.quantity !== undefined ? warehouseQuantities(p.change.quantity, targets, batch ? (p.current ?? []) : []) : undefined,
+    warehouseQuantities: p.change.quantity !== undefined ? warehouseQuantities(p.change.quantity, targets, batch ? (p.current ?? []) : [], p.addBack) : undefined,
   });
 
   const single = async (p: PlannedPush) => {

@@ -55,7 +55,7 @@ export async function fullPass(deps: StockDeps, connectionId: string): Promise<P
     const actual = await tikiRead;
     const tPlan = Date.now();
     const links = states.flatMap((v) => linksByVariant.get(v.variantId) ?? []);
-    const planned = plan(links, new Map(states.map((v) => [v.variantId, v])), config, targets, { actual });
+    const planned = plan(links, new Map(states.map((v) => [v.variantId, v])), config, targets, { actual, held: ctx.held });
     timing.planMs += Date.now() - tPlan;
     const changed = planned.filter(drifting);
     drifted += changed.length;

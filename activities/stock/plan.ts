@@ -1,51 +1,89 @@
 /** Planning a push: each linked variant's target values against what Tiki holds (read or last confirmed). */
 import type { Config } from '../../domain/config';
-import { computeTarget, diffPush, resolveTargetWarehouses, type PushValues } from '../../domain/stock';
+import { addBackTotal, reservedByOrders, targetAddBack, TIKI_STATUSES_HOLDING_RESERVATION, type HeldUnits } from '../../domain/reservations';
+import { computeTarget, diffPush, resolveTargetWarehouses } from '../../domain/stock';
 import { referenceValues } from '../../domain/stock-writes';
 import type { Store } from '../../store/store';
 import type { LinkRecord } from '../../store/types';
 import type { HaravanVariantState, PlannedPush, Seen, TikiActual } from './types';
 
-/** The connection's config and the Tiki warehouses its stock goes to; null when the connection is gone. */
+/**
+ * The connection's config, the Tiki warehouses its stock goes to, and the units Tiki still reserves for imported
+ * orders per Tiki SKU (`held`); null when the connection is gone.
+ */
 export async function loadStockContext(store: Store, connectionId: string) {
   const connection = await store.getConnection(connectionId);
   if (!connection) return null;
   const sellerWarehouses = (connection.tikiSeller?.warehouseIds ?? []).map((id, i) => ({ id, isPrimary: i === 0 }));
   const targets = resolveTargetWarehouses(connection.config.tikiWarehouseIds, sellerWarehouses);
-  return { connection, config: connection.config, targets };
+  const held = reservedByOrders(await store.importedOrdersInTikiStatuses(connectionId, TIKI_STATUSES_HOLDING_RESERVATION));
+  return { connection, config: connection.config, targets, held };
 }
 
 /**
- * One planned push per link whose variant was read: the target values (`computeTarget`), the reference they
- * are compared with (`referenceValues`: Tiki's actual values when `actual` holds them, else the link's last
- * confirmed push) and the change between them.
+ * One planned push per link whose variant was read: the target values (`computeTarget`, plus the add-back of
+ * Tiki's reservations for imported orders, capped by Tiki's `quantity_reserved` when `actual` holds it), the
+ * reference they are compared with (`referenceValues`: Tiki's actual values when `actual` holds them, else the
+ * link's last confirmed push) and the change between them.
  */
 export function plan(
   links: LinkRecord[],
   state: Map<number, HaravanVariantState>,
   config: Config,
   targets: number[],
-  opts: { actual?: Map<number, TikiActual>; seen?: Map<number, Seen> } = {},
+  opts: { actual?: Map<number, TikiActual>; seen?: Map<number, Seen>; held?: Map<string, HeldUnits> } = {},
 ): PlannedPush[] {
   const planned: PlannedPush[] = [];
   for (const link of links) {
     const v = state.get(link.haravanVariantId);
     if (!v) continue;
     const actual = opts.actual?.get(link.tikiProductId);
-    const target = computeTarget({
+    const base = computeTarget({
       variant: { tracked: v.tracked, policy: v.policy, inventoryQuantity: v.inventoryQuantity, price: v.price, locations: v.locations },
       // Tiki's list price as just read beats the one recorded at link time.
       tiki: { marketPrice: actual ? actual.marketPrice : (link.tikiMarketPrice ?? 0) },
       config,
     });
-    const values: PushValues = { quantity: target.quantity, price: target.price };
-    const reference = referenceValues({
-      actual,
-      lastConfirmed: { quantity: link.lastPushedQuantity ?? undefined, price: link.lastPushedPrice ?? undefined },
-      targetWarehouseIds: targets,
-    });
-    const change = diffPush(values, reference) ?? {};
-    planned.push({ link, target: values, change, reference, readAt: v.readAt, seen: opts.seen?.get(link.haravanVariantId), current: actual?.stocks });
+    const p: PlannedPush = {
+      link,
+      base,
+      held: opts.held?.get(link.tikiSku),
+      target: {},
+      change: {},
+      reference: {},
+      addBack: new Map(),
+      readAt: v.readAt,
+      seen: opts.seen?.get(link.haravanVariantId),
+    };
+    planAgainst(p, targets, actual);
+    planned.push(p);
   }
   return planned;
+}
+
+/**
+ * Plan one push against Tiki's values as just read (`actual`: the add-back capped by Tiki's reservations, the
+ * reference Tiki's values), else against the link's last confirmed push.
+ */
+function planAgainst(p: PlannedPush, targets: number[], actual?: TikiActual): void {
+  const lastConfirmed = { quantity: p.link.lastPushedQuantity ?? undefined, price: p.link.lastPushedPrice ?? undefined };
+  const addBack = targetAddBack(p.base, p.held, targets, actual?.reserved);
+  p.reference = referenceValues({ actual, lastConfirmed, targetWarehouseIds: targets, addBack });
+  setTarget(p, addBack);
+  p.current = actual?.stocks;
+}
+
+/**
+ * Tiki's rows of a planned push were read back after planning (to batch the writes): cap its add-back by Tiki's
+ * reservations now known; the reference stays the last confirmed push.
+ */
+export function capByReadBack(p: PlannedPush, targets: number[], actual: TikiActual): void {
+  setTarget(p, targetAddBack(p.base, p.held, targets, actual.reserved));
+  p.current = actual.stocks;
+}
+
+function setTarget(p: PlannedPush, addBack: Map<number, number>): void {
+  p.addBack = addBack;
+  p.target = { quantity: p.base.quantity === undefined ? undefined : p.base.quantity + addBackTotal(addBack), price: p.base.price };
+  p.change = diffPush(p.target, p.reference) ?? {};
 }

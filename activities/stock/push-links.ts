@@ -35,5 +35,5 @@ export async function pushLinks(
     new Set(links.map((l) => l.haravanVariantId)),
     { preloaded: opts.preloaded },
   );
-  return execute(deps, connectionId, c, ctx.targets, plan(links, state, ctx.config, ctx.targets, { seen: opts.seen }), { verified: false, skipRefused: opts.skipRefused });
+  return execute(deps, connectionId, c, ctx.targets, plan(links, state, ctx.config, ctx.targets, { seen: opts.seen, held: ctx.held }), { verified: false, skipRefused: opts.skipRefused });
 }

@@ -2,7 +2,7 @@
 import { heartbeatOrStop } from '../cancellation';
 import type { TikiClient } from '../../connectors/tiki/client';
 import { pool } from '../concurrency';
-import { tikiStocks, toInt } from '../mappers';
+import { tikiReserved, tikiStocks, toInt } from '../mappers';
 import { READ_CONCURRENCY } from './read-haravan';
 import type { PushSummary } from './summary';
 import type { TikiActual } from './types';
@@ -14,7 +14,7 @@ export async function readTiki(tiki: TikiClient, summary: PushSummary): Promise<
   const actual = new Map<number, TikiActual>();
   const add = (items: Parameters<typeof tikiStocks>[0][]) => {
     for (const p of items) {
-      actual.set(Number(p.product_id ?? p.id), { stocks: tikiStocks(p), price: toInt(p.price), marketPrice: toInt(p.market_price) });
+      actual.set(Number(p.product_id ?? p.id), { stocks: tikiStocks(p), reserved: tikiReserved(p), price: toInt(p.price), marketPrice: toInt(p.market_price) });
     }
   };
   const first = await tiki.listProducts({ page: 1, limit: TIKI_PAGE });

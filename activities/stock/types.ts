@@ -1,7 +1,8 @@
 /** The shapes the stock activities pass between their steps, and what they share from the worker. */
 import type { Logger } from 'pino';
 import type { HaravanProduct } from '../../connectors/haravan/schemas';
-import type { PushValues, VariantStockState, WarehouseQuantity } from '../../domain/stock';
+import type { HeldUnits } from '../../domain/reservations';
+import type { PushTarget, PushValues, VariantStockState, WarehouseQuantity } from '../../domain/stock';
 import type { Seen } from '../../domain/stock-poll';
 import type { TikiValues } from '../../domain/stock-writes';
 import type { Store } from '../../store/store';
@@ -22,11 +23,19 @@ export type { Seen } from '../../domain/stock-poll';
 /** One SKU of Tiki's listing as just read (`TikiValues`), with its list price. */
 export interface TikiActual extends TikiValues {
   stocks: WarehouseQuantity[];
+  /** `quantity_reserved` per warehouse. */
+  reserved: Map<number, number>;
   marketPrice: number;
 }
 
 export interface PlannedPush {
   link: LinkRecord;
+  /** The §4 target of the variant (`computeTarget`), before the add-back of Tiki's reservations. */
+  base: PushTarget;
+  /** The units Tiki still reserves for imported orders of this SKU, per warehouse. */
+  held?: HeldUnits;
+  /** The add-back per target warehouse included in `target.quantity` (domain/reservations.ts). */
+  addBack: Map<number, number>;
   target: PushValues;
   change: PushValues;
   reference: PushValues;

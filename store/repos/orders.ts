@@ -99,6 +99,18 @@ export class OrderRepo extends Repo {
     return { items: rows.map(toOrder), total };
   }
 
+  /**
+   * Imported orders (mapped to a Haravan order) in one of the given Tiki statuses, with just what the stock
+   * target needs of them (domain/reservations.ts decides which statuses hold a Tiki reservation).
+   */
+  async importedOrdersInTikiStatuses(connectionId: string, tikiStatuses: readonly string[]): Promise<Pick<OrderRecord, 'tikiCode' | 'tikiStatus' | 'items'>[]> {
+    const rows = await this.db.query<{ tiki_code: string; tiki_status: string; items: OrderRecord['items'] }>(
+      'SELECT tiki_code, tiki_status, items FROM orders WHERE connection_id = $1 AND haravan_order_id IS NOT NULL AND lower(tiki_status) = ANY($2::text[])',
+      [connectionId, tikiStatuses.map((s) => s.toLowerCase())],
+    );
+    return rows.map((r) => ({ tikiCode: r.tiki_code, tikiStatus: r.tiki_status, items: r.items }));
+  }
+
   async knownOrderCodes(connectionId: string, codes: string[]): Promise<Set<string>> {
     const rows = await this.db.query<{ tiki_code: string }>(
       'SELECT tiki_code FROM orders WHERE connection_id = $1 AND tiki_code = ANY($2::text[]) AND haravan_order_id IS NOT NULL',
