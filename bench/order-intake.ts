@@ -10,10 +10,15 @@
  *
  * Run: `npx tsx bench/order-intake.ts [orders=200] [ordersPerSecond=0.5]`
  *
- * Haravan's leaky bucket (80, 4 calls/s) bounds the sustainable rate: an import costs 1–4 Haravan calls (customer
- * search/create, order create) besides what the stock sync spends on the same bucket, so rates well above
- * ~1 order/s build a queue and the latency grows with the run's length — that is Haravan's limit, not ours.
- * The Haravan bucket's figures (accepted / throttled calls) are printed so a run shows whether it was throttled.
+ * Haravan's leaky bucket (80, 4 calls/s) bounds the sustainable rate. An import costs one Haravan call (the order
+ * create) when the order carries no buyer data or its buyer's customer id is remembered, and up to four for a buyer
+ * seen for the first time (customer search by phone and by email, customer create, order create); order intake is
+ * served before the stock poll's reads on the bucket. Printed: the Haravan calls on orders and customers (every
+ * route under /com/orders and /com/customers, read from this process's `vendor_http_requests_total`) per imported
+ * order, the orders/s sustained (first placed → last created) beside the bucket's floor (leak ÷ calls per order),
+ * and the bucket's own figures (accepted / throttled calls, stock reads included, from the first order placed).
+ *
+ * Flash sale: `npm run bench:order-intake -- 600 2` (2 orders/s for 5 minutes).
  */
 import { HARAVAN_BUCKET_SIZE, HARAVAN_LEAK_PER_SECOND } from '../connectors/haravan/rate-limiter';
 import { vendorRequests } from '../connectors/metrics';
