@@ -9,7 +9,8 @@
  *
  * Between looks nothing runs: no activity slot, ~11 history events per look. The run continues-as-new at the
  * shared history bound, carrying the track id and the count of looks (the backoff goes on where it was).
- * Cancelled (disconnect): records itself as cancelled.
+ * A look that fails for good (an odd answer, credentials rejected meanwhile) is followed by the next timer, not the
+ * end of the wait. Cancelled (disconnect): records itself as cancelled.
  */
 import {
   CancellationScope,
@@ -18,13 +19,14 @@ import {
   executeChild,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ConnectionActivities } from '../activities/connection';
 import type { PublishingActivities } from '../activities/publishing';
-import { FollowUpSchedule, nextCheckDelayMs, TERMINAL_PUBLICATION_STATES } from '../domain/publication/lifecycle';
+import { FollowUpSchedule, isTrackIdExpired, nextCheckDelayMs, TERMINAL_PUBLICATION_STATES } from '../domain/publication/lifecycle';
 import type { PublicationState } from '../domain/publication/types';
 import { linkRunFinishedSignal, publicationCheckNowSignal, publicationProgressQuery } from './definitions';
 import { linkRunWorkflowId } from './ids';
@@ -94,7 +96,21 @@ export async function publishWorkflow(input: PublishWorkflowInput): Promise<Publ
       await condition(() => checkNow, delay);
       checkNow = false;
       nextCheckAt = undefined;
-      const look = await acts.checkPublication(connectionId, pubId, trackId, submittedAt);
+      let look: Awaited<ReturnType<typeof acts.checkPublication>>;
+      try {
+        look = await acts.checkPublication(connectionId, pubId, trackId, submittedAt);
+      } catch (err) {
+        // A look Tiki answered badly (odd body, credentials rejected meanwhile) is not the end of a days-long wait:
+        // the next timer looks again, until Tiki would have forgotten the track id anyway.
+        if (isCancellation(err) || !patched('publish-look-failure-keeps-waiting')) throw err;
+        log.warn('look at the request failed; looking again later', { pubId, error: String(err) });
+        checks++;
+        if (isTrackIdExpired(submittedAt, Date.now())) {
+          state = 'expired';
+          await acts.markPublication(connectionId, pubId, 'expired');
+        }
+        continue;
+      }
       checks++;
       state = look.state;
       tikiState = look.tikiState ?? tikiState;

@@ -41,7 +41,17 @@ const attributeSchema = z.looseObject({
 const attributeListSchema = z.union([z.array(attributeSchema), z.looseObject({ data: z.array(attributeSchema) }).transform((e) => e.data)]);
 const valueSchema = z.looseObject({ id: intish.nullish(), value: z.string() });
 const createSchema = unwrap(z.looseObject({ track_id: idString, state: optString }));
-const trackSchema = unwrap(z.looseObject({ track_id: idString.nullish(), request_id: idString.nullish(), state: z.string(), reason: z.unknown().optional() }));
+/** Tolerated beside Tiki's `{track_id, request_id, state, reason}`: a one-element list, `status` for `state`, `reasons` / `rejected_reason` / `rejection_reason` for `reason`. */
+const trackSchema = z.preprocess(
+  (v) => {
+    const one = Array.isArray(v) ? v[0] : v;
+    const o = one && typeof one === 'object' && 'data' in one && (one as { data: unknown }).data && typeof (one as { data: unknown }).data === 'object' ? (one as { data: unknown }).data : one;
+    if (!o || typeof o !== 'object' || Array.isArray(o)) return o;
+    const r = o as Record<string, unknown>;
+    return { ...r, state: r.state ?? r.status, reason: r.reason ?? r.reasons ?? r.rejected_reason ?? r.rejection_reason ?? null };
+  },
+  z.looseObject({ track_id: idString.nullish(), request_id: idString.nullish(), state: z.string(), reason: z.unknown().optional() }),
+);
 /** How Tiki says it no longer knows a track id: 404, or a 4xx whose text says so. */
 const FORGOTTEN = /expire|not[ _-]?found|không tồn tại|khong ton tai/i;
 

@@ -4,6 +4,7 @@
  * continues-as-new when its history fills and keeps the backoff where it was, a refused submission ends at once,
  * and an approved request is activated and linked.
  */
+import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_FOLLOW_UP } from '../../domain/publication/lifecycle';
@@ -27,7 +28,7 @@ describe('publishWorkflow (time skipping)', () => {
   afterAll(() => env?.teardown());
 
   /** Stub activities: Tiki answers `in_review` until `decideAfterMs` after submission, then `outcome`. */
-  function stubs(opts: { decideAfterMs: number; outcome: 'approved' | 'rejected' | 'expired'; refuse?: boolean }) {
+  function stubs(opts: { decideAfterMs: number; outcome: 'approved' | 'rejected' | 'expired'; refuse?: boolean; badLooks?: number }) {
     const looks: Look[] = [];
     const calls: string[] = [];
     let submittedAt = 0;
@@ -45,6 +46,7 @@ describe('publishWorkflow (time skipping)', () => {
         async checkPublication(_c: string, _p: string, trackId: string) {
           expect(trackId).toBe('TRACK-1');
           looks.push({ at: now(), runId: Context.current().info.workflowExecution?.runId ?? '' });
+          if (looks.length <= (opts.badLooks ?? 0)) throw ApplicationFailure.nonRetryable('odd answer from Tiki', 'TIKI_BAD_RESPONSE');
           return now() - submittedAt >= opts.decideAfterMs ? { state: opts.outcome, tikiState: opts.outcome } : { state: 'in_review', tikiState: 'awaiting_approve' };
         },
         async activatePublication() {
@@ -107,6 +109,13 @@ describe('publishWorkflow (time skipping)', () => {
     const firstOfSecond = s.looks.findIndex((l) => l.runId === runs[1]);
     expect(Math.round((s.looks[firstOfSecond]!.at - s.looks[firstOfSecond - 1]!.at) / 60_000)).toBe(120);
     expect(s.calls).toEqual(['submit']);
+  });
+
+  it('a look that fails for good is followed by the next timer, not the end of the wait', async () => {
+    const s = stubs({ decideAfterMs: 3600_000, outcome: 'approved', badLooks: 2 });
+    expect((await run('bad-looks', s)).outcome).toEqual({ state: 'approved', linked: true });
+    expect(s.looks.length).toBeGreaterThan(3);
+    expect(s.calls).not.toContain('mark:failed');
   });
 
   it('a refused submission ends at once; a rejection ends without linking', async () => {

@@ -119,6 +119,7 @@ describe('Tiki product requests — the client tolerates other shapes of the sam
   const answers: Record<string, (url: URL) => [number, unknown]> = {
     'POST /integration/v2.1/requests': () => [200, { data: { track_id: 'T-9', state: 'QUEUING' } }],
     'GET /integration/v2/tracking/T-9': () => [200, { data: { track_id: 'T-9', state: ' Awaiting_Approve ', reason: null } }],
+    'GET /integration/v2/tracking/LIST': () => [200, [{ track_id: 'LIST', status: 'rejected', rejection_reason: 'product media is empty' }]],
     'GET /integration/v2/tracking/OLD': () => [400, { errors: ['track_id OLD is expired'] }],
     'GET /integration/v2/tracking/BROKEN': () => [400, { errors: ['invalid request'] }],
     'GET /integration/v2/categories': (url) =>
@@ -145,6 +146,7 @@ describe('Tiki product requests — the client tolerates other shapes of the sam
     const api = new TikiClient({ baseUrl: base, auth: { apiKey: 'k' }, maxRequestsPerSecond: 1000 }).publishing;
     expect(await api.createProductRequest({} as TikiProductRequest)).toEqual({ trackId: 'T-9', state: 'QUEUING' });
     expect(await api.trackProductRequest('T-9')).toMatchObject({ expired: false, state: 'awaiting_approve' });
+    expect(await api.trackProductRequest('LIST')).toMatchObject({ expired: false, state: 'rejected', reason: 'product media is empty' });
     expect(await api.trackProductRequest('OLD')).toEqual({ expired: true });
     expect((await rejection(api.trackProductRequest('BROKEN'))).code).toBe('VALIDATION');
     expect(await api.listCategories()).toEqual([
