@@ -10,12 +10,18 @@
  *
  * Run: `npx tsx bench/order-intake.ts [orders=200] [ordersPerSecond=0.5]`
  *
- * Haravan's leaky bucket (80, 4 calls/s) bounds the sustainable rate: an import costs 1–4 Haravan calls (customer
- * search/create, order create) besides what the stock sync spends on the same bucket, so rates well above
- * ~1 order/s build a queue and the latency grows with the run's length — that is Haravan's limit, not ours.
- * The Haravan bucket's figures (accepted / throttled calls) are printed so a run shows whether it was throttled.
+ * Haravan's leaky bucket (80, 4 calls/s) bounds the sustainable rate. An import costs one Haravan call (the order
+ * create) when the order carries no buyer data or its buyer's customer id is remembered, and up to four for a buyer
+ * seen for the first time (customer search by phone and by email, customer create, order create); order intake is
+ * served before the stock poll's reads on the bucket. Printed: the Haravan calls on orders and customers (every
+ * route under /com/orders and /com/customers, read from this process's `vendor_http_requests_total`) per imported
+ * order, the orders/s sustained (first placed → last created) beside the bucket's floor (leak ÷ calls per order),
+ * and the bucket's own figures (accepted / throttled calls, stock reads included, from the first order placed).
+ *
+ * Flash sale: `npm run bench:order-intake -- 600 2` (2 orders/s for 5 minutes).
  */
 import { HARAVAN_BUCKET_SIZE, HARAVAN_LEAK_PER_SECOND } from '../connectors/haravan/rate-limiter';
+import { vendorRequests } from '../connectors/metrics';
 import { startStack } from '../test/helpers/stack';
 import { get, post } from '../test/helpers/seed';
 import os from 'node:os';
@@ -27,6 +33,9 @@ const percentile = (values: readonly number[], p: number): number => {
   const sorted = [...values].sort((x, y) => x - y);
   return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
 };
+/** Haravan calls made by this process so far on the order side (customers, orders: search, create, look-ups, mirror). */
+const haravanOrderCalls = async (): Promise<number> =>
+  (await vendorRequests.get()).values.filter((v) => v.labels.system === 'haravan' && /\/com\/(orders|customers)/.test(String(v.labels.route))).reduce((n, v) => n + v.value, 0);
 const loadAverage = () => `${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} cores)`;
 
 async function main(): Promise<void> {
@@ -80,6 +89,8 @@ async function main(): Promise<void> {
     await sleep(5_000);
     const setupSeconds = (Date.now() - t0) / 1000;
 
+    const orderCallsBefore = await haravanOrderCalls();
+    await fetch(`${stack.haravan.url}/_sandbox/shops/${shopId}/rate-limit`, { method: 'DELETE' });
     const placedAt = new Map<string, number>();
     const gap = 1000 / perSecond;
     const start = Date.now();
@@ -116,7 +127,11 @@ async function main(): Promise<void> {
       if (!code || !placedAt.has(code)) continue;
       perCode.set(code, [...(perCode.get(code) ?? []), Date.parse(o.created_at) - placedAt.get(code)!]);
     }
+    const orderCalls = (await haravanOrderCalls()) - orderCallsBefore;
     const latencies = [...perCode.values()].map((l) => Math.min(...l));
+    const lastCreated = Math.max(...orders.map((o) => Date.parse(o.created_at)));
+    const sustained = perCode.size / ((lastCreated - start) / 1000);
+    const callsPerOrder = orderCalls / Math.max(1, perCode.size);
     const duplicates = [...perCode.values()].filter((l) => l.length > 1).length;
     const missing = total - perCode.size;
     const fmt = (ms: number) => (ms / 1000).toFixed(2);
@@ -128,6 +143,8 @@ async function main(): Promise<void> {
         `orders placed                 ${total} at ${perSecond}/s over ${placingSeconds.toFixed(1)} s (setup ${setupSeconds.toFixed(1)} s)`,
         `Haravan orders                ${perCode.size} codes imported, ${missing} missing, ${duplicates} codes with more than one order; service counts ordersImported=${conn.counts?.ordersImported}`,
         `placed → Haravan created  s   p50 ${fmt(percentile(latencies, 50))}  p95 ${fmt(percentile(latencies, 95))}  p99 ${fmt(percentile(latencies, 99))}  max ${fmt(Math.max(...latencies))}  min ${fmt(Math.min(...latencies))}   (targets p50 ≤ 2, p95 ≤ 5)`,
+        `Haravan calls per order       ${callsPerOrder.toFixed(3)} (${orderCalls} order/customer calls for ${perCode.size} imports; target ≤ 1.3)`,
+        `orders/s sustained            ${sustained.toFixed(2)} (first placed → last created); bucket floor ${HARAVAN_LEAK_PER_SECOND} calls/s ÷ ${callsPerOrder.toFixed(3)} = ${(HARAVAN_LEAK_PER_SECOND / callsPerOrder).toFixed(2)} orders/s`,
         `Haravan bucket                ${bucket.accepted} calls accepted, ${bucket.throttled} throttled (429), level ${Number(bucket.level).toFixed(1)}/${bucket.bucketSize}, leak ${bucket.leakPerSecond}/s`,
         `load average (1/5/15 min)     before ${loadBefore}; after ${loadAverage()}`,
       ].join('\n'),

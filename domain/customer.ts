@@ -123,3 +123,24 @@ export function sameCustomer(existing: { phone?: unknown; email?: unknown }, pho
   if (ours !== null && typeof existing.phone === 'string' && normalizePhone(existing.phone) === ours) return true;
   return !!email && typeof existing.email === 'string' && existing.email.trim().toLowerCase() === email.trim().toLowerCase();
 }
+
+/**
+ * The key under which a buyer's Haravan customer id is remembered: the phone normalised by `normalizePhone`
+ * (`phone:0901234567`), else the email ignoring case (`email:…`); null when the order carries neither — such an
+ * order has no customer to look for. Two orders with the same key are the same buyer (`sameCustomer`).
+ */
+export function customerKey(phone: string | null | undefined, email: string | null | undefined): string | null {
+  const local = normalizePhone(phone);
+  if (local !== null) return `phone:${local}`;
+  const mail = typeof email === 'string' ? email.trim().toLowerCase() : '';
+  return mail ? `email:${mail}` : null;
+}
+
+/**
+ * Does Haravan's refusal of an order create say that the customer it names is gone (deleted or merged since its
+ * id was remembered)? A 404, or a 422 whose text names the customer. Any other refusal is about the order itself.
+ */
+export function isMissingCustomerRefusal(status: number | undefined, text: string): boolean {
+  if (status === 404) return true;
+  return status === 422 && /\bcustomer\b/i.test(text);
+}

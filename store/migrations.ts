@@ -196,6 +196,20 @@ CREATE TABLE category_mappings (
 );
 `,
   },
+  {
+    // Issue 18, item 4: numbered 184 so that other branches' migrations of issue 18 keep their own numbers.
+    version: 184,
+    name: 'haravan customer ids remembered per buyer identity (domain/customer.ts customerKey)',
+    sql: `
+CREATE TABLE haravan_customers (
+  connection_id TEXT NOT NULL,
+  identity TEXT NOT NULL,
+  haravan_customer_id BIGINT NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (connection_id, identity)
+);
+`,
+  },
 ];
 
 /** Apply pending migrations. Safe to call from several processes at once on PostgreSQL (advisory lock). */

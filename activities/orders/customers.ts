@@ -1,6 +1,11 @@
-/** The buyer's Haravan customer: an existing one with the same identity (domain/customer.ts) is reused, else created. */
+/**
+ * The buyer's Haravan customer. Its id is remembered per buyer identity (domain/customer.ts `customerKey`, store
+ * per connection), so a repeat buyer costs no Haravan call; otherwise an existing customer with the same identity
+ * is reused (search), else one is created. An order with no buyer data makes no call at all.
+ */
 import { ConnectorError } from '../../connectors/errors';
-import { sameCustomer } from '../../domain/customer';
+import { customerKey, isMissingCustomerRefusal, sameCustomer } from '../../domain/customer';
+import type { Store } from '../../store/store';
 import type { ConnectionClients } from '../context';
 
 export async function findOrCreateCustomer(c: ConnectionClients, phone: string | null, email: string | null, body: Record<string, unknown>): Promise<number | undefined> {
@@ -13,9 +18,9 @@ export async function findOrCreateCustomer(c: ConnectionClients, phone: string |
     }
     return undefined;
   };
+  if (!phone && !email) return undefined;
   const existing = await find();
   if (existing !== undefined) return existing;
-  if (!phone && !email) return undefined;
   try {
     const created = await c.haravan.createCustomer(body as never);
     return Number(created.id);
@@ -26,5 +31,36 @@ export async function findOrCreateCustomer(c: ConnectionClients, phone: string |
       if (again !== undefined) return again;
     }
     throw err;
+  }
+}
+
+export interface Buyer {
+  phone: string | null;
+  email: string | null;
+  /** Haravan customer create body, used when the buyer has no Haravan customer yet. */
+  body: Record<string, unknown>;
+}
+
+/**
+ * Run `use` with the buyer's Haravan customer id (undefined: no buyer data). A remembered id is used without any
+ * Haravan call; if `use` fails because Haravan no longer has that customer (`isMissingCustomerRefusal`), the id is
+ * forgotten and `use` runs once more with the customer found or created anew.
+ */
+export async function withCustomer<T>(store: Store, connectionId: string, c: ConnectionClients, buyer: Buyer, use: (customerId: number | undefined) => Promise<T>): Promise<T> {
+  const key = customerKey(buyer.phone, buyer.email);
+  if (key === null) return use(undefined);
+  const resolve = async () => {
+    const id = await findOrCreateCustomer(c, buyer.phone, buyer.email, buyer.body);
+    if (id !== undefined) await store.rememberHaravanCustomer(connectionId, key, id);
+    return id;
+  };
+  const remembered = await store.getHaravanCustomerId(connectionId, key);
+  if (remembered === null) return use(await resolve());
+  try {
+    return await use(remembered);
+  } catch (err) {
+    if (!(err instanceof ConnectorError) || !isMissingCustomerRefusal(err.status, err.message)) throw err;
+    await store.forgetHaravanCustomer(connectionId, key, remembered);
+    return use(await resolve());
   }
 }

@@ -27,7 +27,7 @@ import type { ActivityDeps } from '../context';
 import { failureCode, isPermanent } from '../errors';
 import { orderIntakeHistogram, ordersImportedCounter } from '../metrics';
 import { createExactlyOnce } from './create';
-import { findOrCreateCustomer } from './customers';
+import { withCustomer } from './customers';
 import { LOOKUP_SLACK_MS, repairDuplicates } from './duplicates';
 import type { Mirror } from './mirror';
 import { asInput, importStart, itemStatuses, riskAtOf, toRecord, urgent } from './records';
@@ -85,32 +85,32 @@ export function createImportActivities(deps: ActivityDeps, { applyMirror }: Mirr
         const index = buildOrderLinkIndex(links);
         const locationId = conn.config.orderLocationId ?? undefined;
         const draft = mapTikiOrderToHaravan({ order: asInput(o), links: index, locationId, connectionId });
-        const customerId = await findOrCreateCustomer(c, draft.customer.phone, draft.customer.email, {
-          first_name: draft.customer.firstName,
-          last_name: draft.customer.lastName,
-          phone: draft.customer.phone ?? undefined,
-          email: draft.customer.email ?? undefined,
-          addresses: [draft.customer.address],
-          tags: 'Tiki',
-        });
-        const mapped = customerId ? mapTikiOrderToHaravan({ order: asInput(o), links: index, locationId, customerId, connectionId }) : draft;
-
-        // Record the attempt *before* calling Haravan: a retry then knows to look for a committed order.
         const attemptAt = prev?.createAttemptedAt ?? new Date().toISOString();
-        await store.upsertOrder(connectionId, { ...toRecord(o, mapped, prev, hours), createAttemptedAt: attemptAt });
-
-        // The create protocol (create.ts): an earlier create whose outcome is unknown is waited out and looked up first.
+        const buyer = {
+          phone: draft.customer.phone,
+          email: draft.customer.email,
+          body: { first_name: draft.customer.firstName, last_name: draft.customer.lastName, phone: draft.customer.phone ?? undefined, email: draft.customer.email ?? undefined, addresses: [draft.customer.address], tags: 'Tiki' },
+        };
         const info = Context.current().info;
-        const created = await createExactlyOnce({
-          store,
-          haravan: c.haravan,
-          connectionId,
-          tikiCode,
-          body: mapped.body as never,
-          attemptedAt: attemptAt,
-          earlierAttempt: !!prev?.createAttemptedAt,
-          sendBy: createSendDeadline(attemptStartedAt, info.startToCloseTimeoutMs, CREATE_FINISH_RESERVE_MS),
-          settings: createSettingsFrom(process.env),
+        // A remembered customer id that Haravan refuses (gone since) is replaced once (customers.ts); a refused
+        // create did not commit, so creating again with the new id is safe.
+        const { created, mapped } = await withCustomer(store, connectionId, c, buyer, async (customerId) => {
+          const mapped = customerId ? mapTikiOrderToHaravan({ order: asInput(o), links: index, locationId, customerId, connectionId }) : draft;
+          // Record the attempt *before* calling Haravan: a retry then knows to look for a committed order.
+          await store.upsertOrder(connectionId, { ...toRecord(o, mapped, prev, hours), createAttemptedAt: attemptAt });
+          // The create protocol (create.ts): an earlier create whose outcome is unknown is waited out and looked up first.
+          const created = await createExactlyOnce({
+            store,
+            haravan: c.haravan,
+            connectionId,
+            tikiCode,
+            body: mapped.body as never,
+            attemptedAt: attemptAt,
+            earlierAttempt: !!prev?.createAttemptedAt,
+            sendBy: createSendDeadline(attemptStartedAt, info.startToCloseTimeoutMs, CREATE_FINISH_RESERVE_MS),
+            settings: createSettingsFrom(process.env),
+          });
+          return { created, mapped };
         });
         let haravanOrder = created.order;
         const createdNow = created.createdNow;

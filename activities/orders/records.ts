@@ -33,7 +33,7 @@ export async function since(store: Store, connectionId: string): Promise<Date> {
 
 /** Order imports and merchant actions go ahead of background stock reads in the shop's Haravan call budget. */
 export function urgent<C extends ConnectionClients>(c: C): C {
-  return { ...c, haravan: c.haravan.withPriority('high') };
+  return { ...c, haravan: c.haravan.withPriority('order') };
 }
 
 /** The at-risk time of a stored deadline, as the workflow's timer wants it. */

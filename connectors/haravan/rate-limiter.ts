@@ -6,7 +6,9 @@
  * even when a burst of requests reaches the server bunched together. A request waits while
  * in-flight + level would pass the bucket minus a safety margin. Responses sync the level from
  * `X-Haravan-Api-Call-Limit: used/size` (only upwards: other apps share the shop's bucket);
- * a 429 pauses everyone for Retry-After. High-priority requests are served first.
+ * a 429 pauses everyone for Retry-After. Waiters are served by priority (`REQUEST_PRIORITIES`, first served first):
+ * `order` (order intake and order actions) before `high` (the stock poll's delta reads) before `normal` (bulk
+ * reads, full passes) — so while orders are queued on a shop's bucket, its stock reads wait for them.
  *
  * The safety margin adapts to who else uses the bucket. While every header agrees with this process's own
  * count (used ≤ level + in flight + 1), the only caller is us and a small margin (1 unit: rounding, clock)
@@ -21,7 +23,9 @@ export const HARAVAN_BUCKET_SIZE = 80;
 export const HARAVAN_LEAK_PER_SECOND = 4;
 export const CALL_LIMIT_HEADER = 'x-haravan-api-call-limit';
 
-export type RequestPriority = 'high' | 'normal';
+/** Priorities, the first served first: order intake beats stock reads on a shop's bucket (a flash sale's ceiling). */
+export const REQUEST_PRIORITIES = ['order', 'high', 'normal'] as const;
+export type RequestPriority = (typeof REQUEST_PRIORITIES)[number];
 
 export interface RateLimiterOptions {
   /** Bucket size; the header's size wins when it is smaller. Default 80. */
@@ -93,8 +97,8 @@ export class HaravanRateLimiter {
   private levelAt: number;
   private inFlight = 0;
   private pausedUntil = 0;
-  private readonly high: Waiter[] = [];
-  private readonly normal: Waiter[] = [];
+  /** One FIFO queue per priority, in the order of REQUEST_PRIORITIES. */
+  private readonly queues: Record<RequestPriority, Waiter[]> = { order: [], high: [], normal: [] };
   private timer?: NodeJS.Timeout;
 
   constructor(options: RateLimiterOptions = {}) {
@@ -130,7 +134,7 @@ export class HaravanRateLimiter {
       level: this.currentLevel(now),
       inFlight: this.inFlight,
       capacity: this.capacity,
-      queued: this.high.length + this.normal.length,
+      queued: this.queued(),
       pausedForMs: Math.max(0, this.pausedUntil - now),
       shared: now < this.sharedUntil,
     };
@@ -142,7 +146,7 @@ export class HaravanRateLimiter {
    */
   acquire(priority: RequestPriority = 'normal', opts: AcquireOptions = {}): Promise<ReleaseUnit> {
     return new Promise<ReleaseUnit>((resolve, reject) => {
-      const queue = priority === 'high' ? this.high : this.normal;
+      const queue = this.queues[priority];
       const waiter: Waiter = { resolve, reject };
       if (opts.deadline !== undefined) {
         const startedAt = this.now();
@@ -207,12 +211,17 @@ export class HaravanRateLimiter {
   }
 
   private next(): Waiter | undefined {
-    return this.high.shift() ?? this.normal.shift();
+    for (const p of REQUEST_PRIORITIES) if (this.queues[p].length > 0) return this.queues[p].shift();
+    return undefined;
+  }
+
+  private queued(): number {
+    return REQUEST_PRIORITIES.reduce((n, p) => n + this.queues[p].length, 0);
   }
 
   private pump(): void {
     if (this.timer) return;
-    while (this.high.length + this.normal.length > 0) {
+    while (this.queued() > 0) {
       const now = this.now();
       const level = this.currentLevel(now);
       const waitForPause = this.pausedUntil - now;

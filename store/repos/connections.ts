@@ -95,5 +95,6 @@ export class ConnectionRepo extends Repo {
     await this.db.query('DELETE FROM links WHERE connection_id = $1', [id]);
     await this.db.query('DELETE FROM sync_errors WHERE connection_id = $1', [id]);
     await this.db.query('DELETE FROM cursors WHERE connection_id = $1', [id]);
+    await this.db.query('DELETE FROM haravan_customers WHERE connection_id = $1', [id]);
   }
 }

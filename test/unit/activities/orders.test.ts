@@ -322,3 +322,47 @@ describe('mirror and actions', () => {
     expect(err).toMatchObject({ type: 'INVALID_ORDER_STATE', nonRetryable: true });
   });
 });
+
+describe('Haravan customer remembered per buyer', () => {
+  const haravanCalls = async (s: Shop): Promise<number> => (await get(`${haravan.url}/_sandbox/shops/${s.shopId}/rate-limit`)).accepted;
+  const importCounting = async (s: Shop, code: string) => {
+    const before = await haravanCalls(s);
+    const res = await run(s.acts.importOrder, [s.connectionId, code]);
+    return { res, calls: (await haravanCalls(s)) - before, order: (await haravanOrdersFor(s, code))[0] };
+  };
+
+  test('a miss searches and creates the customer and remembers it; the next order of that buyer spends only the order create', async () => {
+    const s = await shop();
+    const first = await importCounting(s, await placeOrder(s, '0912 000 777'));
+    expect(first.calls).toBeGreaterThanOrEqual(3); // search(es), customer create, order create
+    expect(await store.getHaravanCustomerId(s.connectionId, 'phone:0912000777')).toBe(first.order.customer.id);
+    // The same buyer, written in the international form.
+    const second = await importCounting(s, await placeOrder(s, '+84 912 000 777'));
+    expect(second.calls).toBe(1);
+    expect(second.order.customer.id).toBe(first.order.customer.id);
+    expect(await haravanCustomers(s)).toHaveLength(1);
+  });
+
+  test('a remembered id Haravan no longer has: the create is refused, the customer is found or created once, the order goes through', async () => {
+    const s = await shop();
+    await store.rememberHaravanCustomer(s.connectionId, 'phone:0912000888', 987654321);
+    const { res, calls, order } = await importCounting(s, await placeOrder(s, '0912000888'));
+    expect(res.state).toBe('imported');
+    expect(order.customer.id).not.toBe(987654321);
+    expect(await haravanCustomers(s)).toEqual([expect.objectContaining({ id: order.customer.id })]);
+    expect(calls).toBeGreaterThanOrEqual(4); // refused create, search(es), customer create, order create
+    expect(await store.getHaravanCustomerId(s.connectionId, 'phone:0912000888')).toBe(order.customer.id);
+    expect(await haravanOrdersFor(s, String(order.note_attributes.find((a: any) => a.name === 'tiki_order_code').value))).toHaveLength(1);
+    expect((await store.listFailures(s.connectionId, { page: 1, limit: 10 })).total).toBe(0);
+  });
+
+  test('an order without buyer data (phone masked by Tiki) makes no customer search or create', async () => {
+    const s = await shop();
+    const code = (await post(`${tiki.url}/_sandbox/sellers/${s.sellerId}/orders`, { fulfillment_type: 'dropship', items: [{ original_sku: s.sku, qty: 1 }], ...buyer('0912000999') })).code as string;
+    const { res, calls } = await importCounting(s, code);
+    expect(res.state).toBe('imported');
+    expect(calls).toBe(1);
+    // Only Haravan's shared guest customer, which it attaches to an order without customer and email.
+    expect((await haravanCustomers(s)).map((c) => c.email)).toEqual(['guest@haravan.com']);
+  });
+});

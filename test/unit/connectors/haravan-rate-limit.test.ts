@@ -163,6 +163,21 @@ describe('HaravanRateLimiter (unit)', () => {
     expect(order).toEqual(['high', 'normal']);
   });
 
+  it('serves order waiters before stock reads (high) before bulk reads (normal), FIFO within each', async () => {
+    const clock = fakeClock();
+    const limiter = new HaravanRateLimiter({ bucketSize: 10, leakPerSecond: 10, safetyMargin: 0, now: clock.now });
+    limiter.observe('10/10');
+    const order: string[] = [];
+    const waits = (['normal', 'high', 'order', 'high', 'order'] as const).map((p, i) => limiter.acquire(p).then(() => order.push(`${p}${i}`)));
+    expect(limiter.stats().queued).toBe(5);
+    for (let i = 0; i < 6; i++) {
+      clock.advance(100);
+      await new Promise((r) => setTimeout(r, 120));
+    }
+    await Promise.all(waits);
+    expect(order).toEqual(['order2', 'order4', 'high1', 'high3', 'normal0']);
+  });
+
   it('parses the call-limit header', () => {
     expect(parseCallLimit('39/80')).toEqual({ used: 39, size: 80 });
     expect(parseCallLimit(' 80 / 80 ')).toEqual({ used: 80, size: 80 });

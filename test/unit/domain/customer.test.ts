@@ -1,4 +1,4 @@
-import { cleanText, mapCustomer, normalizePhone, sameCustomer, splitVietnameseName, syntheticEmail } from '../../../domain/customer';
+import { cleanText, customerKey, isMissingCustomerRefusal, mapCustomer, normalizePhone, sameCustomer, splitVietnameseName, syntheticEmail } from '../../../domain/customer';
 
 describe('normalizePhone (domain/customer.ts)', () => {
   it.each([
@@ -206,5 +206,37 @@ describe('sameCustomer (customer identity)', () => {
     [{ phone: '0909999999', email: 'a@b.vn' }, '0901234567', 'a@b.vn', true],
   ])('%j vs %p / %p → %p', (existing, phone, email, expected) => {
     expect(sameCustomer(existing, phone, email)).toBe(expected);
+  });
+});
+
+describe('customerKey (domain/customer.ts)', () => {
+  it.each([
+    ['0901234567', null, 'phone:0901234567'],
+    ['+84 (0)90 123 4567', '0901234567@84.phone', 'phone:0901234567'],
+    ['84901234567', null, 'phone:0901234567'],
+    // no Vietnamese phone: the email, ignoring case and spaces
+    ['abc', ' A@b.VN ', 'email:a@b.vn'],
+    [null, 'a@b.vn', 'email:a@b.vn'],
+    // no buyer data: nothing to remember or look for
+    [null, null, null],
+    ['', '  ', null],
+    ['******', undefined, null],
+  ])('%p / %p → %p', (phone, email, expected) => {
+    expect(customerKey(phone, email)).toBe(expected);
+  });
+});
+
+describe('isMissingCustomerRefusal (domain/customer.ts)', () => {
+  it.each([
+    [404, 'Not Found', true],
+    [422, 'Haravan /com/orders.json answered 422: customer 987654321 does not exist', true],
+    [422, 'Haravan /com/orders.json answered 422: {"customer":["is invalid"]}', true],
+    [422, 'Haravan /com/orders.json answered 422: {"line_items":["is invalid"]}', false],
+    [422, 'customers_count is wrong', false],
+    [400, 'customer is invalid', false],
+    [500, 'customer', false],
+    [undefined, 'customer', false],
+  ])('%p %p → %p', (status, text, expected) => {
+    expect(isMissingCustomerRefusal(status, text)).toBe(expected);
   });
 });
