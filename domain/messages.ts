@@ -53,6 +53,10 @@ export const MESSAGES = {
   // ---- stock push ----
   TIKI_SKU_REJECTED: { vi: 'Tiki từ chối cập nhật SKU', en: 'Tiki rejected the SKU update', severity: 'error' },
 
+  // ---- link runs ----
+  LINK_RUN_FAILED: { vi: 'Lượt liên kết sản phẩm thất bại; chi tiết có trong nhật ký của dịch vụ', en: 'The link run failed; the details are in the service logs', severity: 'error' },
+  CANCELLED: { vi: 'Lượt liên kết sản phẩm đã bị hủy', en: 'The link run was cancelled', severity: 'info' },
+
   // ---- orders ----
   ORDER_IMPORT_FAILED: { vi: 'Không tạo được đơn hàng trên Haravan', en: 'The order could not be created in Haravan', severity: 'error' },
   ORDER_ITEM_NOT_LINKED: { vi: 'Sản phẩm trong đơn chưa được liên kết; đã tạo dòng tùy chỉnh theo SKU Tiki', en: 'An order item is not linked; imported as a custom line with its Tiki SKU', severity: 'warning' },
@@ -95,4 +99,31 @@ export type MessageCode = keyof typeof MESSAGES;
 
 export function messageFor(code: string): MessageDef {
   return (MESSAGES as Record<string, MessageDef>)[code] ?? { vi: code, en: code, severity: 'error' };
+}
+
+/**
+ * What a caller may learn about a vendor's refusal besides our words: our stable code for it (`HARAVAN_VALIDATION`),
+ * the HTTP status, and the vendor's own error code when it is a short token. Never the vendor's text.
+ */
+export interface RefusalFacts {
+  code?: string;
+  status?: number;
+  vendorCode?: string;
+}
+
+/** A short identifier: letters, digits, `_ . -`, no run of 7+ digits (could be a phone). */
+const TOKEN = /^[A-Za-z][A-Za-z0-9_.-]{0,39}$/;
+const safeToken = (v: unknown) => (typeof v === 'string' && TOKEN.test(v) && !/\d{7}/.test(v) ? v : undefined);
+
+/** The message of `messageCode` in both languages, followed by the facts a caller may see, e.g. `(HARAVAN_VALIDATION, HTTP 422)`. */
+export function messageWithFacts(messageCode: string, facts: RefusalFacts = {}): { message: string; messageVi: string } {
+  const m = messageFor(messageCode);
+  const code = safeToken(facts.code);
+  const status = Number.isInteger(facts.status) && facts.status! >= 100 && facts.status! <= 599 ? facts.status : undefined;
+  const vendorCode = safeToken(facts.vendorCode);
+  const part = (vendorLabel: string) => {
+    const bits = [code !== messageCode ? code : undefined, status !== undefined ? `HTTP ${status}` : undefined, vendorCode !== undefined ? `${vendorLabel} ${vendorCode}` : undefined].filter(Boolean);
+    return bits.length ? ` (${bits.join(', ')})` : '';
+  };
+  return { message: `${m.en}${part('vendor code')}`, messageVi: `${m.vi}${part('mã lỗi')}` };
 }

@@ -158,7 +158,9 @@ export async function orderWorkflow(input: OrderInput): Promise<{ status: string
       // activity has answered: what arrives from here on counts. patched(): runs started before forgot it, and waited.
       const keepEarlyWake = patched('order-retry-while-recording');
       if (keepEarlyWake) retryRequested = refresh = false;
-      await acts.recordImportFailure(connectionId, tikiCode, code, detail).catch((e) => log.warn('could not record the failure', { error: String(e) }));
+      // The status and the vendor's error code the worker's interceptor put in the details (activities/errors.ts).
+      const facts = cause instanceof ApplicationFailure ? (cause.details?.[0] as { status?: number; vendorCode?: string } | undefined) : undefined;
+      await acts.recordImportFailure(connectionId, tikiCode, code, detail, { status: facts?.status ?? undefined, vendorCode: facts?.vendorCode ?? undefined }).catch((e) => log.warn('could not record the failure', { error: String(e) }));
       if (!keepEarlyWake) retryRequested = refresh = false;
       // Rejected credentials are not the order's fault: the connection goes to attention and resumes by itself, so
       // re-check soon rather than in half an hour (the sweep after a resume leaves records without a status change).

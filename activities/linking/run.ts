@@ -9,6 +9,8 @@
  */
 import type { LinkOutcome } from '../../domain/linking';
 import { computeLinks, summarizeLinks } from '../../domain/linking';
+import { MESSAGES, messageWithFacts } from '../../domain/messages';
+import { redactVendorText } from '../../domain/redact';
 import type { LinkRunEnd } from '../../domain/terms';
 import type { LinkRunRequest } from '../../workflows/definitions';
 import { withBulkRead } from '../bulk-reads';
@@ -117,8 +119,11 @@ export function createLinkingActivities(deps: ActivityDeps) {
       return counts;
     },
 
+    /** The run's error as callers see it: its code and our words; the failure's own text goes to the log, redacted. */
     async finishLinkRun(runId: string, state: LinkRunEnd, error?: { code: string; message: string }): Promise<void> {
-      await store.updateLinkRun(runId, { state, error });
+      if (error) logger.warn({ runId, code: error.code, detail: redactVendorText(error.message) }, 'link run ended with an error');
+      const shown = error && { code: error.code, ...messageWithFacts(error.code in MESSAGES ? error.code : 'LINK_RUN_FAILED', { code: error.code }) };
+      await store.updateLinkRun(runId, { state, error: shown });
     },
   };
 }

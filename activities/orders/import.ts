@@ -15,16 +15,17 @@
  */
 import { heartbeat, Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { messageFor } from '../../domain/messages';
+import { messageWithFacts, type RefusalFacts } from '../../domain/messages';
 import { createSettingsFrom } from '../../domain/order-create';
 import { createSendDeadline } from '../../domain/order-import';
 import { mirrorActions } from '../../domain/order-mirror';
 import { TIKI_PRE_ACCEPTANCE_STATUSES, ourStatus } from '../../domain/order-status';
 import { buildOrderLinkIndex, isImportable, mapTikiOrderToHaravan } from '../../domain/orders';
+import { redactVendorText } from '../../domain/redact';
 import { parseTikiDateTime } from '../../domain/tiki-time';
 import { isTerminal } from '../../domain/terms';
 import type { ActivityDeps } from '../context';
-import { failureCode, isPermanent } from '../errors';
+import { failureCode, isPermanent, refusalFacts } from '../errors';
 import { orderIntakeHistogram, ordersImportedCounter } from '../metrics';
 import { createExactlyOnce } from './create';
 import { withCustomer } from './customers';
@@ -40,15 +41,18 @@ const CREATE_FINISH_RESERVE_MS = 180_000;
 export function createImportActivities(deps: ActivityDeps, { applyMirror }: Mirror) {
   const { store, clients } = deps;
 
-  async function recordImportFailure(connectionId: string, tikiCode: string, code: string, detail: string): Promise<void> {
-    const m = messageFor('ORDER_IMPORT_FAILED');
+  /**
+   * The inbox entry carries our words, the code and at most the HTTP status and the vendor's error code (`facts`);
+   * `detail` (the vendor's or the socket's text) only goes to the log, redacted.
+   */
+  async function recordImportFailure(connectionId: string, tikiCode: string, code: string, detail: string, facts: RefusalFacts = {}): Promise<void> {
+    deps.logger.warn({ connectionId, tikiCode, code, detail: redactVendorText(detail) }, 'order import failed');
     await store.recordFailure({
       connectionId,
       kind: 'order-import',
       ref: tikiCode,
       code,
-      message: `${m.en}: ${detail}`,
-      messageVi: `${m.vi}: ${detail}`,
+      ...messageWithFacts('ORDER_IMPORT_FAILED', { ...facts, code }),
       details: { tikiCode },
     });
   }
@@ -142,7 +146,7 @@ export function createImportActivities(deps: ActivityDeps, { applyMirror }: Mirr
         return { state: 'imported', haravanOrderId: Number(haravanOrder.id), status, tikiStatus: o.status, terminal: isTerminal(status), deadlineAt: rec.deadlineAt, riskAt: riskAtOf(rec.deadlineAt, hours) };
       } catch (err) {
         // A permanent failure goes to the failure inbox at once (the worker's interceptor types it on the way out).
-        if (isPermanent(err)) await recordImportFailure(connectionId, tikiCode, failureCode(err) ?? 'ORDER_IMPORT_FAILED', (err as Error).message);
+        if (isPermanent(err)) await recordImportFailure(connectionId, tikiCode, failureCode(err) ?? 'ORDER_IMPORT_FAILED', String((err as Error).message), refusalFacts(err));
         throw err;
       } finally {
         clearInterval(beat);

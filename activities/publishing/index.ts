@@ -6,11 +6,13 @@
 import { ConnectorError } from '../../connectors/errors';
 import { tikiErrorText } from '../../connectors/tiki/errors';
 import type { Config } from '../../domain/config';
-import { messageFor } from '../../domain/messages';
+import { messageFor, messageWithFacts } from '../../domain/messages';
 import { DEFAULT_FOLLOW_UP, FollowUpSchedule, isTrackIdExpired, parseRejectionReasons, publicationStateOf } from '../../domain/publication/lifecycle';
 import type { PublicationReason, PublicationState } from '../../domain/publication/types';
+import { redactVendorText } from '../../domain/redact';
 import type { PreparedPublication, PublishRequest } from '../../workflows/definitions';
 import type { ActivityDeps } from '../context';
+import { refusalFacts } from '../errors';
 import { categoryAttributes, categoryIndex } from './catalog';
 import { preparePublications } from './prepare';
 
@@ -61,7 +63,10 @@ export function createPublishingActivities(deps: ActivityDeps) {
         if (!(err instanceof ConnectorError) || err.code !== 'VALIDATION') throw err;
         const body = (err.details as { body?: unknown } | undefined)?.body ?? err.details;
         const reasons = parseRejectionReasons(body).map((r) => ({ ...r, code: r.code ?? 'PUBLISH_SUBMIT_REFUSED' }));
-        await store.updatePublication(pubId, { state: 'failed', reasons: reasons.length ? reasons : [reason('PUBLISH_SUBMIT_REFUSED', tikiErrorText(body) ?? err.message)] });
+        // Without reasons Tiki's form understands, the caller gets our words and the status; Tiki's text goes to the log.
+        if (!reasons.length) logger.warn({ connectionId, pubId, detail: redactVendorText(tikiErrorText(body) ?? err.message) }, 'Tiki refused a product request');
+        const refused = { code: 'PUBLISH_SUBMIT_REFUSED', ...messageWithFacts('PUBLISH_SUBMIT_REFUSED', refusalFacts(err)) };
+        await store.updatePublication(pubId, { state: 'failed', reasons: reasons.length ? reasons : [refused] });
         return { state: 'failed' };
       }
     },

@@ -8,10 +8,12 @@
  * warehouse rows were just read from Tiki, and each item then carries all of them unchanged except ours.
  */
 import { ConnectorError } from '../../connectors/errors';
-import { messageFor } from '../../domain/messages';
+import { messageWithFacts } from '../../domain/messages';
+import { redactVendorText } from '../../domain/redact';
 import { classifyPriority, sortByPriority, warehouseQuantities } from '../../domain/stock';
 import { hasChange, heldAfterWrite, isSuperseded, mergeConfirmed, readBackPays, sameChange } from '../../domain/stock-writes';
 import { heartbeatOrStop } from '../cancellation';
+import { refusalFacts } from '../errors';
 import type { LiveClients } from '../context';
 import { skuWritesCounter, stockPropagationHistogram } from '../metrics';
 import { capByReadBack } from './plan';
@@ -41,14 +43,14 @@ function isRefusal(err: unknown): err is ConnectorError {
 
 /** Write the planned changes to Tiki and record what was confirmed. */
 export async function execute(
-  deps: Pick<StockDeps, 'store' | 'latency'>,
+  deps: Pick<StockDeps, 'store' | 'latency' | 'logger'>,
   connectionId: string,
   c: LiveClients,
   targets: number[],
   planned: PlannedPush[],
   opts: ExecuteOptions,
 ): Promise<PushSummary> {
-  const { store, latency } = deps;
+  const { store, latency, logger } = deps;
   const summary = emptySummary();
   summary.considered = planned.length;
   const refused = refusedFor(connectionId);
@@ -156,14 +158,14 @@ export async function execute(
         if (refused.size > GUARD_MAX_ENTRIES) refused.clear();
         refused.set(p.link.haravanVariantId, { quantity: p.change.quantity, price: p.change.price });
         skuWritesCounter.inc({ outcome: 'rejected' });
-        const m = messageFor('TIKI_SKU_REJECTED');
+        // The inbox gets our words and the status; Tiki's text goes to the log, redacted.
+        logger.warn({ connectionId, tikiProductId: p.link.tikiProductId, detail: redactVendorText(err.message) }, 'Tiki refused a SKU write');
         await store.recordFailure({
           connectionId,
           kind: 'sku-write',
           ref: String(p.link.tikiProductId),
           code: 'TIKI_SKU_REJECTED',
-          message: `${m.en}: ${err.message}`,
-          messageVi: `${m.vi}: ${err.message}`,
+          ...messageWithFacts('TIKI_SKU_REJECTED', refusalFacts(err)),
           details: { tikiSku: p.link.tikiSku, barcode: p.link.barcode, change: p.change },
         });
         return;

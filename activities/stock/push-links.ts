@@ -20,7 +20,7 @@ export interface PushLinksOptions {
 }
 
 export async function pushLinks(
-  deps: Pick<StockDeps, 'store' | 'latency'>,
+  deps: Pick<StockDeps, 'store' | 'latency' | 'logger'>,
   connectionId: string,
   c: LiveClients,
   links: LinkRecord[],

@@ -117,7 +117,8 @@ export function connectionRoutes(deps: ApiDeps): Router {
         await store.setConnectionState(id, 'failed', { code: 'ALREADY_CONNECTED', message: m.en, messageVi: m.vi });
         throw apiError('ALREADY_CONNECTED');
       }
-      await store.setConnectionState(id, 'failed', { code: 'INTERNAL', message: String(err) });
+      const m = messageFor('INTERNAL');
+      await store.setConnectionState(id, 'failed', { code: 'INTERNAL', message: m.en, messageVi: m.vi });
       throw err;
     }
     const result = await handle.executeUpdate(waitForVerificationUpdate);

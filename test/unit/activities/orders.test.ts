@@ -9,6 +9,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import pino from 'pino';
 import { ClientFactory, type ActivityDeps } from '../../../activities/context';
 import { createOrderActivities } from '../../../activities/orders';
+import { presentFailure } from '../../../api/presenters';
 import { DEFAULT_CONFIG, type Config } from '../../../domain/config';
 import { startHaravanSandbox } from '../../../sandbox/haravan/app';
 import { startTikiSandbox } from '../../../sandbox/tiki/app';
@@ -220,6 +221,32 @@ describe('importOrder', () => {
     const failures = await store.listFailures(s.connectionId, { page: 1, limit: 10 });
     expect(failures.items).toEqual([expect.objectContaining({ kind: 'order-import', ref: code, code: 'HARAVAN_VALIDATION' })]);
     expect(await haravanOrdersFor(s, code)).toHaveLength(0);
+  });
+
+  test('a Haravan 422 whose body echoes the buyer phone: the inbox entry the API returns has our words, the status and the vendor code, never the body', async () => {
+    const s = await shop();
+    const phone = '0912345678';
+    const code = await placeOrder(s, phone);
+    const body = { code: 'invalid_customer', errors: { 'customer.phone': [`${phone} is already taken by buyer.one@example.com`] } };
+    const fault = await addFault({ path: '/com/orders.json', method: 'POST', status: 422, body, times: 1 });
+    let err: unknown;
+    try {
+      err = await run(s.acts.importOrder, [s.connectionId, code]).catch((e) => e);
+    } finally {
+      await removeFault(fault.id);
+    }
+    // The workflow records it once more with the failure's own text as the detail (workflows/order.ts).
+    await run(s.acts.recordImportFailure, [s.connectionId, code, 'HARAVAN_VALIDATION', (err as Error).message, { status: 422, vendorCode: 'invalid_customer' }]);
+    const shown = (await store.listFailures(s.connectionId, { page: 1, limit: 10 })).items.map(presentFailure);
+    expect(shown).toEqual([
+      expect.objectContaining({
+        code: 'HARAVAN_VALIDATION',
+        message: 'The order could not be created in Haravan (HARAVAN_VALIDATION, HTTP 422, vendor code invalid_customer)',
+        messageVi: 'Không tạo được đơn hàng trên Haravan (HARAVAN_VALIDATION, HTTP 422, mã lỗi invalid_customer)',
+      }),
+    ]);
+    const text = JSON.stringify(shown);
+    for (const leak of [phone, '912345678', 'buyer.one', 'already taken', 'customer.phone']) expect(text).not.toContain(leak);
   });
 
   test('a create that could only start late in its attempt is deferred, not sent', async () => {
