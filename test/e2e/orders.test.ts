@@ -372,15 +372,20 @@ test('importOrdersSince: older orders are skipped, then backfilled once the merc
 test('an order Haravan refuses goes to the failure inbox and is imported on retry', async () => {
   const refuse = await addFault(stack.haravan.url, { path: '/com/orders.json', method: 'POST', status: 422, body: { errors: 'Tổng tiền không hợp lệ' } });
   const code = await placeOrder(a, { fulfillment_type: 'seller_delivery', items: [{ original_sku: a.linked[1], qty: 1 }], ...buyer('0977000111') });
-  const failure = await eventually(async () => {
-    const r = await stack.api('GET', `/v1/connections/${a.connectionId}/failures`);
-    return r.body.items.find((f: any) => f.kind === 'order-import' && f.ref === code);
-  }, 60_000);
-  expect(failure.code).toBe('HARAVAN_VALIDATION');
-  expect(failure.message).toContain('Tổng tiền không hợp lệ');
-  expect(failure.messageVi).toBeTruthy();
-  expect(await haravanOrdersFor(a, code)).toHaveLength(0);
-  await removeFault(stack.haravan.url, refuse.id);
+  let failure: any;
+  try {
+    failure = await eventually(async () => {
+      const r = await stack.api('GET', `/v1/connections/${a.connectionId}/failures`);
+      return r.body.items.find((f: any) => f.kind === 'order-import' && f.ref === code);
+    }, 60_000);
+    expect(failure.code).toBe('HARAVAN_VALIDATION');
+    expect(failure.message).toContain('Tổng tiền không hợp lệ');
+    expect(failure.messageVi).toBeTruthy();
+    expect(await haravanOrdersFor(a, code)).toHaveLength(0);
+  } finally {
+    // A failed expectation must not leave the refusal behind for the tests after this one.
+    await removeFault(stack.haravan.url, refuse.id);
+  }
 
   const retry = await stack.api('POST', `/v1/connections/${a.connectionId}/failures/${failure.id}/retry`);
   expect(retry.status).toBe(202);
@@ -388,6 +393,27 @@ test('an order Haravan refuses goes to the failure inbox and is imported on retr
   expect(await haravanOrdersFor(a, code)).toHaveLength(1);
   const left = await stack.api('GET', `/v1/connections/${a.connectionId}/failures`);
   expect(left.body.items.find((f: any) => f.ref === code)).toBeUndefined();
+});
+
+test('a Haravan 422 echoing the buyer phone: the failure inbox the API returns has our code and words, neither the phone nor the body', async () => {
+  const phone = '0977000222';
+  const refuse = await addFault(stack.haravan.url, { path: '/com/orders.json', method: 'POST', status: 422, body: { code: 'invalid_phone', errors: { phone: [`${phone} đã được dùng bởi buyer.two@example.com`] } } });
+  const code = await placeOrder(a, { fulfillment_type: 'seller_delivery', items: [{ original_sku: a.linked[1], qty: 1 }], ...buyer(phone) });
+  try {
+    const failure = await eventually(async () => {
+      const r = await stack.api('GET', `/v1/connections/${a.connectionId}/failures`);
+      return r.body.items.find((f: any) => f.kind === 'order-import' && f.ref === code);
+    }, 60_000);
+    expect(failure).toMatchObject({
+      code: 'HARAVAN_VALIDATION',
+      message: 'The order could not be created in Haravan (HARAVAN_VALIDATION, HTTP 422, vendor code invalid_phone)',
+      messageVi: 'Không tạo được đơn hàng trên Haravan (HARAVAN_VALIDATION, HTTP 422, mã lỗi invalid_phone)',
+    });
+    const text = JSON.stringify(failure);
+    for (const leak of [phone, '977000222', 'buyer.two', 'đã được dùng']) expect(text).not.toContain(leak);
+  } finally {
+    await removeFault(stack.haravan.url, refuse.id);
+  }
 });
 
 test('orders worked on Tiki: actions refused, every status change mirrored, a return restocks', async () => {
