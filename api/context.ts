@@ -18,6 +18,8 @@ export interface ApiDeps {
   codecCorsOrigins?: string[];
   /** Origins a connection's Haravan/Tiki baseUrl may name beside the real hosts (ALLOWED_VENDOR_ORIGINS). */
   allowedVendorOrigins?: AllowedOrigin[];
+  /** Per shop, at most one webhook nudge per this many ms (default COALESCE_MS of api/webhook-gate.ts). */
+  webhookCoalesceMs?: number;
   /** A `connecting` record with no workflow run is reclaimable after this long (default 60 s). */
   staleClaimMs?: number;
   /** Requests per minute per client on /v1 (default 600). */

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import { METADATA_ENCODING_KEY } from '@temporalio/common';
-import { deriveKey, keyId } from '../store/secrets';
+import { decryptionKeys, keyId, purposeKey } from '../store/secrets';
 
 const ENCODING = 'binary/encrypted';
 const KEY_ID = 'encryption-key-id';
@@ -18,14 +18,10 @@ export class AesGcmCodec implements PayloadCodec {
   private readonly keys = new Map<string, Buffer>();
   private readonly currentId: string;
 
+  /** Encrypts with the payload-codec key of `current`; decrypts with any key of `current` or `previous`. */
   constructor(current: string, previous: string[] = []) {
-    const key = deriveKey(current);
-    this.currentId = keyId(key);
-    this.keys.set(this.currentId, key);
-    for (const p of previous.filter(Boolean)) {
-      const k = deriveKey(p);
-      this.keys.set(keyId(k), k);
-    }
+    this.currentId = keyId(purposeKey(current, 'payload-codec'));
+    for (const [id, k] of decryptionKeys(current, previous, 'payload-codec')) this.keys.set(id, k);
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {

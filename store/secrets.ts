@@ -21,18 +21,35 @@ export function deriveKey(material: string): Buffer {
   return crypto.scryptSync(trimmed, 'haravan-tiki-sync/credentials', 32);
 }
 
+/**
+ * One key per use, derived from the key material with HKDF-SHA256: credentials at rest and the Temporal payload
+ * codec never share a key (a key recovered from one says nothing about the other).
+ */
+export type KeyPurpose = 'credentials' | 'payload-codec';
+
+export function purposeKey(material: string, purpose: KeyPurpose): Buffer {
+  return Buffer.from(crypto.hkdfSync('sha256', deriveKey(material), 'haravan-tiki-sync', `haravan-tiki-sync/${purpose}/v1`, 32));
+}
+
+/**
+ * The keys that may decrypt for `purpose`: the derived key of every material, and the material's key itself (what
+ * records and payloads written before the per-purpose keys use), by key id. The first is the one that encrypts.
+ */
+export function decryptionKeys(current: string, previous: string[], purpose: KeyPurpose): Map<string, Buffer> {
+  const keys = new Map<string, Buffer>();
+  for (const m of [current, ...previous.filter(Boolean)]) {
+    for (const k of [purposeKey(m, purpose), deriveKey(m)]) keys.set(keyId(k), k);
+  }
+  return keys;
+}
+
 export function keyId(key: Buffer): string {
   return crypto.createHash('sha256').update(key).digest('hex').slice(0, 12);
 }
 
 export function makeKeyring(current: string, previous: string[] = []): Keyring {
-  const key = deriveKey(current);
-  const all = new Map<string, Buffer>([[keyId(key), key]]);
-  for (const p of previous.filter(Boolean)) {
-    const k = deriveKey(p);
-    all.set(keyId(k), k);
-  }
-  return { current: { id: keyId(key), key }, all };
+  const key = purposeKey(current, 'credentials');
+  return { current: { id: keyId(key), key }, all: decryptionKeys(current, previous, 'credentials') };
 }
 
 export function keyringFromEnv(env: NodeJS.ProcessEnv = process.env, fallback?: string): Keyring {

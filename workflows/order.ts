@@ -19,6 +19,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -153,9 +154,12 @@ export async function orderWorkflow(input: OrderInput): Promise<{ status: string
       // for a retry request, a new Tiki event, or the periodic re-check — an order is never dropped.
       const code = cause instanceof ApplicationFailure ? (cause.type ?? 'ORDER_IMPORT_FAILED') : 'ORDER_IMPORT_FAILED';
       const detail = (cause as Error | undefined)?.message ?? String(cause);
+      // The inbox shows the failure once it is recorded, so a retry (or a Tiki event) can arrive before the record's
+      // activity has answered: what arrives from here on counts. patched(): runs started before forgot it, and waited.
+      const keepEarlyWake = patched('order-retry-while-recording');
+      if (keepEarlyWake) retryRequested = refresh = false;
       await acts.recordImportFailure(connectionId, tikiCode, code, detail).catch((e) => log.warn('could not record the failure', { error: String(e) }));
-      retryRequested = false;
-      refresh = false;
+      if (!keepEarlyWake) retryRequested = refresh = false;
       // Rejected credentials are not the order's fault: the connection goes to attention and resumes by itself, so
       // re-check soon rather than in half an hour (the sweep after a resume leaves records without a status change).
       await condition(() => retryRequested || refresh || stopping || workflowInfo().continueAsNewSuggested, isCredentialFailureType(code) ? CREDENTIAL_RECHECK : FAILED_IMPORT_RECHECK);

@@ -9,7 +9,8 @@
  *
  * Reading: `read-haravan.ts`, `read-tiki.ts`; planning: `plan.ts`; writing: `execute-writes.ts` through the
  * per-connection gate and guards of `write-gate.ts`; what a push did: `summary.ts`. The rules they apply are
- * in `domain/` (`stock.ts`, `stock-writes.ts`, `inventory.ts`, `stock-poll.ts`).
+ * in `domain/` (`stock.ts`, `stock-writes.ts`, `reservations.ts` — the add-back of Tiki's reservations for imported
+ * orders —, `inventory.ts`, `stock-poll.ts`).
  */
 import { withBulkRead } from '../bulk-reads';
 import { heartbeatOrStop } from '../cancellation';

@@ -1,7 +1,8 @@
 /**
  * POST /webhooks/haravan: the raw body's HMAC is verified before anything is parsed; a bad or missing
  * signature is a 401 and nothing happens. Product and order events nudge the connection's stock engine
- * (an order commits stock; a product update may change price, barcode or tracking).
+ * (an order commits stock; a product update may change price, barcode or tracking), through the gate of
+ * api/webhook-gate.ts: the shop from the signed body, replays ignored, nudges coalesced per shop.
  */
 import express, { Router } from 'express';
 import { haravanWebhookMeta, verifyHaravanWebhook } from '../../connectors/haravan/webhook';
@@ -10,9 +11,18 @@ import { haravanWebhookSignal } from '../../workflows/definitions';
 import { connectionIdForShop, connectionWorkflowId } from '../../workflows/ids';
 import { ApiError } from '../errors';
 import type { ApiDeps } from '../context';
+import { deliveryShopId, WebhookGate } from '../webhook-gate';
 
 export function webhookRoutes(deps: ApiDeps): Router {
   const r = Router();
+  const gate = new WebhookGate(
+    (shopId, productIds) =>
+      deps.client.workflow
+        .getHandle(connectionWorkflowId(shopId))
+        .signal(haravanWebhookSignal, { topic: 'webhooks', productIds })
+        .catch((err) => deps.logger.warn({ err, orgId: shopId }, 'webhook signal failed')),
+    { coalesceMs: deps.webhookCoalesceMs },
+  );
   r.post('/webhooks/haravan', express.raw({ type: () => true, limit: '2mb' }), async (req, res) => {
     const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!deps.webhookSecret || !verifyHaravanWebhook(raw, req.headers as Record<string, string>, deps.webhookSecret)) {
@@ -25,16 +35,12 @@ export function webhookRoutes(deps: ApiDeps): Router {
     } catch {
       throw new ApiError(400, 'VALIDATION_FAILED', 'webhook body is not JSON');
     }
-    const orgId = Number(meta.orgId ?? payload.org_id ?? payload.orgid);
-    if (!meta.test && Number.isInteger(orgId) && orgId > 0) {
+    // The shop is the signed body's (a header is not covered by the signature); a replay does nothing twice.
+    const orgId = deliveryShopId(payload, meta.orgId);
+    if (!meta.test && orgId !== undefined && gate.firstDelivery(raw)) {
       const conn = await deps.store.getConnection(connectionIdForShop(orgId));
       const productIds = productIdsOf(meta.topic ?? '', payload);
-      if (conn && isActiveConnection(conn.state) && productIds.length > 0) {
-        await deps.client.workflow
-          .getHandle(connectionWorkflowId(orgId))
-          .signal(haravanWebhookSignal, { topic: meta.topic ?? 'unknown', productIds })
-          .catch((err) => deps.logger.warn({ err, orgId }, 'webhook signal failed'));
-      }
+      if (conn && isActiveConnection(conn.state) && productIds.length > 0) gate.nudge(orgId, productIds);
     }
     // Acknowledge everything verified (Haravan re-sends on non-2xx).
     res.status(200).json({ ok: true });

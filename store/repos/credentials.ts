@@ -37,4 +37,10 @@ export class CredentialRepo extends Repo {
     }
     return n;
   }
+
+  /** How many records are still encrypted under a key other than the current one (0 once a rotation is done). */
+  async credentialsUnderOldKeys(): Promise<number> {
+    const rows = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM credentials WHERE key_id <> $1', [this.keyring.current.id]);
+    return Number(rows[0].n);
+  }
 }

@@ -227,4 +227,28 @@ describe('Haravan webhooks', () => {
     expect(res2.status).toBe(400);
     expect(await webhookSignals()).toBe(before + 1);
   });
+
+  test('the shop comes from the signed body, a replay does nothing twice, a flood is coalesced into few nudges', async () => {
+    await new Promise((r) => setTimeout(r, 6_000)); // let the previous test's coalescing window end
+    const before = await webhookSignals();
+    const signed = (body: string) => ({ 'X-Haravan-Hmac-Sha256': signHaravanWebhook(body, WEBHOOK_SECRET) });
+    // Signed for another shop, with this shop's id in the (unsigned) header: not for this shop.
+    const foreign = JSON.stringify({ id: shop.productIds[0], org_id: 999_000_111, title: 'x' });
+    expect((await send(foreign, signed(foreign))).status).toBe(200);
+    // Signed for this shop, another id in the header: for this shop.
+    const own = JSON.stringify({ id: shop.productIds[0], org_id: shop.shopId, title: 'y' });
+    expect((await send(own, { ...signed(own), 'X-Haravan-Org-Id': '999000111' })).status).toBe(200);
+    await eventually(async () => (await webhookSignals()) === before + 1, 20_000, 250);
+    // The same delivery again (replayed): acknowledged, nothing done.
+    expect((await send(own, signed(own))).status).toBe(200);
+    // A flood of distinct valid deliveries: merged into the next window's one nudge.
+    for (let i = 0; i < 40; i++) {
+      const b = JSON.stringify({ id: shop.productIds[i % shop.productIds.length], org_id: shop.shopId, title: `flood ${i}` });
+      expect((await send(b, signed(b))).status).toBe(200);
+    }
+    await new Promise((r) => setTimeout(r, 7_000));
+    const after = await webhookSignals();
+    expect(after - before).toBeGreaterThanOrEqual(2);
+    expect(after - before).toBeLessThanOrEqual(3);
+  });
 });

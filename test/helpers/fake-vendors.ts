@@ -89,6 +89,8 @@ export interface FakeSku {
   market_price: number;
   /** warehouse id → quantity available. */
   stocks: Map<number, number>;
+  /** warehouse id → quantity reserved by open orders (none by default). */
+  reserved: Map<number, number>;
 }
 
 type WriteItem = { productId?: number; price?: number; warehouseQuantities?: { warehouseId: number; qtyAvailable: number }[] };
@@ -103,7 +105,7 @@ export class FakeTiki {
   /** Resolves when a write has reached Tiki while writes are held. */
   private arrived: (() => void) | undefined;
 
-  addSku(productId: number, opts: { price?: number; marketPrice?: number; stocks?: [number, number][] } = {}): void {
+  addSku(productId: number, opts: { price?: number; marketPrice?: number; stocks?: [number, number][]; reserved?: [number, number][] } = {}): void {
     this.skus.set(productId, {
       product_id: productId,
       sku: `T${productId}`,
@@ -111,6 +113,7 @@ export class FakeTiki {
       price: opts.price ?? 100_000,
       market_price: opts.marketPrice ?? 0,
       stocks: new Map(opts.stocks ?? []),
+      reserved: new Map(opts.reserved ?? []),
     });
   }
 
@@ -141,7 +144,7 @@ export class FakeTiki {
       original_sku: s.original_sku,
       price: s.price,
       market_price: s.market_price,
-      inventory: { warehouse_stocks: [...s.stocks].map(([warehouse_id, quantity_available]) => ({ warehouse_id, quantity_available })) },
+      inventory: { warehouse_stocks: [...s.stocks].map(([warehouse_id, quantity_available]) => ({ warehouse_id, quantity_available, quantity_reserved: s.reserved.get(warehouse_id) ?? 0 })) },
     }));
     return { items, paging: { current_page: page, last_page: Math.max(1, Math.ceil(all.length / limit)), per_page: limit, total: all.length } };
   }

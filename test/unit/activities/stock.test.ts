@@ -39,6 +39,8 @@ interface LinkSeed {
   haravan: number;
   /** Tiki's rows. */
   tiki: [number, number][];
+  /** Tiki's reserved units per warehouse. */
+  reserved?: [number, number][];
   lastQuantity?: number;
 }
 
@@ -73,7 +75,7 @@ async function connection(seeds: LinkSeed[], config: Partial<Config> = {}) {
   const tiki = new FakeTiki();
   for (const s of seeds) {
     haravan.setVariant(s.productId, { id: s.variantId, inventory_quantity: s.haravan, price: PRICE });
-    tiki.addSku(s.tikiProductId, { price: PRICE, stocks: s.tiki });
+    tiki.addSku(s.tikiProductId, { price: PRICE, stocks: s.tiki, reserved: s.reserved });
   }
   const acts = createStockActivities({ store, temporal: undefined as never, logger: pino({ level: 'silent' }), taskQueue: 'unit', clients: fakeClientFactory(haravan, tiki) });
   const link = async (variantId: number) => (await realStore.getLinks(id, [variantId]))[0];
@@ -207,4 +209,33 @@ test('several target warehouses: the whole quantity goes to the first, the other
   expect(await run(c.acts.reconcile, c.id)).toMatchObject({ drifted: 1, pushed: 1 });
   expect([c.tiki.qty(1001, W1), c.tiki.qty(1001, W2), c.tiki.qty(1001, OTHER)]).toEqual([5, 0, 9]);
   expect(await run(c.acts.reconcile, c.id)).toMatchObject({ drifted: 0 });
+});
+
+test('an imported Tiki order Tiki still reserves is added back: in full on a push, capped by Tiki’s quantity_reserved on a full pass', async () => {
+  // Haravan 7 free (it committed the order's 3); Tiki reports only 1 of them still reserved.
+  const c = await connection([{ productId: 11, variantId: 111, tikiProductId: 1101, haravan: 7, tiki: [[W1, 4], [OTHER, 9]], reserved: [[W1, 1]], lastQuantity: 4 }]);
+  const item = { tikiSku: 'T1101', quantity: 3, price: PRICE, tikiWarehouseId: W1 };
+  await realStore.upsertOrder(c.id, { tikiCode: 'R-1', haravanOrderId: 7001, status: 'confirmed', tikiStatus: 'queueing', items: [item], customer: {}, warnings: [] });
+  await realStore.upsertOrder(c.id, { tikiCode: 'R-2', haravanOrderId: 7002, status: 'shipping', tikiStatus: 'shipping', items: [item], customer: {}, warnings: [] });
+  await realStore.upsertOrder(c.id, { tikiCode: 'R-3', haravanOrderId: null, status: 'awaiting_confirmation', tikiStatus: 'queueing', items: [item], customer: {}, warnings: [] });
+
+  // A push compares with the last confirmed push and does not read Tiki: the open imported order's 3 units.
+  expect(await run(c.acts.pushProducts, c.id, [11])).toMatchObject({ pushed: 1 });
+  expect([c.tiki.qty(1101, W1), c.tiki.qty(1101, OTHER)]).toEqual([10, 9]);
+  // The full pass reads Tiki back: never more than Tiki reports reserved there.
+  expect(await run(c.acts.reconcile, c.id)).toMatchObject({ drifted: 1, pushed: 1 });
+  expect([c.tiki.qty(1101, W1), c.tiki.qty(1101, OTHER)]).toEqual([8, 9]);
+  expect(await run(c.acts.reconcile, c.id)).toMatchObject({ drifted: 0 });
+});
+
+test('many changes read Tiki back to batch them: the add-back is capped by the reservations that read found', async () => {
+  const seeds = Array.from({ length: 50 }, (_, i) => ({ productId: 200 + i, variantId: 2000 + i, tikiProductId: 20_000 + i, haravan: 7, tiki: [[W1, 4]] as [number, number][], reserved: [[W1, 1]] as [number, number][], lastQuantity: 4 }));
+  const c = await connection(seeds);
+  await realStore.upsertOrder(c.id, { tikiCode: 'RB-1', haravanOrderId: 7101, status: 'confirmed', tikiStatus: 'picking', items: [{ tikiSku: 'T20000', quantity: 3, price: PRICE }], customer: {}, warnings: [] });
+  expect(await run(c.acts.pushProducts, c.id, seeds.map((s) => s.productId))).toMatchObject({ pushed: 50, tikiWriteCalls: 1 });
+  expect(writes(c.tiki)).toHaveLength(1);
+  expect(writes(c.tiki)[0]).toMatch(/^updateSkus /);
+  // 7 free + 1 still reserved of the order's 3 (unknown warehouse → the first target, within what Tiki reserves).
+  expect(c.tiki.qty(20_000, W1)).toBe(8);
+  expect(c.tiki.qty(20_001, W1)).toBe(7);
 });

@@ -144,6 +144,19 @@ describe.each(targets)('Store on %s', (_kind, baseUrl) => {
     expect((await store.counts(cid)).ordersImported).toBe(1);
   });
 
+  test('orders: the imported ones in the given Tiki statuses, with their items (the stock add-back)', async () => {
+    const item = { tikiSku: 'S1', quantity: 3, price: 1, tikiWarehouseId: 7, tikiConfirmation: 'ready_to_pick' };
+    const order = (tikiCode: string, tikiStatus: string, haravanOrderId: number | null) => ({ tikiCode, status: 'confirmed', tikiStatus, items: [item], customer: {}, warnings: [], haravanOrderId });
+    await store.upsertOrder(cid, order('R1', 'queueing', 9101));
+    await store.upsertOrder(cid, order('R2', 'Picking', 9102));
+    await store.upsertOrder(cid, order('R3', 'shipping', 9103));
+    await store.upsertOrder(cid, order('R4', 'queueing', null)); // not in Haravan (yet)
+    const got = await store.importedOrdersInTikiStatuses(cid, ['queueing', 'picking']);
+    expect(got.map((o) => o.tikiCode).sort()).toEqual(['R1', 'R2', 'T100']); // T100: imported in 'queueing' above
+    expect(got.find((o) => o.tikiCode === 'R1')?.items).toEqual([item]);
+    expect(await store.importedOrdersInTikiStatuses('conn-other', ['queueing'])).toEqual([]);
+  });
+
   test('failures inbox counts attempts and resolves', async () => {
     const f1 = await store.recordFailure({ connectionId: cid, kind: 'order-import', ref: 'T9', code: 'ORDER_IMPORT_FAILED', message: 'x', messageVi: 'y' });
     const f2 = await store.recordFailure({ connectionId: cid, kind: 'order-import', ref: 'T9', code: 'ORDER_IMPORT_FAILED', message: 'x', messageVi: 'y' });
