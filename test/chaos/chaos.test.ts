@@ -320,7 +320,7 @@ test('late commits while the worker is killed: exactly one Haravan order per Tik
     undo.unshift(() => w.stop());
     const conn = await Connection.connect({ address: temporal.address });
     undo.push(() => conn.close());
-    const app = createApp({ client: new Client({ connection: conn, dataConverter: dataConverterFor(ENCRYPTION_KEY) }), store: db, logger: pino({ level: 'silent' }), taskQueue: queue, apiToken: TOKEN, webhookSecret: 'w', codec: codecFromEnv(ENCRYPTION_KEY) });
+    const app = createApp({ client: new Client({ connection: conn, dataConverter: dataConverterFor(ENCRYPTION_KEY) }), store: db, logger: pino({ level: 'silent' }), taskQueue: queue, apiToken: TOKEN, webhookSecret: 'w', codec: codecFromEnv(ENCRYPTION_KEY), allowedVendorOrigins: parseAllowedOrigins([h.url, t.url].map((u) => new URL(u).origin).join(',')) });
     const srv = app.listen(0, '127.0.0.1');
     await new Promise((r) => srv.once('listening', r));
     undo.unshift(() => new Promise((r) => srv.close(r)));

@@ -1,7 +1,10 @@
 /**
  * Independent checks of the two invariants the reliability tests assert, read from the outside (the sandboxes'
  * control APIs and Haravan's REST API), never from what the service believes:
- *  - every linked SKU on Tiki holds the value the rules (domain/stock computeTarget) give for Haravan's state now;
+ *  - every linked SKU on Tiki sells what the rules (domain/stock computeTarget) give for Haravan's state now: Tiki
+ *    sells `quantity_available − quantity_reserved`, and the units it still reserves for orders (all imported once
+ *    converged) are already committed in Haravan (domain/reservations.ts); untracked / keep-selling quantities are
+ *    markers, not stock, and are compared as written;
  *  - every Tiki order became exactly one Haravan order.
  */
 import { HaravanClient } from '../../../connectors/haravan/client';
@@ -20,7 +23,7 @@ interface TikiSku {
   product_id: number;
   original_sku: string;
   price: number;
-  stocks: { warehouse_id: number; quantity_available: number }[];
+  stocks: { warehouse_id: number; quantity_available: number; quantity_reserved?: number }[];
 }
 
 /** Compare Tiki's actual stock/price of every linked SKU with the rules applied to Haravan's current state. */
@@ -64,8 +67,10 @@ export async function checkSkus(opts: {
     const sku = byId.get(link.tikiProductId);
     if (!v || !sku) throw new Error(`linked variant ${link.haravanVariantId} / Tiki product ${link.tikiProductId} not found`);
     const target = computeTarget({ variant: v, tiki: { marketPrice: link.tikiMarketPrice ?? 0 }, config: opts.config });
+    const rows = sku.stocks.filter((s) => targets.includes(Number(s.warehouse_id)));
+    const isStock = target.quantity !== undefined && !target.notes.some((n) => n === 'INVENTORY_NOT_TRACKED' || n === 'OVERSELL_UNLIMITED');
     const actual = {
-      quantity: sku.stocks.filter((s) => targets.includes(Number(s.warehouse_id))).reduce((a, s) => a + Number(s.quantity_available), 0),
+      quantity: rows.reduce((a, s) => a + Number(s.quantity_available) - (isStock ? Number(s.quantity_reserved ?? 0) : 0), 0),
       price: Number(sku.price),
     };
     const ok = (target.quantity === undefined || target.quantity === actual.quantity) && (target.price === undefined || target.price === actual.price);
