@@ -23,7 +23,7 @@ import type { ConnectionActivities } from '../activities/connection';
 import { Config, mergeConfig, stockConfigChanged, validateConfigPatch } from '../domain/config';
 import { messageFor } from '../domain/messages';
 import { redactVendorText } from '../domain/redact';
-import { isActiveConnection } from '../domain/terms';
+import { isActiveConnection, isEndedConnection } from '../domain/terms';
 import {
   ConnectionState,
   ConnectionStatus,
@@ -235,7 +235,7 @@ export class MerchantConnection {
 
   validateDisconnect(): void {
     const s = this.state;
-    if (s === 'disconnected' || s === 'failed' || s === 'connecting' || this.disconnectRequested) {
+    if (isEndedConnection(s) || s === 'connecting' || this.disconnectRequested) {
       throw ApplicationFailure.nonRetryable(`connection is ${s}`, 'CONNECTION_NOT_ACTIVE');
     }
   }
