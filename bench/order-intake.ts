@@ -11,8 +11,8 @@
  * Run: `npx tsx bench/order-intake.ts [orders=200] [ordersPerSecond=0.5]`
  *
  * Haravan's leaky bucket (80, 4 calls/s) bounds the sustainable rate. An import costs one Haravan call (the order
- * create) when the order carries no buyer data or its buyer's customer id is remembered, and up to four for a buyer
- * seen for the first time (customer search by phone and by email, customer create, order create); order intake is
+ * create) when the order carries no buyer data or its buyer's customer id is remembered, and three for a buyer seen
+ * for the first time (customer search by phone, customer create, order create); order intake is
  * served before the stock poll's reads on the bucket. Printed: the Haravan calls on orders and customers (every
  * route under /com/orders and /com/customers, read from this process's `vendor_http_requests_total`) per imported
  * order, the orders/s sustained (first placed → last created) beside the bucket's floor (leak ÷ calls per order),

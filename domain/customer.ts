@@ -144,3 +144,14 @@ export function isMissingCustomerRefusal(status: number | undefined, text: strin
   if (status === 404) return true;
   return status === 422 && /\bcustomer\b/i.test(text);
 }
+
+/**
+ * The customer searches to make, in order, for a buyer not remembered yet. The email is searched only when it is
+ * not the synthetic one of the phone: Haravan's search is free text over name, email and phone, so the phone's
+ * search already finds a customer carrying `<phone>@84.phone`. Should it not, the create is refused (email and
+ * phone are unique per shop) and the caller searches again with every query (`customerSearches(…, true)`).
+ */
+export function customerSearches(phone: string | null, email: string | null, everyQuery = false): string[] {
+  if (!everyQuery && phone && email && email.toLowerCase() === syntheticEmail(phone)) return [phone];
+  return [phone, email].filter((q): q is string => !!q);
+}

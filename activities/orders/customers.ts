@@ -4,14 +4,13 @@
  * is reused (search), else one is created. An order with no buyer data makes no call at all.
  */
 import { ConnectorError } from '../../connectors/errors';
-import { customerKey, isMissingCustomerRefusal, sameCustomer } from '../../domain/customer';
+import { customerKey, customerSearches, isMissingCustomerRefusal, sameCustomer } from '../../domain/customer';
 import type { Store } from '../../store/store';
 import type { ConnectionClients } from '../context';
 
 export async function findOrCreateCustomer(c: ConnectionClients, phone: string | null, email: string | null, body: Record<string, unknown>): Promise<number | undefined> {
-  const find = async (): Promise<number | undefined> => {
-    for (const q of [phone, email]) {
-      if (!q) continue;
+  const find = async (everyQuery: boolean): Promise<number | undefined> => {
+    for (const q of customerSearches(phone, email, everyQuery)) {
       const found = await c.haravan.searchCustomers(q);
       const hit = found.find((x) => sameCustomer(x, phone, email));
       if (hit) return Number(hit.id);
@@ -19,15 +18,15 @@ export async function findOrCreateCustomer(c: ConnectionClients, phone: string |
     return undefined;
   };
   if (!phone && !email) return undefined;
-  const existing = await find();
+  const existing = await find(false);
   if (existing !== undefined) return existing;
   try {
     const created = await c.haravan.createCustomer(body as never);
     return Number(created.id);
   } catch (err) {
-    // A concurrent import created it first (unique phone/email): look it up again.
+    // A concurrent import created it first, or the first search missed it (unique phone/email): look it up again.
     if (err instanceof ConnectorError && err.code === 'VALIDATION') {
-      const again = await find();
+      const again = await find(true);
       if (again !== undefined) return again;
     }
     throw err;

@@ -11,7 +11,7 @@ import type { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../../api/app';
 import { openDb } from '../../store/db';
-import { makeKeyring } from '../../store/secrets';
+import { keyringFromEnv, makeKeyring } from '../../store/secrets';
 import { Store } from '../../store/store';
 import { startHaravanSandbox } from '../../sandbox/haravan/app';
 import { startTikiSandbox } from '../../sandbox/tiki/app';
@@ -48,6 +48,12 @@ export interface TestStack {
   worker?: Worker;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
+  /**
+   * A key rotation's restart (README, Key rotation, step 1): the worker, the API and their client and store come
+   * back with `encryptionKey` as ENCRYPTION_KEY and `previous` as ENCRYPTION_KEYS_PREVIOUS (set in process.env,
+   * where the processes read it), on the same database and API port.
+   */
+  restartWithKeys(encryptionKey: string, previous: string[]): Promise<void>;
   api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
 }
@@ -69,21 +75,25 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const sink = opts.logSink;
   const logger = pino({ level: 'info' }, sink ? { write: (line: string) => void sink.push(line) } : pino.destination({ dest: '/dev/null', sync: false }));
 
-  const app = createApp({
-    client,
-    store,
-    logger,
-    taskQueue,
-    apiToken: token,
-    webhookSecret: opts.webhookSecret ?? 'test-webhook-secret',
-    codec: codecFromEnv(encryptionKey),
-    codecCorsOrigins: ['http://localhost:8233'],
-    rateLimitPerMinute: opts.rateLimitPerMinute ?? 20_000,
-    allowedVendorOrigins: parseAllowedOrigins(opts.allowedVendorOrigins ?? 'http://127.0.0.1:*'),
-  });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const serveApi = async (key: string, port = 0) => {
+    const app = createApp({
+      client: stack.client,
+      store: stack.store,
+      logger,
+      taskQueue,
+      apiToken: token,
+      webhookSecret: opts.webhookSecret ?? 'test-webhook-secret',
+      codec: codecFromEnv(key),
+      codecCorsOrigins: ['http://localhost:8233'],
+      rateLimitPerMinute: opts.rateLimitPerMinute ?? 20_000,
+      allowedVendorOrigins: parseAllowedOrigins(opts.allowedVendorOrigins ?? 'http://127.0.0.1:*'),
+    });
+    const srv = http.createServer(app);
+    await new Promise<void>((resolve) => srv.listen(port, '127.0.0.1', resolve));
+    return srv;
+  };
+  let server: http.Server;
+  let currentKey = encryptionKey;
 
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
@@ -93,14 +103,14 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     store,
     taskQueue,
     token,
-    apiUrl,
+    apiUrl: '',
     haravan,
     tiki,
     get worker() {
       return worker;
     },
     async startWorker() {
-      worker = (await createAppWorker({ address: '', connection: env.nativeConnection, namespace: 'default', taskQueue, store, client, logger, encryptionKey })).worker;
+      worker = (await createAppWorker({ address: '', connection: env.nativeConnection, namespace: 'default', taskQueue, store: stack.store, client: stack.client, logger, encryptionKey: currentKey })).worker;
       running = worker.run();
     },
     async stopWorker() {
@@ -110,13 +120,25 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
       worker = undefined;
     },
     async api(method, path, body, headers = {}) {
-      const res = await fetch(apiUrl + path, {
+      const res = await fetch(stack.apiUrl + path, {
         method,
         headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async restartWithKeys(key, previous) {
+      const hadWorker = Boolean(worker);
+      await stack.stopWorker();
+      const port = (server.address() as AddressInfo).port;
+      await new Promise((resolve) => server.close(resolve));
+      process.env.ENCRYPTION_KEYS_PREVIOUS = previous.join(',');
+      currentKey = key;
+      stack.client = new Client({ connection: env.connection, namespace: 'default', dataConverter: dataConverterFor(key) });
+      stack.store = new Store(stack.store.db, keyringFromEnv({ ENCRYPTION_KEY: key, ENCRYPTION_KEYS_PREVIOUS: process.env.ENCRYPTION_KEYS_PREVIOUS }));
+      server = await serveApi(key, port);
+      if (hadWorker) await stack.startWorker();
     },
     async stop() {
       await stack.stopWorker();
@@ -127,6 +149,8 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
       await store.close();
     },
   };
+  server = await serveApi(encryptionKey);
+  stack.apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   if (opts.worker !== false) await stack.startWorker();
   return stack;
 }

@@ -81,9 +81,10 @@ export function gapsMs(times: number[]): number[] {
 
 /**
  * True when each gap is its expected number of seconds, or up to `slackMs` more (the workflow counts a wait from
- * when it handled the previous step, a moment after the step's activity was scheduled). Prints both on a mismatch.
+ * when it handled the previous step, a moment after the step's activity was scheduled; on a loaded 2-core machine
+ * that moment can come seconds later, while a wrong back-off is off by its whole step). Prints both on a mismatch.
  */
-export function withinSlack(gaps: number[], expectedSeconds: number[], slackMs = 1_500): boolean {
+export function withinSlack(gaps: number[], expectedSeconds: number[], slackMs = 4_000): boolean {
   const ok = gaps.length === expectedSeconds.length && gaps.every((g, i) => g >= expectedSeconds[i] * 1000 && g < expectedSeconds[i] * 1000 + slackMs);
   if (!ok) console.error('gaps (ms)', gaps, 'expected (s)', expectedSeconds);
   return ok;

@@ -1,4 +1,4 @@
-import { cleanText, customerKey, isMissingCustomerRefusal, mapCustomer, normalizePhone, sameCustomer, splitVietnameseName, syntheticEmail } from '../../../domain/customer';
+import { cleanText, customerKey, customerSearches, isMissingCustomerRefusal, mapCustomer, normalizePhone, sameCustomer, splitVietnameseName, syntheticEmail } from '../../../domain/customer';
 
 describe('normalizePhone (domain/customer.ts)', () => {
   it.each([
@@ -238,5 +238,22 @@ describe('isMissingCustomerRefusal (domain/customer.ts)', () => {
     [undefined, 'customer', false],
   ])('%p %p → %p', (status, text, expected) => {
     expect(isMissingCustomerRefusal(status, text)).toBe(expected);
+  });
+});
+
+describe('customerSearches (domain/customer.ts)', () => {
+  it.each([
+    // the synthetic email contains the phone: its search is covered by the phone's
+    ['0901234567', '0901234567@84.phone', false, ['0901234567']],
+    ['0901234567', '0901234567@84.PHONE', false, ['0901234567']],
+    // after a refused create: every query
+    ['0901234567', '0901234567@84.phone', true, ['0901234567', '0901234567@84.phone']],
+    // a real email is searched too
+    ['0901234567', 'a@b.vn', false, ['0901234567', 'a@b.vn']],
+    [null, 'a@b.vn', false, ['a@b.vn']],
+    ['0901234567', null, false, ['0901234567']],
+    [null, null, false, []],
+  ])('%p / %p (every query: %p) → %j', (phone, email, every, expected) => {
+    expect(customerSearches(phone, email, every)).toEqual(expected);
   });
 });

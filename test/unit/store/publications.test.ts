@@ -8,7 +8,7 @@ describe('store — publications, Tiki category cache, category mappings', () =>
   beforeAll(async () => {
     store = new Store(await openDb({ dataDir: 'memory://' }), makeKeyring('store-publications-test-key-0123456789'));
     await store.migrate();
-  });
+  }, 60_000);
   afterAll(() => store.close());
 
   const body = { category_id: 1, name: 'x' } as TikiProductRequest;
