@@ -379,8 +379,10 @@ test('an order Haravan refuses goes to the failure inbox and is imported on retr
       return r.body.items.find((f: any) => f.kind === 'order-import' && f.ref === code);
     }, 60_000);
     expect(failure.code).toBe('HARAVAN_VALIDATION');
-    expect(failure.message).toContain('Tổng tiền không hợp lệ');
-    expect(failure.messageVi).toBeTruthy();
+    // Our words and the refusal's facts, never the vendor's text (issue 15 item 2; the text goes to the logs).
+    expect(failure.message).toBe('The order could not be created in Haravan (HARAVAN_VALIDATION, HTTP 422)');
+    expect(failure.messageVi).toBe('Không tạo được đơn hàng trên Haravan (HARAVAN_VALIDATION, HTTP 422)');
+    expect(JSON.stringify(failure)).not.toContain('Tổng tiền không hợp lệ');
     expect(await haravanOrdersFor(a, code)).toHaveLength(0);
   } finally {
     // A failed expectation must not leave the refusal behind for the tests after this one.

@@ -164,8 +164,10 @@ test('a value Tiki refused is not resent by the poll; a push, and a different va
   expect(writes(c.tiki)).toEqual(['updateSku 601']);
   const failures = await realStore.listFailures(c.id, { page: 1, limit: 10 });
   expect(failures.items.map((f) => [f.kind, f.ref, f.code])).toEqual([['sku-write', '601', 'TIKI_SKU_REJECTED']]);
-  expect(failures.items[0].message).toMatch(/cannot be updated/);
-  expect(failures.items[0].messageVi).toMatch(/cannot be updated/);
+  // Our words and the refusal's facts, never Tiki's text (issue 15 item 2; the text goes to the logs).
+  expect(failures.items[0].message).toBe('Tiki rejected the SKU update (TIKI_VALIDATION, HTTP 422)');
+  expect(failures.items[0].messageVi).toBe('Tiki từ chối cập nhật SKU (TIKI_VALIDATION, HTTP 422)');
+  expect(failures.items[0].message).not.toMatch(/cannot be updated/);
 
   // A new poll activity reads the same change again (cursor overlap) but does not send it again.
   const listingsBefore = c.haravan.calls.filter((x) => x.startsWith('listProducts updated')).length;
