@@ -163,7 +163,12 @@ export function connectionRoutes(deps: ApiDeps): Router {
     const c = await load(id);
     const current = await store.loadCredentials(id);
     if (!current) throw apiError('CONNECTION_NOT_ACTIVE');
-    await store.saveCredentials(pendingCredentialsId(id), { haravan: input.haravan ?? current.haravan, tiki: (input.tiki ?? current.tiki) as Credentials['tiki'] });
+    // A replacement that names no base URL keeps the stored one (a rotated token on the same host).
+    const keepBaseUrl = <T extends { baseUrl?: string }>(next: T | undefined, stored: { baseUrl?: string }) => next && { ...next, baseUrl: next.baseUrl ?? stored.baseUrl };
+    await store.saveCredentials(pendingCredentialsId(id), {
+      haravan: keepBaseUrl(input.haravan, current.haravan) ?? current.haravan,
+      tiki: (keepBaseUrl(input.tiki, current.tiki) ?? current.tiki) as Credentials['tiki'],
+    });
     const result = await updateActive(c.state, () => handleFor(c.shopId).executeUpdate(credentialsReplacedUpdate)).catch(async (err) => {
       await store.deleteCredentials(pendingCredentialsId(id)); // never leave unverified secrets behind
       throw err;

@@ -84,6 +84,9 @@ beforeAll(async () => {
   expect((await call('PATCH', `/v1/connections/${connId}/credentials`, { tiki: { clientId: shop.tiki.clientId, clientSecret: 'wrong-secret-value', baseUrl: stack.tiki.url } })).status).toBe(422);
   await post(`${stack.tiki.url}/_sandbox/sellers/${shop.tiki.sellerId}/credentials`, { clientSecret: newSecret });
   expect((await call('PATCH', `/v1/connections/${connId}/credentials`, { tiki: { clientId: shop.tiki.clientId, clientSecret: newSecret, baseUrl: stack.tiki.url } })).status).toBe(200);
+  // A replacement that names no base URL keeps the stored one (a rotated token, same host): verified against it.
+  expect((await call('PATCH', `/v1/connections/${connId}/credentials`, { haravan: { accessToken: shop.accessToken }, tiki: { clientId: shop.tiki.clientId, clientSecret: newSecret } })).status).toBe(200);
+  expect((await stack.store.loadCredentials(connId))?.haravan.baseUrl).toBe(stack.haravan.url);
   await call('GET', '/v1/connections');
   await call('GET', `/v1/connections/${connId}/links`);
   await call('GET', `/v1/connections/${connId}/orders`);
