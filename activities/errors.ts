@@ -18,7 +18,7 @@ export function toFailure(err: unknown): unknown {
       type: err.fullCode,
       nonRetryable: !err.retryable,
       nextRetryDelay: err.retryAfterMs !== undefined ? Math.max(err.retryAfterMs, MIN_RETRY_DELAY_MS) : undefined,
-      details: [{ system: err.system, code: err.code, status: err.status ?? null, route: err.route ?? null, vendorCode: vendorErrorCode(err.details) ?? null }],
+      details: [withVendorCode({ system: err.system, code: err.code, status: err.status ?? null, route: err.route ?? null }, vendorErrorCode(err.details))],
     });
   }
   return err;
@@ -34,6 +34,11 @@ export function isPermanent(err: unknown): boolean {
 export function failureCode(err: unknown): string | undefined {
   if (err instanceof ConnectorError) return err.fullCode;
   return err instanceof ApplicationFailure ? (err.type ?? undefined) : undefined;
+}
+
+/** A failure's details carry the vendor's error code only when its body had one. */
+function withVendorCode<T extends object>(details: T, vendorCode: string | undefined): T & { vendorCode?: string } {
+  return vendorCode === undefined ? details : { ...details, vendorCode };
 }
 
 /** The vendor's own error code in its error body (`code`, `error_code`, `error`, `errors[0].code`), if it has one. */
