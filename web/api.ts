@@ -1,6 +1,7 @@
 /** The dashboard's only way to the service: the /v1 API with the merchant's bearer token (kept in sessionStorage). */
 import type { ApiErrorBody, Connection, LinkRun, Order, Sources, SyncError } from './types';
 import type { PublishAttribute, PublishCategory, Publication, PublishCheck } from './types';
+import type { PublishRequestBody } from '../domain/publication/types';
 
 const TOKEN_KEY = 'haravan-tiki.token';
 
@@ -75,11 +76,4 @@ export const api = {
   tikiAttributes: (connectionId: string, categoryId: number) => call<{ items: PublishAttribute[] }>('GET', `/v1/tiki/categories/${categoryId}/attributes${qs({ connectionId })}`),
 };
 
-export interface PublishBody {
-  productIds: number[];
-  categoryId?: number;
-  attributes?: Record<string, string | number | boolean>;
-  activate?: boolean;
-  mergeOptions?: boolean;
-  dryRun?: boolean;
-}
+export type PublishBody = PublishRequestBody;

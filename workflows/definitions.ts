@@ -6,6 +6,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Config } from '../domain/config';
 import type { ConnectionState, LinkRunState, OrderAction } from '../domain/terms';
+import type { PublishRequestBody } from '../domain/publication/types';
 
 export type { ConnectionState, OrderAction };
 
@@ -126,13 +127,7 @@ export interface SourcesRead {
 export const READ_SOURCES_WORKFLOW = 'readSourcesWorkflow';
 
 // ---- publishing to Tiki (issue 17): the connection starts one publish workflow per Tiki product request
-export interface PublishRequest {
-  productIds: number[];
-  categoryId?: number;
-  attributes?: Record<string, string | number | boolean>;
-  activate?: boolean;
-  mergeOptions?: boolean;
-  dryRun?: boolean;
+export interface PublishRequest extends PublishRequestBody {
   /** Set by the resubmit path: the publication sent again (a new Tiki request, its history kept). */
   resubmitPubId?: string;
 }

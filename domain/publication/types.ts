@@ -7,6 +7,16 @@ import type { VariantStockState } from '../stock';
 
 export type { PublicationState } from '../terms';
 
+/** What a merchant asks to publish (the API's body, the dashboard's form, the connection workflow's request). */
+export interface PublishRequestBody {
+  productIds: number[];
+  categoryId?: number;
+  attributes?: Record<string, string | number | boolean>;
+  activate?: boolean;
+  mergeOptions?: boolean;
+  dryRun?: boolean;
+}
+
 export interface PublishImage {
   src: string;
   /** Pixels, when Haravan (or the image probe) knows them; unknown sizes are not checked. */
