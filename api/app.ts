@@ -1,11 +1,12 @@
-/** The express app: security headers, body limits, rate limiting, bearer auth on /v1, routes, error shape. */
+/** The express app: security headers, body limits, rate limiting, auth and shop scope on /v1 (api/security.ts), routes, error shape. */
 import express from 'express';
 import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
 import client from 'prom-client';
 import type { ApiDeps } from './context';
 import { ApiError, errorHandler } from './errors';
-import { requireBearer } from './security';
+import { authenticate } from './security';
+import { scopeGuard } from './routes/connection-access';
 import { registerStoreGauges } from './metrics';
 import { dashboardApiRoutes, dashboardRoutes } from './routes/app';
 import { connectionRoutes } from './routes/connections';
@@ -13,6 +14,7 @@ import { failureRoutes } from './routes/failures';
 import { linkRoutes } from './routes/links';
 import { orderRoutes } from './routes/orders';
 import { publicationRoutes } from './routes/publications';
+import { sessionRoutes } from './routes/session';
 import { systemRoutes } from './routes/system';
 import { webhookRoutes } from './routes/webhooks';
 
@@ -47,8 +49,11 @@ export function createApp(deps: ApiDeps): express.Express {
       handler: (_req, _res, next) => next(new ApiError(429, 'RATE_LIMITED')),
     }),
   );
-  v1.use(requireBearer(deps.apiToken));
+  // Who calls (operator, per-shop token, merchant session + CSRF), then a one-shop caller kept to its shop.
+  v1.use(authenticate(deps));
   v1.use(express.json({ limit: '256kb' }));
+  v1.use(scopeGuard());
+  v1.use(sessionRoutes(deps));
   v1.use(connectionRoutes(deps));
   v1.use(linkRoutes(deps));
   v1.use(failureRoutes(deps));

@@ -5,6 +5,7 @@
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { CONNECTION_STATES, LINK_RUN_STATES, ORDER_ACTIONS, ORDER_STATUSES, SEVERITIES } from '../domain/terms';
+import { SESSION_COOKIE } from '../domain/session';
 
 extendZodWithOpenApi(z);
 
@@ -149,10 +150,11 @@ export type PathRegistrar = (
 
 export function buildOpenApi(extra: PathRegistrar[] = []): object {
   const r = new OpenAPIRegistry();
-  r.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  r.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'the operator token (API_TOKEN, every shop) or a per-shop API token (hts_…, that shop only)' });
+  r.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'a merchant session (that shop only); POST, PATCH and DELETE also need X-CSRF-Token' });
   const json = (schema: z.ZodTypeAny) => ({ content: { 'application/json': { schema } } });
   const err = (description: string) => ({ description, ...json(ErrorSchema) });
-  const sec = [{ bearer: [] }];
+  const sec: Record<string, string[]>[] = [{ bearer: [] }, { session: [] }];
   const add = (method: 'get' | 'post' | 'patch' | 'delete', path: string, summary: string, o: { body?: z.ZodTypeAny; params?: z.ZodObject<any>; query?: z.ZodObject<any>; ok: [number, string, z.ZodTypeAny?]; errors?: Record<number, string> }) =>
     r.registerPath({
       method,

@@ -32,6 +32,8 @@ export const MESSAGES = {
   PROCESSED_ON_TIKI: { vi: 'Đơn hàng được xử lý trên Tiki (tắt "Xử lý đơn hàng tại Haravan"), không thể thao tác từ Haravan', en: 'Orders are processed on Tiki ("Process orders in Haravan" is off); this action is not available here', severity: 'error', http: 409 },
   INVALID_ORDER_STATE: { vi: 'Trạng thái đơn hàng hiện tại không cho phép thao tác này', en: 'The order is not in a state that allows this action', severity: 'error', http: 409 },
   FAILURE_NOT_FOUND: { vi: 'Không tìm thấy mục lỗi', en: 'Failure not found', severity: 'error', http: 404 },
+  CSRF_FAILED: { vi: 'Thiếu hoặc sai mã chống giả mạo yêu cầu (X-CSRF-Token); hãy tải lại trang và thử lại', en: 'Missing or wrong anti-forgery token (X-CSRF-Token); reload the page and try again', severity: 'error', http: 403 },
+  API_TOKEN_NOT_FOUND: { vi: 'Không tìm thấy mã API của cửa hàng', en: 'Shop API token not found', severity: 'error', http: 404 },
   WEBHOOK_SIGNATURE_INVALID: { vi: 'Chữ ký webhook không hợp lệ', en: 'Invalid webhook signature', severity: 'error', http: 401 },
   CONNECTION_ATTENTION_TIKI: { vi: 'Tiki từ chối thông tin kết nối (key bị tạm ngưng/thu hồi hoặc không gia hạn được token). Việc đồng bộ tạm dừng và sẽ tự tiếp tục khi thông tin hợp lệ trở lại.', en: 'Tiki rejected the credentials (key paused/revoked or token cannot be renewed). Sync is paused and resumes by itself once they work again.', severity: 'error' },
   CONNECTION_ATTENTION_HARAVAN: { vi: 'Haravan từ chối mã truy cập (401/403). Việc đồng bộ tạm dừng và sẽ tự tiếp tục khi mã hợp lệ trở lại.', en: 'Haravan rejected the access token (401/403). Sync is paused and resumes by itself once it works again.', severity: 'error' },

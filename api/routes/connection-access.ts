@@ -1,21 +1,27 @@
 /**
- * What every /v1/connections/:id route starts from: the connection record (404 NOT_FOUND without one), the handle of
+ * Who may reach which connection (`scopeGuard`), and what every /v1/connections/:id route starts from: the connection record (404 NOT_FOUND without one), the handle of
  * its workflow, and delivering an update to it (409 CONNECTION_NOT_ACTIVE once it ended; an update aborted by a
  * continue-as-new is sent again).
  */
+import { Router } from 'express';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { messageFor } from '../../domain/messages';
+import { needsCsrf } from '../../domain/session';
 import { isEndedConnection } from '../../domain/terms';
-import { connectionWorkflowId } from '../../workflows/ids';
+import { connectionIdForShop, connectionWorkflowId } from '../../workflows/ids';
 import type { ApiDeps } from '../context';
 import { ApiError, apiError, fromUpdateFailure } from '../errors';
+import { shopScopeOf } from '../security';
+
+/** What a connection that does not exist answers — and so what one of another shop answers a one-shop caller. */
+export const connectionNotFound = (id: string) => apiError('NOT_FOUND', `connection ${id} not found`);
 
 export function connectionAccess({ client, store, logger }: Pick<ApiDeps, 'client' | 'store' | 'logger'>) {
   const handleFor = (shopId: number) => client.workflow.getHandle(connectionWorkflowId(shopId));
 
   async function load(id: string) {
     const c = await store.getConnection(id);
-    if (!c) throw apiError('NOT_FOUND', `connection ${id} not found`);
+    if (!c) throw connectionNotFound(id);
     return c;
   }
 
@@ -48,4 +54,29 @@ export function connectionAccess({ client, store, logger }: Pick<ApiDeps, 'clien
   }
 
   return { handleFor, load, updateActive };
+}
+
+/**
+ * The one place a one-shop caller (merchant session, per-shop API token; api/security.ts) is kept to its shop, for
+ * every /v1 route, present and future: a path naming another shop's connection (`/connections/:id/...`) or shop
+ * (`/shops/:shopId/...`), a `connectionId` of the query, or a create for another `shopId` → 404 NOT_FOUND, exactly
+ * what a connection that does not exist answers (no existence leak). Lists filter with `shopScopeOf` themselves.
+ * Mounted after the body parser (it reads `shopId` of a body).
+ */
+export function scopeGuard(): Router {
+  const r = Router();
+  r.use((req, res, next) => {
+    const shop = shopScopeOf(res);
+    if (shop === undefined) return next('router'); // the operator: every shop
+    const q = req.query.connectionId;
+    const named = q === undefined ? [] : Array.isArray(q) ? q : [q];
+    const foreign = named.find((c) => c !== connectionIdForShop(shop));
+    if (foreign !== undefined) return next(connectionNotFound(String(foreign)));
+    const bodyShop = (req.body as { shopId?: unknown } | undefined)?.shopId;
+    if (needsCsrf(req.method) && bodyShop !== undefined && Number(bodyShop) !== shop) return next(apiError('NOT_FOUND'));
+    next();
+  });
+  r.use('/connections/:id', (req, res, next) => next(req.params.id === connectionIdForShop(shopScopeOf(res)!) ? undefined : connectionNotFound(req.params.id)));
+  r.use('/shops/:shopId', (req, res, next) => next(req.params.shopId === String(shopScopeOf(res)) ? undefined : apiError('NOT_FOUND')));
+  return r;
 }

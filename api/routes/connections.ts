@@ -13,6 +13,7 @@ import { ApiError, apiError } from '../errors';
 import { ApiDeps, parse } from '../context';
 import { presentConnection } from '../presenters';
 import { ConfigPatchSchema, ConnectionIdParams, CreateConnectionSchema, PageQuery, ReplaceCredentialsSchema } from '../schemas';
+import { shopScopeOf } from '../security';
 import { connectionAccess } from './connection-access';
 /**
  * A claim is followed by its workflow's start within moments (a few store writes and one Temporal call, normally
@@ -131,7 +132,7 @@ export function connectionRoutes(deps: ApiDeps): Router {
   });
 
   r.get('/connections', async (req, res) => {
-    const { items: page, total } = await store.listConnections(parse(PageQuery.strict(), req.query));
+    const { items: page, total } = await store.listConnections(parse(PageQuery.strict(), req.query), shopScopeOf(res));
     const items = await Promise.all(page.map(async (c) => presentConnection(c, await store.counts(c.id), await liveStatus(c.shopId, c.state))));
     res.json({ items, total });
   });

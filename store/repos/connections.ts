@@ -33,10 +33,13 @@ export class ConnectionRepo extends Repo {
   }
 
   /** One page of connections, oldest first, and how many there are. */
-  async listConnections(page: Page): Promise<{ items: ConnectionRecord[]; total: number }> {
+  /** A page of connections; with `shopId`, only that shop's (a one-shop caller's list). */
+  async listConnections(page: Page, shopId?: number): Promise<{ items: ConnectionRecord[]; total: number }> {
+    const where = shopId === undefined ? '' : 'WHERE shop_id = $3';
+    const shop = shopId === undefined ? [] : [shopId];
     const [rows, count] = await Promise.all([
-      this.db.query('SELECT * FROM connections ORDER BY created_at, id LIMIT $1 OFFSET $2', [page.limit, offset(page)]),
-      this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM connections'),
+      this.db.query(`SELECT * FROM connections ${where} ORDER BY created_at, id LIMIT $1 OFFSET $2`, [page.limit, offset(page), ...shop]),
+      this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM connections ${where.replace('$3', '$1')}`, shop),
     ]);
     return { items: rows.map(toConnection), total: Number(count[0].n) };
   }

@@ -87,6 +87,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
       codecCorsOrigins: ['http://localhost:8233'],
       rateLimitPerMinute: opts.rateLimitPerMinute ?? 20_000,
       allowedVendorOrigins: parseAllowedOrigins(opts.allowedVendorOrigins ?? 'http://127.0.0.1:*'),
+      sessionCookieSecure: false, // plain http, like the embedded demo
     });
     const srv = http.createServer(app);
     await new Promise<void>((resolve) => srv.listen(port, '127.0.0.1', resolve));
