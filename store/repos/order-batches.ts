@@ -81,7 +81,7 @@ const bytes = (v: unknown): Uint8Array | null => (v == null ? null : v instanceo
 export class OrderBatchRepo extends Repo {
   /** The batch and its orders (the ones skipped before anything was sent already carry their outcome). Idempotent. */
   async createOrderBatch(b: { batchId: string; connectionId: string; action: BatchAction; workflowId: string; items: NewBatchItem[] }): Promise<void> {
-    await this.db.query(
+    await this.db.query<Row>(
       `WITH batch AS (
          INSERT INTO order_batches (batch_id, connection_id, action, workflow_id) VALUES ($1, $2, $3, $4) ON CONFLICT (batch_id) DO NOTHING
        )
@@ -100,14 +100,14 @@ export class OrderBatchRepo extends Repo {
   }
 
   async getOrderBatch(connectionId: string, batchId: string): Promise<OrderBatchRecord | null> {
-    const rows = await this.db.query(
+    const rows = await this.db.query<Row>(
       `SELECT batch_id, connection_id, action, state, workflow_id, label_pages, labels_pdf IS NOT NULL AS has_labels_pdf, created_at, updated_at, finished_at
        FROM order_batches WHERE connection_id = $1 AND batch_id = $2`,
       [connectionId, batchId],
     );
     const r = rows[0];
     if (!r) return null;
-    const items = await this.db.query(`SELECT ${ITEM_COLUMNS} FROM order_batch_items WHERE batch_id = $1 ORDER BY position`, [batchId]);
+    const items = await this.db.query<Row>(`SELECT ${ITEM_COLUMNS} FROM order_batch_items WHERE batch_id = $1 ORDER BY position`, [batchId]);
     return {
       batchId: r.batch_id,
       connectionId: r.connection_id,
@@ -125,7 +125,7 @@ export class OrderBatchRepo extends Repo {
 
   /** One order's outcome; the first answer stands (a retried activity reads it back instead). */
   async recordBatchItem(batchId: string, tikiCode: string, a: BatchItemAnswer): Promise<OrderBatchItemRecord | null> {
-    await this.db.query(
+    await this.db.query<Row>(
       `UPDATE order_batch_items SET outcome = $3, code = $4, message = $5, message_vi = $6, label_url = $7, updated_at = now()
        WHERE batch_id = $1 AND tiki_code = $2 AND outcome = 'pending'`,
       [batchId, tikiCode, a.outcome, a.code ?? null, a.message ?? null, a.messageVi ?? null, a.labelUrl ?? null],
@@ -134,13 +134,13 @@ export class OrderBatchRepo extends Repo {
   }
 
   async batchItem(batchId: string, tikiCode: string): Promise<OrderBatchItemRecord | null> {
-    const rows = await this.db.query(`SELECT ${ITEM_COLUMNS} FROM order_batch_items WHERE batch_id = $1 AND tiki_code = $2`, [batchId, tikiCode]);
+    const rows = await this.db.query<Row>(`SELECT ${ITEM_COLUMNS} FROM order_batch_items WHERE batch_id = $1 AND tiki_code = $2`, [batchId, tikiCode]);
     return rows[0] ? toItem(rows[0]) : null;
   }
 
   /** The label of one order: its file (when it joins the PDF) and its kind, or the code it is listed apart with. */
   async recordBatchLabel(batchId: string, tikiCode: string, l: { kind: string | null; file: Uint8Array | null; code: string | null }): Promise<void> {
-    await this.db.query(
+    await this.db.query<Row>(
       `UPDATE order_batch_items SET label_kind = $3, label_file = $4, label_code = $5, updated_at = now() WHERE batch_id = $1 AND tiki_code = $2`,
       [batchId, tikiCode, l.kind, l.file === null ? null : Buffer.from(l.file), l.code],
     );
@@ -148,7 +148,7 @@ export class OrderBatchRepo extends Repo {
 
   /** The labels of the orders that were done, in the order of the selection. */
   async batchLabelFiles(batchId: string): Promise<BatchLabelFile[]> {
-    const rows = await this.db.query(
+    const rows = await this.db.query<Row>(
       `SELECT tiki_code, label_url, label_kind, label_code, label_file FROM order_batch_items WHERE batch_id = $1 AND outcome = 'done' ORDER BY position`,
       [batchId],
     );
@@ -157,7 +157,7 @@ export class OrderBatchRepo extends Repo {
 
   /** The batch's end: its state and, for labels, the merged PDF (the label files are dropped once merged). */
   async finishOrderBatch(batchId: string, end: { state: BatchState; labelsPdf?: Uint8Array | null; labelPages?: number | null }): Promise<void> {
-    await this.db.query(
+    await this.db.query<Row>(
       `WITH merged AS (UPDATE order_batch_items SET label_file = NULL WHERE batch_id = $1 AND $3::bytea IS NOT NULL)
        UPDATE order_batches SET state = $2, labels_pdf = COALESCE($3::bytea, labels_pdf), label_pages = COALESCE($4::int, label_pages), finished_at = now(), updated_at = now() WHERE batch_id = $1`,
       [batchId, end.state, end.labelsPdf ? Buffer.from(end.labelsPdf) : null, end.labelPages ?? null],
@@ -166,7 +166,7 @@ export class OrderBatchRepo extends Repo {
 
   /** The merged labels PDF of a batch of this connection, if it has one. */
   async batchLabelsPdf(connectionId: string, batchId: string): Promise<Uint8Array | null> {
-    const rows = await this.db.query('SELECT labels_pdf FROM order_batches WHERE connection_id = $1 AND batch_id = $2', [connectionId, batchId]);
+    const rows = await this.db.query<Row>('SELECT labels_pdf FROM order_batches WHERE connection_id = $1 AND batch_id = $2', [connectionId, batchId]);
     return bytes(rows[0]?.labels_pdf);
   }
 }
