@@ -311,8 +311,9 @@ cmd_kill9() {
   running "$part" || die "$part is not running"
   pid="$(pid_of "$part" pid)"
   kill -KILL -- "-$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do alive "$pid" || break; sleep 0.1; done
-  alive "$pid" && die "$part (pid $pid) still runs after SIGKILL"
+  # The whole group must be gone (kill -0 on a group fails once no process of it is left).
+  for ((i = 0; i < 50; i++)); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 -- "-$pid" 2>/dev/null && die "processes of $part (group $pid) still run after SIGKILL"
   printf '%s\n' "$pid"
 }
 
