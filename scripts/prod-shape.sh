@@ -173,7 +173,8 @@ launch() {
   running "$name" && { log "$name already running (supervisor $(pid_of "$name" sup), pid $(pid_of "$name" pid))"; return 0; }
   rm -f "$RUN/$name.stopping" "$RUN/$name.pid"
   log "starting $name (log: $LOGS/$name.log)"
-  setsid bash "$SELF" __supervise "$name" "$@" </dev/null >>"$LOGS/$name.log" 2>&1 &
+  # 8>&- 9>&-: the supervisor must not inherit (and hold for ever) the start lock.
+  setsid bash "$SELF" __supervise "$name" "$@" </dev/null >>"$LOGS/$name.log" 2>&1 8>&- 9>&- &
   local i
   for ((i = 0; i < 50; i++)); do [[ -s "$RUN/$name.pid" ]] && return 0; sleep 0.1; done
   die "$name did not start (see $LOGS/$name.log)"
