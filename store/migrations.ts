@@ -239,8 +239,8 @@ CREATE TABLE shop_api_tokens (
 );
 CREATE INDEX shop_api_tokens_by_shop ON shop_api_tokens (shop_id, created_at);
 `,
-  },
-  {
+    },
+    {
     // Issue 19, item 1: numbered 191 so that other branches' migrations of issue 19 keep their own numbers.
     version: 191,
     name: 'order batches: bulk order actions, per-order outcomes, label files and the merged labels PDF',

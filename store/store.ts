@@ -1,6 +1,6 @@
 /**
  * The read model and bulk data of the service: connections, encrypted credentials, links, sync errors,
- * link runs, order mappings, order batches, remembered Haravan customer ids, failures, cursors, the audit log, merchant sessions and per-shop API tokens. Workflow state stays small; this is
+ * link runs, order mappings, remembered Haravan customer ids, failures, cursors, the audit log, merchant sessions, per-shop API tokens and order batches. Workflow state stays small; this is
  * where everything large lives. Every method is one SQL statement (or an idempotent sequence).
  *
  * One facade over one repository per aggregate (store/repos/*.ts): callers hold a `Store` and call its
@@ -28,8 +28,8 @@ import { TikiCatalogRepo } from './repos/tiki-catalog';
 export type { Page } from './repos/repo';
 export type { PublicationRecord, PublicationHistoryEntry } from './repos/publications';
 export type { CategoryMapping } from './repos/tiki-catalog';
-export type { OrderBatchRecord, OrderBatchItemRecord, BatchLabelFile } from './repos/order-batches';
 export type { SessionRecord, ShopTokenRecord } from './repos/sessions';
+export type { OrderBatchRecord, OrderBatchItemRecord, BatchLabelFile } from './repos/order-batches';
 
 const REPOS = [ConnectionRepo, CredentialRepo, LinkRepo, SyncErrorRepo, LinkRunRepo, CursorRepo, OrderRepo, CustomerRepo, FailureRepo, AuditRepo, PublicationRepo, TikiCatalogRepo, SessionRepo, OrderBatchRepo];
 
