@@ -158,7 +158,7 @@ const STRINGS = {
   batchSkipped: ['Bỏ qua', 'Skipped'],
   batchFailed: ['Lỗi', 'Failed'],
   batchPending: ['Đang chờ', 'Waiting'],
-  batchPdf: ['Mở tệp PDF nhãn', 'Open the labels PDF'],
+  batchPdf: ['Tải tệp PDF nhãn', 'Download the labels PDF'],
   batchPages: ['trang', 'pages'],
   batchApart: ['Nhãn không có trong tệp PDF', 'Labels not in the PDF'],
   batchOpenLabel: ['Mở nhãn', 'Open label'],

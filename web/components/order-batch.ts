@@ -4,7 +4,7 @@
  * progress, each order's outcome with its reason, and for labels the one PDF to print and the labels listed apart.
  */
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, file } from '../api';
 import type { OrderBatch } from '../types';
 import { useI18n } from '../i18n';
@@ -29,10 +29,12 @@ export function BatchBar({ connectionId, selection, enabled, onClear, onFinished
   const [error, setError] = useState<unknown>(null);
   const [asking, setAsking] = useState(false);
   const [pdfHref, setPdfHref] = useState<string | null>(null);
+  const pdfUrl = useRef<string | null>(null);
   const count = selection.kind === 'codes' ? selection.codes.length : null;
   const running = batch?.state === 'running';
 
-  // Follow the job until it ends; then fetch its PDF (the API needs the token, a plain link would not carry it).
+  // Follow the job until it ends; then fetch its PDF (the API needs the token, a plain link would not carry it) and
+  // offer it as a download (the page's CSP keeps blob documents and fetches out).
   useEffect(() => {
     if (!batch || batch.state !== 'running') return;
     const timer = window.setTimeout(() => api.orderBatch(connectionId, batch.batchId).then(setBatch, setError), POLL_MS);
@@ -41,15 +43,19 @@ export function BatchBar({ connectionId, selection, enabled, onClear, onFinished
   useEffect(() => {
     if (!batch || batch.state === 'running') return;
     onFinished();
-    if (!batch.labelsPdfUrl) return;
-    let url: string | null = null;
-    file(batch.labelsPdfUrl).then((b) => setPdfHref((url = URL.createObjectURL(b))), setError);
-    return () => void (url && URL.revokeObjectURL(url));
+    if (batch.labelsPdfUrl) file(batch.labelsPdfUrl).then((b) => setPdfHref((pdfUrl.current = URL.createObjectURL(b))), setError);
   }, [batch?.batchId, batch?.state]);
+  // The PDF's object URL lives until the next job or until the tab closes.
+  const forgetPdf = () => {
+    if (pdfUrl.current) URL.revokeObjectURL(pdfUrl.current);
+    pdfUrl.current = null;
+    setPdfHref(null);
+  };
+  useEffect(() => forgetPdf, []);
 
   const start = async (action: BatchAction) => {
     setError(null);
-    setPdfHref(null);
+    forgetPdf();
     try {
       setBatch(await api.startOrderBatch(connectionId, selection.kind === 'awaiting' ? { action, select: 'awaiting_confirmation' } : { action, tikiCodes: selection.codes }));
       onClear();
@@ -78,7 +84,7 @@ export function BatchBar({ connectionId, selection, enabled, onClear, onFinished
       <strong>${running ? t('batchRunning') : t('batchFinished')}</strong>
       <${ProgressBar} value=${batch.total - batch.pending} total=${batch.total} state=${batch.state} />
       <div class="small">${t('batchDone')} ${batch.done} · ${t('batchSkipped')} ${batch.skipped} · ${t('batchFailed')} ${batch.failed}</div>
-      ${pdfHref && html`<p><a class="btn btn-small btn-primary" href=${pdfHref} target="_blank" rel="noopener" data-testid="batch-pdf">${t('batchPdf')} (${batch.labelPages} ${t('batchPages')})</a></p>`}
+      ${pdfHref && html`<p><a class="btn btn-small btn-primary" href=${pdfHref} download=${`tiki-labels-${batch.batchId}.pdf`} data-testid="batch-pdf">${t('batchPdf')} (${batch.labelPages} ${t('batchPages')})</a></p>`}
       <table class="small" data-testid="batch-items">
         <tbody>
           ${batch.items.map(
