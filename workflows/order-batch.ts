@@ -17,6 +17,7 @@ import { BATCH_CONCURRENCY } from '../domain/order-batch';
 import { isBatchAction, type BatchAction, type BatchState } from '../domain/terms';
 import { startOrderBatchUpdate } from './definitions';
 import { orderBatchWorkflowId } from './ids';
+import type { PublishingHost } from './publishing';
 import { SA_SHOP_ID } from './search-attributes';
 
 const acts = proxyActivities<OrderActivities>({
@@ -43,12 +44,8 @@ export interface OrderBatchInput {
   pending: string[];
 }
 
-export interface OrderBatchHost {
-  connectionId: string;
-  shopId: number;
-  /** Throws CONNECTION_NOT_ACTIVE unless the connection takes new work. */
-  requireActive: () => void;
-}
+/** What the connection lends: its ids and its "takes new work?" check (as for publishing). */
+export type OrderBatchHost = Omit<PublishingHost, 'config'>;
 
 /** The connection's `startOrderBatch` update: record the batch, start its workflow, answer its id. */
 export function registerOrderBatches(host: OrderBatchHost): void {
