@@ -7,7 +7,7 @@
  */
 import zlib from 'node:zlib';
 import express, { Router } from 'express';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { PDFDocument, PDFName, PDFString, StandardFonts } from 'pdf-lib';
 import { z } from 'zod';
 import { controlError } from '../api-error';
 
@@ -96,7 +96,7 @@ export function labelRouter(plans: LabelPlans): Router {
   return r;
 }
 
-/** A one-page A6 PDF with the label's title and the order code (standard fonts: ASCII only). */
+/** A one-page A6 PDF with the label's title and the order code (standard fonts: ASCII only; the code also in its info). */
 async function labelPdf(title: string, code: string): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.setTitle(`${title} ${code}`);
@@ -106,7 +106,9 @@ async function labelPdf(title: string, code: string): Promise<Uint8Array> {
   page.drawText(title, { x: 20, y: 350, size: 14, font });
   page.drawText(`Order ${code}`, { x: 20, y: 320, size: 16, font });
   page.drawRectangle({ x: 20, y: 200, width: 257, height: 80, borderWidth: 2 });
-  return doc.save();
+  // The order code also in plain text in the document info (no object streams), as a label's own reference.
+  doc.getInfoDict().set(PDFName.of('TikiOrderCode'), PDFString.of(code));
+  return doc.save({ useObjectStreams: false });
 }
 
 /** A small grey-scale PNG (a bar pattern keyed by the code), built by hand: signature, IHDR, IDAT, IEND. */
