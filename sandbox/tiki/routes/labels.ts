@@ -7,7 +7,7 @@
  */
 import zlib from 'node:zlib';
 import express, { Router } from 'express';
-import { PDFDocument, PDFName, PDFString, StandardFonts } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFName, PDFString, StandardFonts } from 'pdf-lib';
 import { z } from 'zod';
 import { controlError } from '../api-error';
 
@@ -107,7 +107,7 @@ async function labelPdf(title: string, code: string): Promise<Uint8Array> {
   page.drawText(`Order ${code}`, { x: 20, y: 320, size: 16, font });
   page.drawRectangle({ x: 20, y: 200, width: 257, height: 80, borderWidth: 2 });
   // The order code also in plain text in the document info (no object streams), as a label's own reference.
-  doc.getInfoDict().set(PDFName.of('TikiOrderCode'), PDFString.of(code));
+  doc.context.lookup(doc.context.trailerInfo.Info, PDFDict).set(PDFName.of('TikiOrderCode'), PDFString.of(code));
   return doc.save({ useObjectStreams: false });
 }
 
