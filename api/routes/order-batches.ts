@@ -5,7 +5,7 @@
  */
 import { Router } from 'express';
 import { messageFor } from '../../domain/messages';
-import { tallyBatch } from '../../domain/order-batch';
+import { labelStanding, tallyBatch } from '../../domain/order-batch';
 import type { OrderBatchRecord } from '../../store/store';
 import { startOrderBatchUpdate } from '../../workflows/definitions';
 import { ApiDeps, parse } from '../context';
@@ -19,9 +19,7 @@ const labelsPdfPath = (connectionId: string, batchId: string) => `/v1/connection
 export function presentOrderBatch(b: OrderBatchRecord) {
   const t = tallyBatch(b.items.map((i) => i.outcome));
   const labels = b.action === 'print-label';
-  const ended = b.state !== 'running';
-  // A done order whose label was neither kept nor listed apart by the end: its download did not come to anything.
-  const apartCode = (i: OrderBatchRecord['items'][number]) => i.labelCode ?? (ended && i.outcome === 'done' && !i.labelKind ? 'LABEL_FETCH_FAILED' : null);
+  const standing = (i: OrderBatchRecord['items'][number]) => (labels ? labelStanding(i, b.state !== 'running') : null);
   const showUrl = (i: OrderBatchRecord['items'][number]) => i.labelUrl && i.labelCode !== 'LABEL_URL_REFUSED';
   return {
     batchId: b.batchId,
@@ -33,25 +31,22 @@ export function presentOrderBatch(b: OrderBatchRecord) {
     skipped: t.skipped,
     pending: t.pending,
     items: b.items.map((i) => {
-      const apart = labels && i.outcome === 'done' ? apartCode(i) : null;
-      const merged = labels && i.outcome === 'done' && !apart && !!i.labelKind;
+      const label = standing(i);
       return {
         tikiCode: i.tikiCode,
         outcome: i.outcome,
         ...(i.code ? { code: i.code, message: i.message ?? messageFor(i.code).en, messageVi: i.messageVi ?? messageFor(i.code).vi } : {}),
         ...(showUrl(i) ? { labelUrl: i.labelUrl! } : {}),
-        ...(apart ? { label: 'apart' as const } : merged ? { label: 'merged' as const } : {}),
+        ...(label ? { label: label.label } : {}),
       };
     }),
     ...(b.hasLabelsPdf ? { labelsPdfUrl: labelsPdfPath(b.connectionId, b.batchId), labelPages: b.labelPages ?? 0 } : {}),
-    labelsApart: labels
-      ? b.items.flatMap((i) => {
-          const code = i.outcome === 'done' ? apartCode(i) : null;
-          if (!code) return [];
-          const m = messageFor(code);
-          return [{ tikiCode: i.tikiCode, code, message: m.en, messageVi: m.vi, ...(showUrl(i) ? { labelUrl: i.labelUrl! } : {}) }];
-        })
-      : [],
+    labelsApart: b.items.flatMap((i) => {
+      const label = standing(i);
+      if (label?.label !== 'apart') return [];
+      const m = messageFor(label.code);
+      return [{ tikiCode: i.tikiCode, code: label.code, message: m.en, messageVi: m.vi, ...(showUrl(i) ? { labelUrl: i.labelUrl! } : {}) }];
+    }),
     createdAt: b.createdAt,
     ...(b.finishedAt ? { finishedAt: b.finishedAt } : {}),
   };
