@@ -2,8 +2,8 @@
  * Bulk order work end to end, driven from outside (api.md additions, `order-batches`): many Tiki orders confirmed in
  * one durable job with a partial failure — an order Tiki has moved on is skipped with its reason, one Tiki refusal is
  * failed with its code, an unknown code is skipped, the rest are done on Tiki and in Haravan — and a print-label
- * batch whose labels come back as one PDF (page count = labels merged; a label Tiki serves as a web page is listed
- * apart with its reason, a PNG becomes a page), served by the API to this connection only.
+ * batch whose labels come back as one PDF (page count = labels merged; a label Tiki serves as a web page, or whose
+ * download keeps failing, is listed apart with its reason, a slow PNG becomes a page), served by the API to this connection only.
  */
 import { PDFDocument } from 'pdf-lib';
 import { eventually, startStack, TestStack } from '../helpers/stack';
@@ -87,19 +87,26 @@ test('confirm many orders: done, skipped with the reason, failed with the code �
   expect((await stack.api('POST', `/v1/connections/${connectionId}/orders/${a}/actions/ready-to-ship`, {})).body.error.code).toBe('INVALID_ORDER_STATE');
 });
 
-test('print labels: one PDF of the labels (page count = labels merged), a web-page label listed apart, kept for re-printing', async () => {
-  const [pdf1, pdf2, page, image] = await placeOrders(4, 'tiki_delivery');
-  await fetch(`${stack.tiki.url}/_sandbox/labels/plans`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ byCode: { [page]: { format: 'html' }, [image]: { format: 'png', latencyMs: 500 } } }) });
+test('print labels: one PDF of the labels (page count = labels merged), a web-page label and a failing download listed apart, kept for re-printing', async () => {
+  const [pdf1, pdf2, page, image, broken] = await placeOrders(5, 'tiki_delivery');
+  const plans = { [page]: { format: 'html' }, [image]: { format: 'png', latencyMs: 500 }, [broken]: { status: 503 } };
+  await fetch(`${stack.tiki.url}/_sandbox/labels/plans`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ byCode: plans }) });
 
-  const batch = await runBatch({ action: 'print-label', tikiCodes: [pdf1, page, pdf2, image] });
-  expect(batch).toMatchObject({ action: 'print-label', state: 'completed', total: 4, done: 4, failed: 0, skipped: 0, labelPages: 3 });
+  const batch = await runBatch({ action: 'print-label', tikiCodes: [pdf1, page, pdf2, image, broken] });
+  expect(batch).toMatchObject({ action: 'print-label', state: 'completed', total: 5, done: 5, failed: 0, skipped: 0, labelPages: 3 });
   expect(batch.items.map((i: any) => [i.tikiCode, i.label])).toEqual([
     [pdf1, 'merged'],
     [page, 'apart'],
     [pdf2, 'merged'],
     [image, 'merged'],
+    [broken, 'apart'],
   ]);
-  expect(batch.labelsApart).toEqual([{ tikiCode: page, code: 'LABEL_NOT_PRINTABLE', message: expect.any(String), messageVi: expect.stringContaining('trang web'), labelUrl: expect.stringContaining(`/_sandbox/labels/${page}/`) }]);
+  expect(batch.labelsApart).toEqual([
+    { tikiCode: page, code: 'LABEL_NOT_PRINTABLE', message: expect.any(String), messageVi: expect.stringContaining('trang web'), labelUrl: expect.stringContaining(`/_sandbox/labels/${page}/`) },
+    { tikiCode: broken, code: 'LABEL_FETCH_FAILED', message: expect.any(String), messageVi: expect.any(String), labelUrl: expect.any(String) },
+  ]);
+  // The failing download was tried LABEL_FETCH_ATTEMPTS (3) times, then listed apart.
+  expect((await get(`${stack.tiki.url}/_sandbox/labels/plans`)).fetches[broken]).toBe(3);
   expect(batch.labelsPdfUrl).toBe(`/v1/connections/${connectionId}/order-batches/${batch.batchId}/labels.pdf`);
 
   const res = await fetch(`${stack.apiUrl}${batch.labelsPdfUrl}`, { headers: { Authorization: `Bearer ${stack.token}` } });
@@ -112,7 +119,7 @@ test('print labels: one PDF of the labels (page count = labels merged), a web-pa
   const other = await fetch(`${stack.apiUrl}/v1/connections/conn-1/order-batches/${batch.batchId}/labels.pdf`, { headers: { Authorization: `Bearer ${stack.token}` } });
   expect(other.status).toBe(404);
   // The label action really ran on Tiki (print-label confirms first) and each order carries its label.
-  for (const code of [pdf1, page, pdf2, image]) expect((await get(tiki(`/orders/${code}`))).items.every((i: any) => i.confirmation.status === 'seller_confirmed')).toBe(true);
+  for (const code of [pdf1, page, pdf2, image, broken]) expect((await get(tiki(`/orders/${code}`))).items.every((i: any) => i.confirmation.status === 'seller_confirmed')).toBe(true);
 });
 
 test('"all awaiting confirmation" selects the orders in that status; an empty selection is refused', async () => {
