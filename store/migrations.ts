@@ -210,6 +210,12 @@ CREATE TABLE haravan_customers (
 );
 `,
   },
+  {
+    // Issue 19, item 6: numbered 196 so that other branches' migrations of issue 19 keep their own numbers.
+    version: 196,
+    name: 'links: per-warehouse quantities of the last confirmed push under a warehouse mapping (domain/warehouse-map.ts)',
+    sql: `ALTER TABLE links ADD COLUMN last_pushed_split JSONB;`,
+  },
 ];
 
 /** Apply pending migrations. Safe to call from several processes at once on PostgreSQL (advisory lock). */

@@ -135,7 +135,7 @@ export async function execute(
     productId: p.link.tikiProductId,
     price: p.change.price,
     // The single endpoint changes only the listed warehouses; the batch one needs every current row.
-    warehouseQuantities: p.change.quantity !== undefined ? warehouseQuantities(p.change.quantity, targets, batch ? (p.current ?? []) : [], p.addBack) : undefined,
+    warehouseQuantities: p.change.quantity !== undefined ? warehouseQuantities(p.change.quantity, targets, batch ? (p.current ?? []) : [], p.addBack, p.change.split) : undefined,
   });
 
   const single = async (p: PlannedPush) => {
