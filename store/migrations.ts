@@ -211,6 +211,36 @@ CREATE TABLE haravan_customers (
 `,
   },
   {
+    // Issue 16, item 3: numbered 163 so that other branches' migrations of issue 16 keep their own numbers.
+    version: 163,
+    name: 'merchant sessions and per-shop API tokens (domain/session.ts)',
+    // Both keyed by a SHA-256 of the secret the client holds, never the secret itself; revoked rows are kept
+    // (revoked_at) so that a list can show them and a revoked credential can never come back.
+    sql: `
+CREATE TABLE merchant_sessions (
+  id_hash TEXT PRIMARY KEY,
+  shop_id BIGINT NOT NULL,
+  user_id TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  expires_at TIMESTAMPTZ NOT NULL,
+  revoked_at TIMESTAMPTZ
+);
+CREATE INDEX merchant_sessions_by_shop ON merchant_sessions (shop_id);
+
+CREATE TABLE shop_api_tokens (
+  token_id TEXT PRIMARY KEY,
+  shop_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  last_used_at TIMESTAMPTZ,
+  revoked_at TIMESTAMPTZ
+);
+CREATE INDEX shop_api_tokens_by_shop ON shop_api_tokens (shop_id, created_at);
+`,
+  },
+  {
     // Issue 19, item 6: numbered 196 so that other branches' migrations of issue 19 keep their own numbers.
     version: 196,
     name: 'links: per-warehouse quantities of the last confirmed push under a warehouse mapping (domain/warehouse-map.ts)',
