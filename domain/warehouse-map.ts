@@ -7,7 +7,7 @@
  *
  * - the target warehouses are the mapping's, in its order (`tikiWarehouseIds` and `inventoryLocationIds` are not used
  *   for stock while a mapping is set; they take effect again once it is cleared);
- * - each warehouse gets the §4 rule (`computeTarget`: the quantity table, then ratio and safety stock) computed over
+ * - each warehouse gets the §4 rule (`computeTarget` / `explainTarget`: the quantity table, then ratio and safety stock) computed over
  *   its own Haravan locations — so the oversell and untracked markers, too, are per warehouse;
  * - each warehouse's add-back of Tiki's reservations (domain/reservations.ts) is its own; a warehouse holding a
  *   "keep selling" marker gets none (product.md §8: markers are not stock);
@@ -19,7 +19,7 @@
  */
 import type { Config } from './config';
 import { addBack, type HeldUnits } from './reservations';
-import { computeTarget, resolveTargetWarehouses, type PushTarget, type TargetInput, type WarehouseQuantity } from './stock';
+import { explainTarget, resolveTargetWarehouses, type PushTarget, type QuantityExplanation, type TargetExplanation, type TargetInput, type WarehouseQuantity } from './stock';
 
 export interface WarehouseMapEntry {
   tikiWarehouseId: number;
@@ -74,6 +74,8 @@ export interface RegionalQuantity {
   marker: boolean;
   /** `computeTarget`'s quantity notes for this warehouse's locations. */
   notes: PushTarget['notes'];
+  /** Which §4 rule row gave it (`explainTarget`). */
+  explanation?: QuantityExplanation;
 }
 
 /**
@@ -84,8 +86,8 @@ export function regionalQuantities(input: TargetInput): RegionalQuantity[] | und
   const map = warehouseMapOf(input.config);
   if (map.length === 0 || !input.config.syncQuantity) return undefined;
   return map.map((entry) => {
-    const t = computeTarget({ ...input, config: { ...input.config, syncPrice: false, inventoryLocationIds: entry.inventoryLocationIds } });
-    return { warehouseId: entry.tikiWarehouseId, quantity: t.quantity ?? 0, marker: t.notes.some(isMarkerNote), notes: t.notes };
+    const { target: t, explanation } = explainTarget({ ...input, config: { ...input.config, syncPrice: false, inventoryLocationIds: entry.inventoryLocationIds } });
+    return { warehouseId: entry.tikiWarehouseId, quantity: t.quantity ?? 0, marker: t.notes.some(isMarkerNote), notes: t.notes, explanation: explanation.quantity };
   });
 }
 
@@ -93,13 +95,14 @@ export function regionalQuantities(input: TargetInput): RegionalQuantity[] | und
  * The whole target under a mapping: `computeTarget`'s price and price notes, the quantity summed over the
  * warehouses and their quantity notes. Without a mapping, `computeTarget` as it is.
  */
-export function regionalTarget(input: TargetInput): { target: PushTarget; regional?: RegionalQuantity[] } {
-  const target = computeTarget(input);
+export function regionalTarget(input: TargetInput): { target: PushTarget; explanation: TargetExplanation; regional?: RegionalQuantity[] } {
+  const { target, explanation } = explainTarget(input);
   const regional = regionalQuantities(input);
-  if (!regional) return { target };
+  if (!regional) return { target, explanation };
   const notes = target.notes.filter((n) => !isMarkerNote(n));
   for (const n of regional.flatMap((r) => r.notes)) if (!notes.includes(n)) notes.push(n);
-  return { target: { ...target, quantity: regional.reduce((a, r) => a + r.quantity, 0), notes }, regional };
+  // The quantity's explanation is per warehouse (`regional`); the whole one would name locations not used.
+  return { target: { ...target, quantity: regional.reduce((a, r) => a + r.quantity, 0), notes }, explanation: { price: explanation.price }, regional };
 }
 
 /**

@@ -239,6 +239,42 @@ CREATE TABLE shop_api_tokens (
 );
 CREATE INDEX shop_api_tokens_by_shop ON shop_api_tokens (shop_id, created_at);
 `,
+    },
+    {
+    // Issue 19, item 1: numbered 191 so that other branches' migrations of issue 19 keep their own numbers.
+    version: 191,
+    name: 'order batches: bulk order actions, per-order outcomes, label files and the merged labels PDF',
+    sql: `
+CREATE TABLE order_batches (
+  batch_id TEXT PRIMARY KEY,
+  connection_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'running',
+  workflow_id TEXT NOT NULL,
+  labels_pdf BYTEA,
+  label_pages INT,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  finished_at TIMESTAMPTZ
+);
+CREATE INDEX order_batches_by_connection ON order_batches (connection_id, created_at);
+
+CREATE TABLE order_batch_items (
+  batch_id TEXT NOT NULL,
+  position INT NOT NULL,
+  tiki_code TEXT NOT NULL,
+  outcome TEXT NOT NULL DEFAULT 'pending',
+  code TEXT,
+  message TEXT,
+  message_vi TEXT,
+  label_url TEXT,
+  label_kind TEXT,
+  label_file BYTEA,
+  label_code TEXT,
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (batch_id, tiki_code)
+);
+`,
   },
   {
     // Issue 19, item 6: numbered 196 so that other branches' migrations of issue 19 keep their own numbers.

@@ -40,7 +40,7 @@ export function plan(
     const v = state.get(link.haravanVariantId);
     if (!v) continue;
     const actual = opts.actual?.get(link.tikiProductId);
-    const { target: base, regional } = regionalTarget({
+    const { target: base, explanation, regional } = regionalTarget({
       variant: { tracked: v.tracked, policy: v.policy, inventoryQuantity: v.inventoryQuantity, price: v.price, locations: v.locations },
       // Tiki's list price as just read beats the one recorded at link time.
       tiki: { marketPrice: actual ? actual.marketPrice : (link.tikiMarketPrice ?? 0) },
@@ -49,6 +49,7 @@ export function plan(
     const p: PlannedPush = {
       link,
       base,
+      explanation,
       regional,
       held: opts.held?.get(link.tikiSku),
       target: {},
