@@ -66,6 +66,8 @@ export class TikiEventQueue {
       await store.audit(connectionId, 'tiki-queue-recreated', { queue: this.queue });
       return { events: 0, dispatched: 0, requeued: true };
     }
+    // A queue that answers again may be re-created once more should it go missing later (a long-lived shard's queue).
+    this.recreated = false;
     const latest = new Map<string, { status?: string; id: string }>();
     for (const e of res.events) {
       const payload = (e.payload ?? {}) as { order_code?: string; orderCode?: string; status?: string };
