@@ -42,6 +42,16 @@ export interface ConnectionRecord {
   disconnectedAt: string | null;
 }
 
+/** A member of a poll shard, with what its schedule is derived from (store/repos/connections.ts). */
+export interface PollShardMember {
+  connectionId: string;
+  shopId: number;
+  config: Config;
+  connectedAt: string | null;
+  lastReconcileAt: string | null;
+  lastSweepAt: string | null;
+}
+
 export interface LinkRecord {
   haravanProductId: number;
   haravanVariantId: number;

@@ -108,13 +108,15 @@ async function verify(m: MerchantConnection): Promise<boolean> {
 async function connectAndStartChildren(m: MerchantConnection): Promise<void> {
   await m.setState('connected');
   m.verification = { ok: true, state: 'connected' };
+  // patched(): runs started before always had their children poll (no join activity).
+  if (patched('poll-shards-join')) m.pollMode = await acts.joinPollShard(m.connectionId);
   for (const [workflowType, workflowId] of [
     ['stockSyncWorkflow', stockSyncWorkflowId(m.shopId)],
     ['orderIntakeWorkflow', orderIntakeWorkflowId(m.shopId)],
   ] as const) {
     await startChild(workflowType, {
       workflowId,
-      args: [{ connectionId: m.connectionId, shopId: m.shopId, config: m.config, parentWorkflowId: workflowInfo().workflowId }],
+      args: [{ connectionId: m.connectionId, shopId: m.shopId, config: m.config, parentWorkflowId: workflowInfo().workflowId, pollMode: m.pollMode }],
       // They outlive each run of this workflow (continue-as-new) and are stopped by signal on disconnect.
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
@@ -166,6 +168,7 @@ async function serveUntilDisconnect(m: MerchantConnection): Promise<void> {
       if (res?.ok) {
         m.lastResumedAt = Date.now();
         await m.setState('connected');
+        await m.rejoinPollShard();
         await m.pauseChildren(false);
       }
       continue;
@@ -179,7 +182,7 @@ async function serveUntilDisconnect(m: MerchantConnection): Promise<void> {
         connectionId: m.connectionId,
         shopId: m.shopId,
         config: m.config,
-        carried: { state: m.state, attention: m.attention, activeLinkRun: m.activeLinkRun, runs: m.runs, deferredProducts: m.deferredList() },
+        carried: { state: m.state, attention: m.attention, activeLinkRun: m.activeLinkRun, runs: m.runs, deferredProducts: m.deferredList(), pollMode: m.pollMode },
       });
     }
   }
@@ -188,6 +191,7 @@ async function serveUntilDisconnect(m: MerchantConnection): Promise<void> {
 /** 5. Disconnect: the children stop (an active link run is cancelled), the order workflows stop, the data is purged. */
 async function disconnect(m: MerchantConnection): Promise<void> {
   await m.setState('disconnecting');
+  if (m.pollMode === 'shards') await acts.leavePollShard(m.connectionId);
   await m.signalChildren((id) => getExternalWorkflowHandle(id).signal(stopSignal));
   if (m.activeLinkRun) {
     await getExternalWorkflowHandle(m.activeLinkRun.workflowId).cancel().catch(() => undefined);

@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Config } from '../domain/config';
+import type { StockChanges } from '../domain/poll-shards';
 import type { BatchAction, ConnectionState, LinkRunState, OrderAction } from '../domain/terms';
 import type { PublishRequestBody } from '../domain/publication/types';
 
@@ -73,6 +74,10 @@ export const linkRunFinishedSignal = defineSignal<[{ runId: string }]>('linkRunF
 export const stopSignal = defineSignal('stop');
 export const pauseSignal = defineSignal<[{ paused: boolean }]>('pause');
 export const configChangedSignal = defineSignal<[{ config: Config; stockAffecting: boolean }]>('configChanged');
+/** From a poll shard: linked variants changed on Haravan (domain/poll-shards.ts). */
+export const stockChangesSignal = defineSignal<[StockChanges]>('stockChanges');
+/** To a poll shard: a connection joined it (wakes a shard that parked with no members). */
+export const shardWakeSignal = defineSignal('shardWake');
 export const productsChangedSignal = defineSignal<[{ productIds: number[] | 'all'; reason: string; pushId?: string }]>('productsChanged');
 
 // ---- link run

@@ -7,6 +7,8 @@ export const connectionIdForShop = (shopId: number): string => `conn-${shopId}`;
 export const connectionWorkflowId = (shopId: number): string => `connection-${shopId}`;
 export const stockSyncWorkflowId = (shopId: number): string => `stock-sync-${shopId}`;
 export const orderIntakeWorkflowId = (shopId: number): string => `order-intake-${shopId}`;
+/** The poll shards (domain/poll-shards.ts): `POLL_SHARDS` of them, ids 0…n-1. */
+export const pollShardWorkflowId = (shard: number): string => `poll-shard-${shard}`;
 export const linkRunWorkflowId = (shopId: number, runId: string): string => `link-run-${shopId}-${runId}`;
 export const orderWorkflowId = (shopId: number, tikiCode: string): string => `order-${shopId}-${tikiCode}`;
 /** Where PATCH .../credentials keeps the candidate credentials until they are verified (then promoted or deleted). */

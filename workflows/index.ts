@@ -8,3 +8,4 @@ export { orderBatchWorkflow } from './order-batch';
 export { publishWorkflow } from './publish';
 export { tikiCatalogWorkflow } from './publishing';
 export { readSourcesWorkflow } from './sources';
+export { pollShardWorkflow } from './poll-shard';
