@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './context';
 import { createConnectionActivities } from './connection';
+import { createInstallActivities } from './install';
 import { createLinkingActivities } from './linking';
 import { createOrderActivities } from './orders';
 import { createPublishingActivities } from './publishing';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOrderActivities(deps),
     ...createPublishingActivities(deps),
     ...createSourcesActivities(deps),
+    ...createInstallActivities(deps),
   };
 }
 

@@ -46,7 +46,7 @@ const TikiCredentials = z.union([
 ]);
 
 export const CreateConnectionSchema = z
-  .object({ shopId: id, haravan: HaravanCredentials, tiki: TikiCredentials, config: ConfigPatchSchema.optional() })
+  .object({ shopId: id, haravan: HaravanCredentials.optional().describe('omit for a shop that installed the app: its installation’s token is used'), tiki: TikiCredentials, config: ConfigPatchSchema.optional() })
   .strict()
   .openapi('CreateConnection');
 

@@ -210,6 +210,25 @@ CREATE TABLE haravan_customers (
 );
 `,
   },
+  {
+    // Issue 16: numbered 161 so that other branches' migrations keep their own numbers.
+    version: 161,
+    name: 'installations of the Haravan app: one per shop, tokens sealed (store/repos/installations.ts)',
+    sql: `
+CREATE TABLE installations (
+  shop_id BIGINT PRIMARY KEY,
+  key_id TEXT NOT NULL,
+  ciphertext TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  installed_by TEXT NOT NULL,
+  issued_at TIMESTAMPTZ NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL,
+  status TEXT NOT NULL DEFAULT 'installed',
+  installed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+`,
+  },
 ];
 
 /** Apply pending migrations. Safe to call from several processes at once on PostgreSQL (advisory lock). */

@@ -15,6 +15,7 @@ import { CredentialRepo } from './repos/credentials';
 import { CursorRepo } from './repos/cursors';
 import { CustomerRepo } from './repos/customers';
 import { FailureRepo } from './repos/failures';
+import { InstallationRepo } from './repos/installations';
 import { LinkRunRepo } from './repos/link-runs';
 import { LinkRepo } from './repos/links';
 import { OrderRepo } from './repos/orders';
@@ -26,13 +27,14 @@ import { TikiCatalogRepo } from './repos/tiki-catalog';
 export type { Page } from './repos/repo';
 export type { PublicationRecord, PublicationHistoryEntry } from './repos/publications';
 export type { CategoryMapping } from './repos/tiki-catalog';
+export type { InstallationRecord, InstallationTokens } from './repos/installations';
 
-const REPOS = [ConnectionRepo, CredentialRepo, LinkRepo, SyncErrorRepo, LinkRunRepo, CursorRepo, OrderRepo, CustomerRepo, FailureRepo, AuditRepo, PublicationRepo, TikiCatalogRepo];
+const REPOS = [ConnectionRepo, CredentialRepo, LinkRepo, SyncErrorRepo, LinkRunRepo, CursorRepo, OrderRepo, CustomerRepo, FailureRepo, AuditRepo, PublicationRepo, TikiCatalogRepo, InstallationRepo];
 
 /* eslint-disable @typescript-eslint/no-unsafe-declaration-merging -- the TypeScript mixin pattern: the interface
    gives Store the repositories' method types, mixIn() below puts their bodies on its prototype (and refuses a
    name defined twice), so the type and the runtime object agree. */
-export interface Store extends ConnectionRepo, CredentialRepo, LinkRepo, SyncErrorRepo, LinkRunRepo, CursorRepo, OrderRepo, CustomerRepo, FailureRepo, AuditRepo, PublicationRepo, TikiCatalogRepo {}
+export interface Store extends ConnectionRepo, CredentialRepo, LinkRepo, SyncErrorRepo, LinkRunRepo, CursorRepo, OrderRepo, CustomerRepo, FailureRepo, AuditRepo, PublicationRepo, TikiCatalogRepo, InstallationRepo {}
 
 export class Store extends Repo {
   /* eslint-enable @typescript-eslint/no-unsafe-declaration-merging */

@@ -16,3 +16,7 @@ export const sourcesWorkflowId = (shopId: number): string => `sources-${shopId}`
 /** One publish workflow per Tiki product request: a resubmission (attempt n) is a new workflow. */
 export const publishWorkflowId = (shopId: number, pubId: string, attempt: number): string => `publish-${shopId}-${pubId}-${attempt}`;
 export const tikiCatalogWorkflowId = (connectionId: string, categoryId?: number): string => `tiki-catalog-${connectionId}-${categoryId ?? 'tree'}`;
+/** The shop's app installation: its token refresh loop (workflows/installation.ts). */
+export const installationWorkflowId = (shopId: number): string => `installation-${shopId}`;
+/** One step of an install in a browser (`state` is that attempt's random value): login check or grant. */
+export const installStepWorkflowId = (step: 'login' | 'grant', state: string): string => `install-${step}-${state}`;

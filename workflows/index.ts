@@ -7,3 +7,4 @@ export { orderWorkflow } from './order';
 export { publishWorkflow } from './publish';
 export { tikiCatalogWorkflow } from './publishing';
 export { readSourcesWorkflow } from './sources';
+export { installLoginWorkflow, installGrantWorkflow, installationWorkflow } from './installation';
