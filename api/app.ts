@@ -10,7 +10,8 @@ import { registerStoreGauges } from './metrics';
 import { dashboardApiRoutes, dashboardRoutes } from './routes/app';
 import { connectionRoutes } from './routes/connections';
 import { failureRoutes } from './routes/failures';
-import { installRoutes, type SessionStarter } from './routes/install';
+import { installRoutes } from './routes/install';
+import { startSession } from './session';
 import { linkRoutes } from './routes/links';
 import { orderRoutes } from './routes/orders';
 import { publicationRoutes } from './routes/publications';
@@ -20,9 +21,6 @@ import { webhookRoutes } from './routes/webhooks';
 const httpHistogram =
   (client.register.getSingleMetric('api_request_duration_seconds') as client.Histogram<string> | undefined) ??
   new client.Histogram({ name: 'api_request_duration_seconds', help: 'API request duration', labelNames: ['method', 'route', 'status'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30] });
-
-// Until api/session.ts (branch `sessions`) is merged: the install ends on /app without a session.
-const startSessionPending: SessionStarter = async () => undefined;
 
 export function createApp(deps: ApiDeps): express.Express {
   registerStoreGauges(deps.store);
@@ -40,7 +38,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(webhookRoutes(deps));
   app.use(systemRoutes(deps));
   app.use(dashboardRoutes(deps));
-  app.use(installRoutes(deps, startSessionPending));
+  app.use(installRoutes(deps, startSession));
 
   const v1 = express.Router();
   v1.use(

@@ -27,6 +27,11 @@ export interface ApiDeps {
   haravanApp?: HaravanAppSettings;
   /** Requests per minute per client on /v1 (default 600). */
   rateLimitPerMinute?: number;
+  /**
+   * Whether the merchant session cookie is `Secure` (default true). Only the embedded demo over plain http
+   * (`npm start`, the tests) turns it off.
+   */
+  sessionCookieSecure?: boolean;
 }
 
 /** Validate a request part with zod (throws ZodError → 400 VALIDATION_FAILED). */

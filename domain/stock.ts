@@ -87,27 +87,85 @@ export interface WarehouseQuantity {
 /** Tiki rejects a price under this share of the list price (its validation of a SKU update). */
 export const TIKI_MIN_PRICE_RATIO = 0.1;
 
+/**
+ * The row of the quantity table above (product.md §4, rows numbered 1–8 in its order) that gave a quantity: the
+ * explanation `explainTarget` returns beside the number ("Vì sao Tiki hiển thị số này?").
+ */
+export const QUANTITY_RULES = [
+  'continue-all-positive',
+  'continue-all-oversell',
+  'deny-all',
+  'deny-all-negative',
+  'continue-chosen-positive',
+  'continue-chosen-oversell',
+  'deny-chosen',
+  'untracked',
+] as const;
+export type QuantityRule = (typeof QUANTITY_RULES)[number];
+
+/** product.md §4's row number of a rule (1-based, in the table's order). */
+export const quantityRuleRow = (rule: QuantityRule): number => QUANTITY_RULES.indexOf(rule) + 1;
+
+/** How the quantity was derived: the rule row, q and where it came from, and the allocation applied after it. */
+export interface QuantityExplanation {
+  rule: QuantityRule;
+  row: number;
+  /** 'all' = the variant total ("Kho tổng"), 'chosen' = Σ over the chosen locations of on hand − committed. */
+  source: 'all' | 'chosen' | 'none';
+  /** Haravan quantity q (absent for an untracked variant: not read). */
+  q?: number;
+  /** The table's quantity, before the ratio and the safety stock. */
+  tableQuantity: number;
+  /** Ratio and safety stock, present when they applied (real stock, not a "keep selling" number). */
+  allocation?: { stockRatioPercent: number; afterRatio: number; safetyStock: number };
+  quantity: number;
+}
+
+export interface PriceExplanation {
+  haravanPrice: number;
+  marketPrice: number;
+  /** The price sent; absent when blocked. */
+  price?: number;
+  blocked?: PriceBlockCode;
+}
+
+/** Why `computeTarget` gave its values; a side absent when its sync is off. */
+export interface TargetExplanation {
+  quantity?: QuantityExplanation;
+  price?: PriceExplanation;
+}
+
 export function computeTarget(input: TargetInput): PushTarget {
+  return explainTarget(input).target;
+}
+
+/** `computeTarget` with the explanation of each value (the one definition of the rule: computeTarget is this). */
+export function explainTarget(input: TargetInput): { target: PushTarget; explanation: TargetExplanation } {
   const { variant, tiki, config } = input;
   const notes: TargetNote[] = [];
   const target: PushTarget = { notes };
+  const explanation: TargetExplanation = {};
 
   if (config.syncQuantity) {
-    const { quantity, note } = quantityFor(variant, config);
-    target.quantity = quantity;
-    if (note) notes.push(note);
+    const q = quantityFor(variant, config);
+    target.quantity = q.quantity;
+    if (q.note) notes.push(q.note);
+    explanation.quantity = q.explanation;
   }
 
   if (config.syncPrice) {
     const blocked = priceBlockFor(variant.price, tiki.marketPrice);
+    explanation.price = { haravanPrice: variant.price, marketPrice: tiki.marketPrice };
     if (blocked) {
       target.priceBlocked = blocked;
       notes.push(blocked);
+      explanation.price.blocked = blocked;
     } else {
       target.price = Math.round(variant.price);
+      explanation.price.price = target.price;
     }
   }
-  return target;
+  return { target, explanation };
 }
 
 /** Haravan quantity q for the configured source locations ([] = all → the variant total). */
@@ -205,18 +263,32 @@ export function warehouseQuantities(
 
 // ---------------------------------------------------------------------------------------------
 
-function quantityFor(variant: VariantStockState, config: Config): { quantity: number; note?: QuantityNote } {
-  if (!variant.tracked) return { quantity: config.untrackedQuantity, note: 'INVENTORY_NOT_TRACKED' };
+function quantityFor(variant: VariantStockState, config: Config): { quantity: number; note?: QuantityNote; explanation: QuantityExplanation } {
+  const done = (rule: QuantityRule, quantity: number, rest: Omit<QuantityExplanation, 'rule' | 'row' | 'quantity'>) => ({ rule, row: quantityRuleRow(rule), quantity, ...rest });
+  if (!variant.tracked) {
+    const quantity = config.untrackedQuantity;
+    return { quantity, note: 'INVENTORY_NOT_TRACKED', explanation: done('untracked', quantity, { source: 'none', tableQuantity: quantity }) };
+  }
+  const source = config.inventoryLocationIds.length === 0 ? 'all' : 'chosen';
   const q = sourceQuantity(variant, config.inventoryLocationIds);
-  if (variant.policy === 'continue' && q <= 0) return { quantity: config.oversellQuantity, note: 'OVERSELL_UNLIMITED' };
-  return { quantity: allocate(Math.max(0, q), config) };
+  if (variant.policy === 'continue' && q <= 0) {
+    const quantity = config.oversellQuantity;
+    const rule = source === 'all' ? 'continue-all-oversell' : 'continue-chosen-oversell';
+    return { quantity, note: 'OVERSELL_UNLIMITED', explanation: done(rule, quantity, { source, q, tableQuantity: quantity }) };
+  }
+  const rule: QuantityRule =
+    variant.policy === 'continue' ? (source === 'all' ? 'continue-all-positive' : 'continue-chosen-positive') : source === 'chosen' ? 'deny-chosen' : q < 0 ? 'deny-all-negative' : 'deny-all';
+  const tableQuantity = Math.max(0, q);
+  const allocation = allocate(tableQuantity, config);
+  return { quantity: allocation.quantity, explanation: done(rule, allocation.quantity, { source, q, tableQuantity, allocation: allocation.explained }) };
 }
 
 /** Channel allocation ratio (rounded down), then safety stock (floored at 0). */
-function allocate(q: number, config: Pick<Config, 'stockRatioPercent' | 'safetyStock'>): number {
+function allocate(q: number, config: Pick<Config, 'stockRatioPercent' | 'safetyStock'>): { quantity: number; explained: NonNullable<QuantityExplanation['allocation']> } {
   const ratio = Math.max(0, config.stockRatioPercent);
-  const allocated = Math.floor((Math.floor(q) * ratio) / 100);
-  return Math.max(0, allocated - Math.max(0, config.safetyStock));
+  const safety = Math.max(0, config.safetyStock);
+  const afterRatio = Math.floor((Math.floor(q) * ratio) / 100);
+  return { quantity: Math.max(0, afterRatio - safety), explained: { stockRatioPercent: ratio, afterRatio, safetyStock: safety } };
 }
 
 function priceBlockFor(price: number, marketPrice: number): PriceBlockCode | undefined {

@@ -211,6 +211,72 @@ CREATE TABLE haravan_customers (
 `,
   },
   {
+    // Issue 16, item 3: numbered 163 so that other branches' migrations of issue 16 keep their own numbers.
+    version: 163,
+    name: 'merchant sessions and per-shop API tokens (domain/session.ts)',
+    // Both keyed by a SHA-256 of the secret the client holds, never the secret itself; revoked rows are kept
+    // (revoked_at) so that a list can show them and a revoked credential can never come back.
+    sql: `
+CREATE TABLE merchant_sessions (
+  id_hash TEXT PRIMARY KEY,
+  shop_id BIGINT NOT NULL,
+  user_id TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  expires_at TIMESTAMPTZ NOT NULL,
+  revoked_at TIMESTAMPTZ
+);
+CREATE INDEX merchant_sessions_by_shop ON merchant_sessions (shop_id);
+
+CREATE TABLE shop_api_tokens (
+  token_id TEXT PRIMARY KEY,
+  shop_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  last_used_at TIMESTAMPTZ,
+  revoked_at TIMESTAMPTZ
+);
+CREATE INDEX shop_api_tokens_by_shop ON shop_api_tokens (shop_id, created_at);
+`,
+    },
+    {
+    // Issue 19, item 1: numbered 191 so that other branches' migrations of issue 19 keep their own numbers.
+    version: 191,
+    name: 'order batches: bulk order actions, per-order outcomes, label files and the merged labels PDF',
+    sql: `
+CREATE TABLE order_batches (
+  batch_id TEXT PRIMARY KEY,
+  connection_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'running',
+  workflow_id TEXT NOT NULL,
+  labels_pdf BYTEA,
+  label_pages INT,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  finished_at TIMESTAMPTZ
+);
+CREATE INDEX order_batches_by_connection ON order_batches (connection_id, created_at);
+
+CREATE TABLE order_batch_items (
+  batch_id TEXT NOT NULL,
+  position INT NOT NULL,
+  tiki_code TEXT NOT NULL,
+  outcome TEXT NOT NULL DEFAULT 'pending',
+  code TEXT,
+  message TEXT,
+  message_vi TEXT,
+  label_url TEXT,
+  label_kind TEXT,
+  label_file BYTEA,
+  label_code TEXT,
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (batch_id, tiki_code)
+);
+`,
+  },
+  {
     // Issue 16: numbered 161 so that other branches' migrations keep their own numbers.
     version: 161,
     name: 'installations of the Haravan app: one per shop, tokens sealed (store/repos/installations.ts)',

@@ -11,6 +11,8 @@ import crypto from 'node:crypto';
 export interface Keyring {
   current: { id: string; key: Buffer };
   all: Map<string, Buffer>;
+  /** The HMAC key of merchant session cookies (current material only: a rotation ends the open sessions). */
+  session: Buffer;
 }
 
 export function deriveKey(material: string): Buffer {
@@ -25,7 +27,7 @@ export function deriveKey(material: string): Buffer {
  * One key per use, derived from the key material with HKDF-SHA256: credentials at rest and the Temporal payload
  * codec never share a key (a key recovered from one says nothing about the other).
  */
-export type KeyPurpose = 'credentials' | 'payload-codec';
+export type KeyPurpose = 'credentials' | 'payload-codec' | 'session-cookie';
 
 export function purposeKey(material: string, purpose: KeyPurpose): Buffer {
   return Buffer.from(crypto.hkdfSync('sha256', deriveKey(material), 'haravan-tiki-sync', `haravan-tiki-sync/${purpose}/v1`, 32));
@@ -49,7 +51,7 @@ export function keyId(key: Buffer): string {
 
 export function makeKeyring(current: string, previous: string[] = []): Keyring {
   const key = purposeKey(current, 'credentials');
-  return { current: { id: keyId(key), key }, all: decryptionKeys(current, previous, 'credentials') };
+  return { current: { id: keyId(key), key }, all: decryptionKeys(current, previous, 'credentials'), session: purposeKey(current, 'session-cookie') };
 }
 
 export function keyringFromEnv(env: NodeJS.ProcessEnv = process.env, fallback?: string): Keyring {
@@ -59,7 +61,7 @@ export function keyringFromEnv(env: NodeJS.ProcessEnv = process.env, fallback?: 
 }
 
 /** Encrypt a JSON value: `v1.<iv b64>.<tag b64>.<ciphertext b64>`, authenticated with the aad. */
-export function seal(keyring: Keyring, value: unknown, aad: string): { keyId: string; ciphertext: string } {
+export function seal(keyring: Pick<Keyring, 'current'>, value: unknown, aad: string): { keyId: string; ciphertext: string } {
   const iv = crypto.randomBytes(12);
   const cipher = crypto.createCipheriv('aes-256-gcm', keyring.current.key, iv);
   cipher.setAAD(Buffer.from(aad));

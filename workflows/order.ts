@@ -50,6 +50,8 @@ const NOT_ACCEPTED_RECHECK = '5 minutes';
 /** A failed import (already in the failure inbox) is tried again by itself this often, besides on request. */
 const FAILED_IMPORT_RECHECK = '30 minutes';
 const CREDENTIAL_RECHECK = '30 seconds';
+/** How long an action waits for the import activity's answer once the API saw the order imported. */
+const IMPORT_ANSWER_WAIT = '2 minutes';
 /** Without any event, the order is re-read this often (safety net besides the intake's sweep). */
 const IDLE_RECHECK_MS = 86_400_000;
 
@@ -102,6 +104,10 @@ export async function orderWorkflow(input: OrderInput): Promise<{ status: string
   setHandler(
     orderActionUpdate,
     async ({ action, reason }): Promise<OrderActionResult> => {
+      // The import activity records the Haravan order before it answers (its last steps still run), so an action the
+      // API let through on that record can arrive first: it waits for the answer rather than being refused.
+      if (!haravanOrderId) await condition(() => !!haravanOrderId || terminal || stopping, IMPORT_ANSWER_WAIT);
+      if (!haravanOrderId) throw ApplicationFailure.nonRetryable('the order is not imported yet', 'INVALID_ORDER_STATE');
       const res = await order.runExclusive(() => actions.runOrderAction(connectionId, tikiCode, action, reason));
       status = res.status;
       tikiStatus = res.tikiStatus;
@@ -111,7 +117,6 @@ export async function orderWorkflow(input: OrderInput): Promise<{ status: string
     {
       validator: ({ action }) => {
         if (!isOrderAction(action)) throw ApplicationFailure.nonRetryable(`unknown action ${action}`, 'VALIDATION_FAILED');
-        if (!haravanOrderId) throw ApplicationFailure.nonRetryable('the order is not imported yet', 'INVALID_ORDER_STATE');
         if (terminal) throw ApplicationFailure.nonRetryable(`the order is ${status}`, 'INVALID_ORDER_STATE');
       },
     },

@@ -3,6 +3,7 @@
  * complete, stop on disconnect, and the catalogue lookups of the API. Each is one short call: a request under
  * review costs no activity slot between looks (the publish workflow waits on durable timers).
  */
+import type { WorkflowHandle } from '@temporalio/client';
 import { ConnectorError } from '../../connectors/errors';
 import { tikiErrorText } from '../../connectors/tiki/errors';
 import type { Config } from '../../domain/config';
@@ -15,6 +16,19 @@ import type { ActivityDeps } from '../context';
 import { refusalFacts } from '../errors';
 import { categoryAttributes, categoryIndex } from './catalog';
 import { preparePublications } from './prepare';
+
+/** How long a cancelled publish workflow may take to close before it is terminated. */
+const PUBLISH_STOP_WAIT_MS = 60_000;
+
+/** Waits for a cancelled workflow to close; terminates it when it has not within `waitMs`. */
+async function closedOrTerminated(handle: WorkflowHandle, waitMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const closed = handle.result().then(() => true, () => true);
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
+  const inTime = await Promise.race([closed, late]);
+  clearTimeout(timer);
+  if (!inTime) await handle.terminate('disconnect: did not stop in time').catch(() => undefined);
+}
 
 export interface LookResult {
   state: PublicationState;
@@ -114,21 +128,29 @@ export function createPublishingActivities(deps: ActivityDeps) {
       await store.updatePublication(pubId, { state });
     },
 
-    /** Disconnect: cancel every open publish workflow of the connection (each records itself as cancelled). */
+    /**
+     * Disconnect: cancel every open publish workflow of the connection and wait until each has closed (it records
+     * itself as cancelled); one that has not closed within `PUBLISH_STOP_WAIT_MS` is terminated, so nothing of the
+     * connection runs once this answers.
+     */
     async stopPublishWorkflows(connectionId: string): Promise<number> {
       let stopped = 0;
       for (;;) {
         const { items } = await store.listPublications(connectionId, { page: 1, limit: 250 }, { open: true });
         const live = items.filter((p) => p.workflowId);
+        const closing: Promise<void>[] = [];
         for (const p of live) {
+          const handle = deps.temporal.workflow.getHandle(p.workflowId!);
           try {
-            await deps.temporal.workflow.getHandle(p.workflowId!).cancel();
+            await handle.cancel();
             stopped++;
+            closing.push(closedOrTerminated(handle, PUBLISH_STOP_WAIT_MS));
           } catch (err) {
             logger.info({ connectionId, pubId: p.pubId, err: String(err) }, 'publish workflow already closed');
           }
           await store.updatePublication(p.pubId, { state: 'cancelled' });
         }
+        await Promise.all(closing);
         if (items.length < 250) break;
       }
       return stopped;

@@ -1,7 +1,7 @@
 /** Planning a push: each linked variant's target values against what Tiki holds (read or last confirmed). */
 import type { Config } from '../../domain/config';
 import { addBackTotal, reservedByOrders, targetAddBack, TIKI_STATUSES_HOLDING_RESERVATION, type HeldUnits } from '../../domain/reservations';
-import { computeTarget, diffPush, resolveTargetWarehouses } from '../../domain/stock';
+import { diffPush, explainTarget, resolveTargetWarehouses } from '../../domain/stock';
 import { referenceValues } from '../../domain/stock-writes';
 import type { Store } from '../../store/store';
 import type { LinkRecord } from '../../store/types';
@@ -38,7 +38,7 @@ export function plan(
     const v = state.get(link.haravanVariantId);
     if (!v) continue;
     const actual = opts.actual?.get(link.tikiProductId);
-    const base = computeTarget({
+    const { target: base, explanation } = explainTarget({
       variant: { tracked: v.tracked, policy: v.policy, inventoryQuantity: v.inventoryQuantity, price: v.price, locations: v.locations },
       // Tiki's list price as just read beats the one recorded at link time.
       tiki: { marketPrice: actual ? actual.marketPrice : (link.tikiMarketPrice ?? 0) },
@@ -47,6 +47,7 @@ export function plan(
     const p: PlannedPush = {
       link,
       base,
+      explanation,
       held: opts.held?.get(link.tikiSku),
       target: {},
       change: {},

@@ -37,6 +37,7 @@ export function orderRoutes(deps: ApiDeps): Router {
     if (!o) throw apiError('ORDER_NOT_FOUND');
     if (!c.config.processOrdersInHaravan) throw apiError('PROCESSED_ON_TIKI');
     if (!isActiveConnection(c.state)) throw apiError('CONNECTION_NOT_ACTIVE');
+    if (!o.haravanOrderId) throw new ApiError(409, 'INVALID_ORDER_STATE', `order ${tikiCode} is not imported yet`);
     let result;
     try {
       result = await client.workflow.getHandle(orderWorkflowId(c.shopId, tikiCode)).executeUpdate(orderActionUpdate, { args: [{ action, reason }] });

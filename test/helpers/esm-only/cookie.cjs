@@ -1,0 +1,1 @@
+// Replaced by ./transform.js with the 'cookie' package bundled to CommonJS (jest only).
