@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './context';
 import { createConnectionActivities } from './connection';
+import { createInstallActivities } from './install';
 import { createLinkingActivities } from './linking';
 import { createOrderActivities } from './orders';
 import { createPublishingActivities } from './publishing';
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPollShardActivities(deps, { dispatcher: createDispatcher(deps), sweepOrders: orders.sweepOrders, reconcile: stock.reconcile }),
     ...createPublishingActivities(deps),
     ...createSourcesActivities(deps),
+    ...createInstallActivities(deps),
   };
 }
 

@@ -10,6 +10,8 @@ import { registerStoreGauges } from './metrics';
 import { dashboardApiRoutes, dashboardRoutes } from './routes/app';
 import { connectionRoutes } from './routes/connections';
 import { failureRoutes } from './routes/failures';
+import { installRoutes } from './routes/install';
+import { startSession } from './session';
 import { linkRoutes } from './routes/links';
 import { orderBatchRoutes } from './routes/order-batches';
 import { orderRoutes } from './routes/orders';
@@ -37,6 +39,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(webhookRoutes(deps));
   app.use(systemRoutes(deps));
   app.use(dashboardRoutes(deps));
+  app.use(installRoutes(deps, startSession));
 
   const v1 = express.Router();
   v1.use(

@@ -56,7 +56,7 @@ const TikiCredentials = z.union([
 export const CreateConnectionSchema = z
   // The warehouse mapping is set once connected (PATCH .../config): it is checked against the shop's and the seller's
   // real locations and warehouses, which can only be read with verified credentials.
-  .object({ shopId: id, haravan: HaravanCredentials, tiki: TikiCredentials, config: ConfigPatchSchema.omit({ warehouseMap: true }).optional() })
+  .object({ shopId: id, haravan: HaravanCredentials.optional().describe('omit for a shop that installed the app: its installation’s token is used'), tiki: TikiCredentials, config: ConfigPatchSchema.omit({ warehouseMap: true }).optional() })
   .strict()
   .openapi('CreateConnection');
 

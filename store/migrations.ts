@@ -306,6 +306,25 @@ DELETE FROM audit_log WHERE action LIKE 'order-%' AND details->>'tikiCode' IS NO
     name: 'links: per-warehouse quantities of the last confirmed push under a warehouse mapping (domain/warehouse-map.ts)',
     sql: `ALTER TABLE links ADD COLUMN last_pushed_split JSONB;`,
   },
+  {
+    // Issue 16: numbered 161 so that other branches' migrations keep their own numbers.
+    version: 161,
+    name: 'installations of the Haravan app: one per shop, tokens sealed (store/repos/installations.ts)',
+    sql: `
+CREATE TABLE installations (
+  shop_id BIGINT PRIMARY KEY,
+  key_id TEXT NOT NULL,
+  ciphertext TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  installed_by TEXT NOT NULL,
+  issued_at TIMESTAMPTZ NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL,
+  status TEXT NOT NULL DEFAULT 'installed',
+  installed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+`,
+  },
 ];
 
 /** Apply pending migrations. Safe to call from several processes at once on PostgreSQL (advisory lock). */

@@ -16,6 +16,7 @@ import { CredentialRepo } from './repos/credentials';
 import { CursorRepo } from './repos/cursors';
 import { CustomerRepo } from './repos/customers';
 import { FailureRepo } from './repos/failures';
+import { InstallationRepo } from './repos/installations';
 import { LinkRunRepo } from './repos/link-runs';
 import { LinkRepo } from './repos/links';
 import { OrderBatchRepo } from './repos/order-batches';
@@ -29,16 +30,17 @@ import { TikiCatalogRepo } from './repos/tiki-catalog';
 export type { Page } from './repos/repo';
 export type { PublicationRecord, PublicationHistoryEntry } from './repos/publications';
 export type { CategoryMapping } from './repos/tiki-catalog';
+export type { InstallationRecord, InstallationTokens } from './repos/installations';
 export type { AuditRecord, AuditTrailEntry } from './repos/audit-trail';
 export type { SessionRecord, ShopTokenRecord } from './repos/sessions';
 export type { OrderBatchRecord, OrderBatchItemRecord, BatchLabelFile } from './repos/order-batches';
 
-const REPOS = [ConnectionRepo, CredentialRepo, LinkRepo, SyncErrorRepo, LinkRunRepo, CursorRepo, OrderRepo, CustomerRepo, FailureRepo, AuditRepo, AuditTrailRepo, PublicationRepo, TikiCatalogRepo, SessionRepo, OrderBatchRepo];
+const REPOS = [ConnectionRepo, CredentialRepo, LinkRepo, SyncErrorRepo, LinkRunRepo, CursorRepo, OrderRepo, CustomerRepo, FailureRepo, AuditRepo, AuditTrailRepo, PublicationRepo, TikiCatalogRepo, SessionRepo, OrderBatchRepo, InstallationRepo];
 
 /* eslint-disable @typescript-eslint/no-unsafe-declaration-merging -- the TypeScript mixin pattern: the interface
    gives Store the repositories' method types, mixIn() below puts their bodies on its prototype (and refuses a
    name defined twice), so the type and the runtime object agree. */
-export interface Store extends ConnectionRepo, CredentialRepo, LinkRepo, SyncErrorRepo, LinkRunRepo, CursorRepo, OrderRepo, CustomerRepo, FailureRepo, AuditRepo, AuditTrailRepo, PublicationRepo, TikiCatalogRepo, SessionRepo, OrderBatchRepo {}
+export interface Store extends ConnectionRepo, CredentialRepo, LinkRepo, SyncErrorRepo, LinkRunRepo, CursorRepo, OrderRepo, CustomerRepo, FailureRepo, AuditRepo, AuditTrailRepo, PublicationRepo, TikiCatalogRepo, SessionRepo, OrderBatchRepo, InstallationRepo {}
 
 export class Store extends Repo {
   /* eslint-enable @typescript-eslint/no-unsafe-declaration-merging */

@@ -8,7 +8,8 @@ export type TikiCredentials =
   | { apiKey: string; baseUrl?: string };
 
 export interface Credentials {
-  haravan: { accessToken: string; baseUrl?: string };
+  /** `installation`: made from the shop's app installation, whose current token replaces `accessToken` (store/repos/installations.ts). */
+  haravan: { accessToken: string; baseUrl?: string; installation?: true };
   tiki: TikiCredentials;
 }
 

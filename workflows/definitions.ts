@@ -184,3 +184,26 @@ export interface OrderBatchStarted {
 }
 /** Record the batch (orders that cannot take the action skipped at once) and start its workflow. */
 export const startOrderBatchUpdate = defineUpdate<OrderBatchStarted, [OrderBatchRequest]>('startOrderBatch');
+
+// ---- the Haravan app install (workflows/installation.ts, api/routes/install.ts) ----
+/** A step of the install refused: one of the INSTALL_* codes of domain/messages.ts. */
+export interface InstallRefusal {
+  ok: false;
+  code: 'INSTALL_ID_TOKEN_INVALID' | 'INSTALL_NOT_ADMIN' | 'INSTALL_SHOP_MISMATCH' | 'INSTALL_FAILED';
+}
+/** First pass: the verified id_token's user and shop. */
+export type InstallLoginResult = { ok: true; userId: string; shopId: number } | InstallRefusal;
+export interface InstallLoginInput {
+  idToken: string;
+  nonce: string;
+}
+/** Second pass (the callback of the install scopes). */
+export interface InstallGrantInput extends InstallLoginInput {
+  code: string;
+  redirectUri: string;
+  /** The shop the first pass signed in for: the grant must be for it. */
+  shopId: number;
+}
+export type InstallGrantResult = { ok: true; userId: string; shopId: number } | InstallRefusal;
+/** To a shop's installation workflow: it was installed again (new tokens: read the next refresh time anew). */
+export const installationRenewedSignal = defineSignal('installationRenewed');

@@ -20,3 +20,7 @@ export const publishWorkflowId = (shopId: number, pubId: string, attempt: number
 export const tikiCatalogWorkflowId = (connectionId: string, categoryId?: number): string => `tiki-catalog-${connectionId}-${categoryId ?? 'tree'}`;
 /** One workflow per bulk order job. */
 export const orderBatchWorkflowId = (shopId: number, batchId: string): string => `order-batch-${shopId}-${batchId}`;
+/** The shop's app installation: its token refresh loop (workflows/installation.ts). */
+export const installationWorkflowId = (shopId: number): string => `installation-${shopId}`;
+/** One step of an install in a browser (`state` is that attempt's random value): login check or grant. */
+export const installStepWorkflowId = (step: 'login' | 'grant', state: string): string => `install-${step}-${state}`;

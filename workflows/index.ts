@@ -9,3 +9,4 @@ export { publishWorkflow } from './publish';
 export { tikiCatalogWorkflow } from './publishing';
 export { readSourcesWorkflow } from './sources';
 export { pollShardWorkflow } from './poll-shard';
+export { installLoginWorkflow, installGrantWorkflow, installationWorkflow } from './installation';

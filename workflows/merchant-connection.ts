@@ -280,7 +280,9 @@ export class MerchantConnection {
   /** From a child: Haravan or Tiki rejected the credentials. The main line persists the state and pauses the children. */
   credentialsRejected({ system, code, message }: { system: 'haravan' | 'tiki'; code: string; message: string }): void {
     if (this.state !== 'connected' || this.disconnectRequested) return;
-    const m = messageFor(system === 'tiki' ? 'CONNECTION_ATTENTION_TIKI' : 'CONNECTION_ATTENTION_HARAVAN');
+    // The installation's token could not be renewed (workflows/installation.ts): say so, the fix is a reinstall.
+    const refreshFailed = system === 'haravan' && code === 'TOKEN_REFRESH_FAILED';
+    const m = messageFor(refreshFailed ? 'HARAVAN_TOKEN_REFRESH_FAILED' : system === 'tiki' ? 'CONNECTION_ATTENTION_TIKI' : 'CONNECTION_ATTENTION_HARAVAN');
     log.warn('credentials rejected', { system, code, message: redactVendorText(message) });
     this.attention = { code: `${system.toUpperCase()}_${code}`, message: m.en, messageVi: m.vi, since: new Date().toISOString() };
     this.state = 'attention';

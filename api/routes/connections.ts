@@ -56,6 +56,17 @@ async function requireValidConfigPatch(deps: ApiDeps, c: { id: string; shopId: n
   });
 }
 
+/**
+ * The Haravan side of a connection made without one (only the Tiki side given): the shop's app installation, whose
+ * current token the clients read (store resolveCredentials), on the API host of the settings. 422 NOT_INSTALLED
+ * when the app is not installed on the shop (or its token could not be renewed).
+ */
+async function installationCredentials(deps: ApiDeps, shopId: number): Promise<Credentials['haravan']> {
+  const installation = deps.haravanApp ? await deps.store.getInstallation(shopId) : null;
+  if (!deps.haravanApp || installation?.status !== 'installed') throw apiError('NOT_INSTALLED');
+  return { accessToken: '', baseUrl: deps.haravanApp.apiUrl, installation: true };
+}
+
 export function connectionRoutes(deps: ApiDeps): Router {
   const { client, store, taskQueue } = deps;
   const { handleFor, load, updateActive } = connectionAccess(deps);
@@ -103,6 +114,7 @@ export function connectionRoutes(deps: ApiDeps): Router {
   r.post('/connections', async (req, res) => {
     const input = parse(CreateConnectionSchema, req.body);
     requireAllowedBaseUrls(input, deps.allowedVendorOrigins ?? []);
+    const installedHaravan = input.haravan ? undefined : await installationCredentials(deps, input.shopId);
     const id = connectionIdForShop(input.shopId);
     const workflowId = connectionWorkflowId(input.shopId);
     const config = mergeConfig(DEFAULT_CONFIG, input.config ?? {});
@@ -116,7 +128,7 @@ export function connectionRoutes(deps: ApiDeps): Router {
       { reclaimConnectingAfterMs: previous.runOpen ? undefined : deps.staleClaimMs ?? STALE_CLAIM_MS },
     );
     if (!claimed) throw apiError('ALREADY_CONNECTED');
-    await store.saveCredentials(id, { haravan: input.haravan, tiki: input.tiki } as Credentials);
+    await store.saveCredentials(id, { haravan: input.haravan ?? installedHaravan, tiki: input.tiki } as Credentials);
     await store.audit(id, 'connect-requested', { shopId: input.shopId });
     let handle;
     try {
