@@ -11,6 +11,7 @@ import { dashboardApiRoutes, dashboardRoutes } from './routes/app';
 import { connectionRoutes } from './routes/connections';
 import { failureRoutes } from './routes/failures';
 import { linkRoutes } from './routes/links';
+import { orderBatchRoutes } from './routes/order-batches';
 import { orderRoutes } from './routes/orders';
 import { publicationRoutes } from './routes/publications';
 import { systemRoutes } from './routes/system';
@@ -53,6 +54,7 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use(linkRoutes(deps));
   v1.use(failureRoutes(deps));
   v1.use(orderRoutes(deps));
+  v1.use(orderBatchRoutes(deps));
   v1.use(publicationRoutes(deps));
   v1.use(dashboardApiRoutes(deps));
   app.use('/v1', v1);

@@ -276,6 +276,30 @@ CREATE TABLE order_batch_items (
 );
 `,
   },
+  {
+    // Issue 19, item 3: numbered 193 so that other branches' migrations of issue 19 keep their own numbers.
+    version: 193,
+    name: 'audit trail per linked variant and per Tiki order (domain/audit.ts); order steps move out of audit_log',
+    sql: `
+CREATE TABLE audit_trail (
+  id BIGSERIAL PRIMARY KEY,
+  connection_id TEXT NOT NULL,
+  subject_type TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  kind TEXT NOT NULL,
+  details JSONB,
+  fingerprint TEXT
+);
+CREATE INDEX audit_trail_by_subject ON audit_trail (connection_id, subject_type, subject_id, id DESC);
+CREATE INDEX audit_trail_by_at ON audit_trail (at);
+CREATE INDEX audit_log_by_at ON audit_log (at);
+INSERT INTO audit_trail (connection_id, subject_type, subject_id, at, kind, details)
+  SELECT connection_id, 'order', details->>'tikiCode', at, action, details FROM audit_log
+  WHERE action LIKE 'order-%' AND details->>'tikiCode' IS NOT NULL ORDER BY id;
+DELETE FROM audit_log WHERE action LIKE 'order-%' AND details->>'tikiCode' IS NOT NULL;
+`,
+  },
 ];
 
 /** Apply pending migrations. Safe to call from several processes at once on PostgreSQL (advisory lock). */

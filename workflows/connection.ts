@@ -3,7 +3,7 @@
  *
  *   verify credentials ─┬─ rejected ──────────────► failed (nothing left live)
  *                       └─ ok ─► connected ─► start stock-sync + order-intake children
- *                                   │  updates: config, link runs, push now, disconnect, credentials
+ *                                   │  updates: config, link runs, push now, disconnect, credentials, publish, order batches
  *                                   │  children report rejected credentials ─► attention ─► re-verify ─► connected
  *                                   └─ disconnect ─► disconnecting ─► children stop ─► data purged ─► disconnected
  *
@@ -46,6 +46,7 @@ import { orderIntakeWorkflowId, stockSyncWorkflowId } from './ids';
 import { backoffMs, type Backoff } from './lib/backoff';
 import { waitForJobsToStop } from './disconnect';
 import { historyFull } from './long-lived';
+import { registerOrderBatches } from './order-batch';
 import { registerPublishing, stopPublishing } from './publishing';
 import { ConnectionInput, MerchantConnection, acts, unverified, verifyActs } from './merchant-connection';
 import { SA_CONNECTION_STATE, SA_SHOP_ID } from './search-attributes';
@@ -73,6 +74,7 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
   setHandler(credentialsRejectedSignal, (rejected) => merchant.credentialsRejected(rejected));
   setHandler(childStoppedSignal, (stopped) => merchant.childStopped(stopped));
   registerPublishing({ connectionId: merchant.connectionId, shopId: merchant.shopId, config: () => merchant.config, requireActive: () => merchant.requireActive() });
+  registerOrderBatches({ connectionId: merchant.connectionId, shopId: merchant.shopId, requireActive: () => merchant.requireActive() });
 
   // A continued run was verified and started its children in the first run.
   if (!input.carried) {

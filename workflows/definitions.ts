@@ -6,7 +6,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Config } from '../domain/config';
 import type { StockChanges } from '../domain/poll-shards';
-import type { ConnectionState, LinkRunState, OrderAction } from '../domain/terms';
+import type { BatchAction, ConnectionState, LinkRunState, OrderAction } from '../domain/terms';
 import type { PublishRequestBody } from '../domain/publication/types';
 
 export type { ConnectionState, OrderAction };
@@ -170,3 +170,17 @@ export interface PublicationProgress {
   nextCheckAt?: string;
 }
 export const publicationProgressQuery = defineQuery<PublicationProgress>('publicationProgress');
+
+// ---- bulk order work (issue 19): the connection starts one order batch workflow per request
+export interface OrderBatchRequest {
+  action: BatchAction;
+  /** The selected orders; or, with `select`, the connection's orders in that status. */
+  tikiCodes?: string[];
+  select?: 'awaiting_confirmation';
+}
+export interface OrderBatchStarted {
+  batchId: string;
+  workflowId: string;
+}
+/** Record the batch (orders that cannot take the action skipped at once) and start its workflow. */
+export const startOrderBatchUpdate = defineUpdate<OrderBatchStarted, [OrderBatchRequest]>('startOrderBatch');

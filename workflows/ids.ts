@@ -18,3 +18,5 @@ export const sourcesWorkflowId = (shopId: number): string => `sources-${shopId}`
 /** One publish workflow per Tiki product request: a resubmission (attempt n) is a new workflow. */
 export const publishWorkflowId = (shopId: number, pubId: string, attempt: number): string => `publish-${shopId}-${pubId}-${attempt}`;
 export const tikiCatalogWorkflowId = (connectionId: string, categoryId?: number): string => `tiki-catalog-${connectionId}-${categoryId ?? 'tree'}`;
+/** One workflow per bulk order job. */
+export const orderBatchWorkflowId = (shopId: number, batchId: string): string => `order-batch-${shopId}-${batchId}`;

@@ -4,6 +4,7 @@ export { linkRunWorkflow } from './link-run';
 export { stockSyncWorkflow } from './stock-sync';
 export { orderIntakeWorkflow } from './order-intake';
 export { orderWorkflow } from './order';
+export { orderBatchWorkflow } from './order-batch';
 export { publishWorkflow } from './publish';
 export { tikiCatalogWorkflow } from './publishing';
 export { readSourcesWorkflow } from './sources';

@@ -38,8 +38,9 @@ export function plan(
     const v = state.get(link.haravanVariantId);
     if (!v) continue;
     const actual = opts.actual?.get(link.tikiProductId);
+    const read = { tracked: v.tracked, policy: v.policy, inventoryQuantity: v.inventoryQuantity, price: v.price, locations: v.locations };
     const { target: base, explanation } = explainTarget({
-      variant: { tracked: v.tracked, policy: v.policy, inventoryQuantity: v.inventoryQuantity, price: v.price, locations: v.locations },
+      variant: read,
       // Tiki's list price as just read beats the one recorded at link time.
       tiki: { marketPrice: actual ? actual.marketPrice : (link.tikiMarketPrice ?? 0) },
       config,
@@ -47,6 +48,7 @@ export function plan(
     const p: PlannedPush = {
       link,
       base,
+      read,
       explanation,
       held: opts.held?.get(link.tikiSku),
       target: {},

@@ -32,6 +32,8 @@ export interface PlannedPush {
   link: LinkRecord;
   /** The §4 target of the variant (`computeTarget`), before the add-back of Tiki's reservations. */
   base: PushTarget;
+  /** The Haravan values the target was computed from. */
+  read: VariantStockState;
   /** Why `base` holds its values: the §4 rule row, q, ratio and safety stock, the price check (`explainTarget`). */
   explanation: TargetExplanation;
   /** The units Tiki still reserves for imported orders of this SKU, per warehouse. */

@@ -320,8 +320,8 @@ export class OrderService {
     }
     const base = `${origin}/_sandbox/labels/${encodeURIComponent(code)}`;
     if (type === 'dropship')
-      return { shipping_label_url: `${base}/label.html`, shipping_stamp_url: `${base}/stamp.html` };
-    return { shipping_label_url: `${base}/label.html` };
+      return { shipping_label_url: `${base}/label`, shipping_stamp_url: `${base}/stamp` };
+    return { shipping_label_url: `${base}/label` };
   }
 
   /** `POST /orders/{code}/seller-delivery/update-delivery`. */
