@@ -239,8 +239,8 @@ CREATE TABLE shop_api_tokens (
 );
 CREATE INDEX shop_api_tokens_by_shop ON shop_api_tokens (shop_id, created_at);
 `,
-    },
-    {
+  },
+  {
     // Issue 19, item 1: numbered 191 so that other branches' migrations of issue 19 keep their own numbers.
     version: 191,
     name: 'order batches: bulk order actions, per-order outcomes, label files and the merged labels PDF',
@@ -299,6 +299,12 @@ INSERT INTO audit_trail (connection_id, subject_type, subject_id, at, kind, deta
   WHERE action LIKE 'order-%' AND details->>'tikiCode' IS NOT NULL ORDER BY id;
 DELETE FROM audit_log WHERE action LIKE 'order-%' AND details->>'tikiCode' IS NOT NULL;
 `,
+  },
+  {
+    // Issue 19, item 6: numbered 196 so that other branches' migrations of issue 19 keep their own numbers.
+    version: 196,
+    name: 'links: per-warehouse quantities of the last confirmed push under a warehouse mapping (domain/warehouse-map.ts)',
+    sql: `ALTER TABLE links ADD COLUMN last_pushed_split JSONB;`,
   },
 ];
 

@@ -62,6 +62,8 @@ export interface LinkRecord {
   priceBlocked?: boolean;
   lastPushedQuantity?: number | null;
   lastPushedPrice?: number | null;
+  /** Under a warehouse mapping: what each target warehouse held at the last confirmed quantity (domain/stock.ts `PushValues.split`). */
+  lastPushedSplit?: { warehouseId: number; qtyAvailable: number }[] | null;
   lastPushedAt?: string | null;
   converged?: boolean | null;
   lastVerifiedAt?: string | null;

@@ -18,7 +18,7 @@ export class ApiFailure extends Error {
     readonly code: string,
     readonly messageEn: string,
     readonly messageVi: string,
-    readonly issues: { path: string; message: string }[] = [],
+    readonly issues: { path: string; message: string; messageVi?: string }[] = [],
     /** The error body's other fields (e.g. `problems` of PUBLICATION_INVALID). */
     readonly details: Record<string, unknown> = {},
   ) {

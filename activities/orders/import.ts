@@ -24,6 +24,7 @@ import { buildOrderLinkIndex, isImportable, mapTikiOrderToHaravan } from '../../
 import { redactVendorText } from '../../domain/redact';
 import { parseTikiDateTime } from '../../domain/tiki-time';
 import { isTerminal } from '../../domain/terms';
+import { orderLocationFor } from '../../domain/warehouse-map';
 import type { ActivityDeps } from '../context';
 import { failureCode, isPermanent, refusalFacts } from '../errors';
 import { orderIntakeHistogram, ordersImportedCounter } from '../metrics';
@@ -91,7 +92,8 @@ export function createImportActivities(deps: ActivityDeps, { applyMirror }: Mirr
 
         const links = await store.getLinksByTikiKeys(connectionId, o.items.flatMap((i) => [String(i.product.sku ?? ''), String(i.product.seller_product_code ?? '')]).filter(Boolean));
         const index = buildOrderLinkIndex(links);
-        const locationId = conn.config.orderLocationId ?? undefined;
+        // Under a warehouse mapping, the region of the warehouse Tiki reserved the units in (domain/warehouse-map.ts).
+        const locationId = orderLocationFor(conn.config, o.items[0]?.seller_inventory_id ?? o.seller_warehouse?.id);
         const draft = mapTikiOrderToHaravan({ order: asInput(o), links: index, locationId, connectionId });
         const attemptAt = prev?.createAttemptedAt ?? new Date().toISOString();
         const buyer = {

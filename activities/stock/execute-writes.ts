@@ -158,7 +158,7 @@ async function writePlanned(
 
   const item = (p: PlannedPush, batch: boolean) => {
     // The single endpoint changes only the listed warehouses; the batch one needs every current row.
-    const rows = p.change.quantity !== undefined ? warehouseQuantities(p.change.quantity, targets, batch ? (p.current ?? []) : [], p.addBack) : undefined;
+    const rows = p.change.quantity !== undefined ? warehouseQuantities(p.change.quantity, targets, batch ? (p.current ?? []) : [], p.addBack, p.change.split) : undefined;
     audit.sending(p, rows);
     return { productId: p.link.tikiProductId, price: p.change.price, warehouseQuantities: rows };
   };

@@ -75,6 +75,7 @@ const orderInput = z.object({
           product_id: z.number().int().optional(),
           qty: z.number().int().positive(),
           price: z.number().positive().optional(),
+          warehouse_id: z.number().int().optional(),
         })
         .refine(
           (i) => i.original_sku !== undefined || i.product_id !== undefined,
