@@ -106,10 +106,11 @@ async function verify(m: MerchantConnection): Promise<boolean> {
 
 /** 2. Connected (the connect call is answered), then 3. the long-lived children start: stock sync and order intake. */
 async function connectAndStartChildren(m: MerchantConnection): Promise<void> {
-  await m.setState('connected');
-  m.verification = { ok: true, state: 'connected' };
+  // Joined before the connect is answered, so the children start at once after it (their poll mode is known).
   // patched(): runs started before always had their children poll (no join activity).
   if (patched('poll-shards-join')) m.pollMode = await acts.joinPollShard(m.connectionId);
+  await m.setState('connected');
+  m.verification = { ok: true, state: 'connected' };
   for (const [workflowType, workflowId] of [
     ['stockSyncWorkflow', stockSyncWorkflowId(m.shopId)],
     ['orderIntakeWorkflow', orderIntakeWorkflowId(m.shopId)],
