@@ -13,6 +13,7 @@ import { failureRoutes } from './routes/failures';
 import { installRoutes } from './routes/install';
 import { startSession } from './session';
 import { linkRoutes } from './routes/links';
+import { orderBatchRoutes } from './routes/order-batches';
 import { orderRoutes } from './routes/orders';
 import { publicationRoutes } from './routes/publications';
 import { systemRoutes } from './routes/system';
@@ -56,6 +57,7 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use(linkRoutes(deps));
   v1.use(failureRoutes(deps));
   v1.use(orderRoutes(deps));
+  v1.use(orderBatchRoutes(deps));
   v1.use(publicationRoutes(deps));
   v1.use(dashboardApiRoutes(deps));
   app.use('/v1', v1);

@@ -64,6 +64,8 @@ const ORDER_RATE = num('SCALE_ORDERS_PER_SECOND', 0.5);
 const BIG_SKUS = num('SCALE_BIG_SKUS', 10_000);
 const BIG_BUDGET_S = num('SCALE_BIG_BUDGET_SECONDS', 600);
 const POLL_IDLE_MAX = process.env.POLL_IDLE_MAX_SECONDS ?? '8';
+/** Who polls (docs/architecture.md, Poll shards): per-connection (default) or shards. */
+const POLL_MODE = process.env.POLL_MODE ?? 'per-connection';
 const ENCRYPTION_KEY = 'scale-bench-encryption-key-0123456789';
 const API_TOKEN = 'scale-bench-token';
 const TASK_QUEUE = 'scale-bench';
@@ -143,6 +145,25 @@ async function pool<T>(
   );
 }
 
+/** The dev server's Prometheus endpoint (its `action` counter: what a hosted Temporal bills), set by startDevServer. */
+let devServerMetricsUrl = '';
+
+/** Sum of the dev server's `action` counter over every label set, or undefined when it cannot be read. */
+async function temporalActions(): Promise<number | undefined> {
+  if (!devServerMetricsUrl) return undefined;
+  try {
+    const text = await (await fetch(devServerMetricsUrl)).text();
+    let sum = 0;
+    for (const line of text.split('\n')) {
+      const m = /^action(?:_total)?(?:\{[^}]*\})?\s+([0-9.eE+-]+)$/.exec(line);
+      if (m) sum += Number(m[1]);
+    }
+    return sum;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A Temporal dev server (in memory) as a child process; its address. */
 async function startDevServer(children: ChildProcess[]): Promise<string> {
   const cli = execFileSync('bash', [path.join(root, 'scripts/temporal.sh')], {
@@ -150,6 +171,8 @@ async function startDevServer(children: ChildProcess[]): Promise<string> {
     stdio: ['ignore', 'pipe', 'inherit'],
   }).trim();
   const temporalPort = await freeLoopbackPort();
+  const metricsPort = await freeLoopbackPort();
+  devServerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   const temporal = spawn(
     cli,
     [
@@ -162,6 +185,8 @@ async function startDevServer(children: ChildProcess[]): Promise<string> {
       String(temporalPort),
       '--log-level',
       'error',
+      '--metrics-port',
+      String(metricsPort),
       ...DEV_SERVER_SEARCH_ATTRIBUTE_ARGS,
       ...FAIRNESS_ARGS,
     ],
@@ -209,7 +234,7 @@ async function main() {
     PG_DATABASE: 'scale_bench',
   };
   try {
-    log(`bench/scale: N=${N}, cores=${os.cpus().length}, load ${load()}, POLL_IDLE_MAX_SECONDS=${POLL_IDLE_MAX}`);
+    log(`bench/scale: N=${N}, cores=${os.cpus().length}, load ${load()}, POLL_IDLE_MAX_SECONDS=${POLL_IDLE_MAX}, POLL_MODE=${POLL_MODE}`);
 
     const shape =
       process.env.SCALE_STACK === 'prod-shape'
@@ -276,6 +301,7 @@ async function main() {
           TASK_QUEUE,
           LOG_LEVEL: 'warn',
           POLL_IDLE_MAX_SECONDS: POLL_IDLE_MAX,
+          POLL_MODE,
           WORKER_CPU_PROFILE_DIR: PROFILE_DIR,
           // Two poll activities per connection hold a slot each: room for them plus the real work.
           WORKER_MAX_CONCURRENT_ACTIVITIES: process.env.WORKER_MAX_CONCURRENT_ACTIVITIES ?? String(2 * N + 300),
@@ -523,15 +549,21 @@ async function main() {
     log(`settling ${SETTLE_S} s (initial pushes, first polls)…`);
     await sleep(SETTLE_S * 1000);
     const idleSampler = new ProcSampler(workerPid).start();
+    const actionsBefore = await temporalActions();
     if (PROFILE_DIR) process.kill(workerPid, 'SIGUSR2'); // start the worker's CPU profile (worker/cpu-profile.ts)
     await sleep(IDLE_S * 1000);
     const idle = idleSampler.stop();
+    const actionsAfter = await temporalActions();
+    const actionsLine =
+      actionsBefore !== undefined && actionsAfter !== undefined
+        ? `Temporal actions ${actionsAfter - actionsBefore} over ${idle.seconds.toFixed(0)} s = ${(((actionsAfter - actionsBefore) / shops.length) * (3600 / idle.seconds)).toFixed(1)} per idle connection-hour (POLL_MODE=${POLL_MODE})`
+        : 'Temporal actions: not read (no dev server metrics)';
     if (PROFILE_DIR) {
       process.kill(workerPid, 'SIGUSR2');
       log(`idle CPU profile of the worker: ${PROFILE_DIR}/worker-${workerPid}-1.cpuprofile`);
     }
     log(
-      `IDLE (${shops.length} connections, ${idle.seconds.toFixed(0)} s, load ${load()}): worker CPU ${idle.cpuPercent.toFixed(1)} % of one core (p95 of 1 s samples ${idle.cpuP95.toFixed(1)} %), RSS max ${idle.rssMaxMiB.toFixed(0)} MiB; ${await backlog()}`,
+      `IDLE (${shops.length} connections, ${idle.seconds.toFixed(0)} s, load ${load()}): worker CPU ${idle.cpuPercent.toFixed(1)} % of one core (p95 of 1 s samples ${idle.cpuP95.toFixed(1)} %), RSS max ${idle.rssMaxMiB.toFixed(0)} MiB; ${await backlog()}; ${actionsLine}`,
     );
 
     // ---- 3. traffic

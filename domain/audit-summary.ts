@@ -92,6 +92,10 @@ function orderSummary(kind: string, d: OrderDetails): Summary {
       return { vi: `Trạng thái Tiki: ${str(d.from) || '—'} → ${str(d.to)}`, en: `Tiki status: ${str(d.from) || '—'} → ${str(d.to)}` };
     case 'order-action': {
       const by = d.batchId ? { vi: ` (thao tác hàng loạt ${str(d.batchId)})`, en: ` (bulk run ${str(d.batchId)})` } : { vi: '', en: '' };
+      if (d.code) {
+        const m = messageFor(str(d.code));
+        return { vi: `Thao tác ${str(d.action)}${by.vi} bị từ chối: ${m.vi} (Tiki ${str(d.tikiStatus)})`, en: `Action ${str(d.action)}${by.en} refused: ${m.en} (Tiki ${str(d.tikiStatus)})` };
+      }
       return { vi: `Thao tác ${str(d.action)}${by.vi}: Tiki ${str(d.tikiStatus)}`, en: `Action ${str(d.action)}${by.en}: Tiki ${str(d.tikiStatus)}` };
     }
     case 'order-at-risk':

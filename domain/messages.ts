@@ -48,6 +48,11 @@ export const MESSAGES = {
   HARAVAN_TOO_LARGE: { vi: 'Haravan trả về dữ liệu vượt giới hạn (quá 16 MiB, quá nhiều trang hoặc quá nhiều dòng); tác vụ đã dừng', en: 'Haravan answered more than the service accepts (over 16 MiB, too many pages or items); the job stopped', severity: 'error' },
   TIKI_TOO_LARGE: { vi: 'Tiki trả về dữ liệu vượt giới hạn (quá 16 MiB, quá nhiều trang hoặc quá nhiều dòng); tác vụ đã dừng', en: 'Tiki answered more than the service accepts (over 16 MiB, too many pages or items); the job stopped', severity: 'error' },
   VENDOR_REQUEST_FAILED: { vi: 'Haravan hoặc Tiki từ chối yêu cầu; chi tiết có trong nhật ký của dịch vụ', en: 'Haravan or Tiki refused the request; the details are in the service logs', severity: 'error' },
+  // ---- warehouse mapping (domain/warehouse-map.ts) ----
+  WAREHOUSE_MAP_INVALID: { vi: 'Bảng ghép chi nhánh Haravan với kho Tiki có mục không tồn tại; cấu hình không thay đổi', en: 'The Haravan location → Tiki warehouse mapping names a location or warehouse that does not exist; the settings were not changed', severity: 'error', http: 422 },
+  WAREHOUSE_MAP_UNKNOWN_LOCATION: { vi: 'Cửa hàng Haravan không có chi nhánh này', en: 'The Haravan shop has no such location', severity: 'error' },
+  WAREHOUSE_MAP_UNKNOWN_WAREHOUSE: { vi: 'Nhà bán Tiki không có kho này', en: 'The Tiki seller has no such warehouse', severity: 'error' },
+  WAREHOUSE_MAP_UNVERIFIED: { vi: 'Chưa kiểm tra được bảng ghép kho (không đọc được chi nhánh Haravan hoặc kho Tiki), vui lòng thử lại; cấu hình không thay đổi', en: 'Could not check the warehouse mapping (the Haravan locations or Tiki warehouses could not be read); please retry — the settings were not changed', severity: 'error', http: 503 },
   // ---- the Haravan app install (domain/haravan-app.ts, api/routes/install.ts) ----
   INSTALL_NOT_CONFIGURED: { vi: 'Dịch vụ chưa được cấu hình như một ứng dụng Haravan (thiếu HARAVAN_APP_CLIENT_ID/SECRET hoặc PUBLIC_URL)', en: 'The service is not set up as a Haravan app (HARAVAN_APP_CLIENT_ID/SECRET or PUBLIC_URL missing)', severity: 'error', http: 404 },
   INSTALL_DENIED: { vi: 'Bạn đã từ chối cấp quyền cho ứng dụng trên Haravan; ứng dụng chưa được cài đặt. Có thể cài đặt lại bất cứ lúc nào.', en: 'You declined the app on Haravan; it was not installed. You can install it again at any time.', severity: 'error', http: 403 },

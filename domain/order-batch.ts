@@ -129,3 +129,15 @@ export function labelUrlAllowed(url: string, tikiBaseUrl: string): boolean {
   const host = u.hostname.toLowerCase();
   return u.protocol === 'https:' && TIKI_LABEL_HOSTS.some((h) => host === h || host.endsWith(`.${h}`));
 }
+
+/**
+ * Where a done order's label stands: in the merged PDF (its file was kept as a PDF or an image), apart with its code,
+ * or not known yet. Once the batch ended, a done order whose label was neither kept nor listed apart had a download
+ * that came to nothing: LABEL_FETCH_FAILED.
+ */
+export function labelStanding(item: { outcome: BatchItemOutcome; labelKind: string | null; labelCode: string | null }, ended: boolean): { label: 'merged' } | { label: 'apart'; code: string } | null {
+  if (item.outcome !== 'done') return null;
+  if (item.labelCode) return { label: 'apart', code: item.labelCode };
+  if (item.labelKind) return { label: 'merged' };
+  return ended ? { label: 'apart', code: 'LABEL_FETCH_FAILED' } : null;
+}

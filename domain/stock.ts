@@ -67,6 +67,11 @@ export interface PushTarget {
 export interface PushValues {
   quantity?: number;
   price?: number;
+  /**
+   * Under a warehouse mapping (domain/warehouse-map.ts) only: what each target warehouse holds, summing to
+   * `quantity`. Absent otherwise — then `quantity` belongs in the first target warehouse (`warehouseQuantities`).
+   */
+  split?: readonly WarehouseQuantity[];
 }
 
 export type PushPriority = 'decrease' | 'increase' | 'price';
@@ -179,10 +184,24 @@ export function sourceQuantity(variant: Pick<VariantStockState, 'inventoryQuanti
   return sum;
 }
 
+/** The same quantity: the same total and, under a warehouse mapping, the same quantity in every warehouse. */
+export function sameQuantity(a: PushValues, b: PushValues): boolean {
+  return a.quantity === b.quantity && sameSplit(a.split, b.split);
+}
+
+function sameSplit(a: readonly WarehouseQuantity[] | undefined, b: readonly WarehouseQuantity[] | undefined): boolean {
+  if (!a || !b) return a === b;
+  if (a.length !== b.length) return false;
+  return a.every((row) => b.some((o) => o.warehouseId === row.warehouseId && o.qtyAvailable === row.qtyAvailable));
+}
+
 /** Only the values of `target` that differ from what Tiki last confirmed; null when nothing changed. */
 export function diffPush(target: PushValues, lastPushed: PushValues): PushValues | null {
   const change: PushValues = {};
-  if (target.quantity !== undefined && target.quantity !== lastPushed.quantity) change.quantity = target.quantity;
+  if (target.quantity !== undefined && !sameQuantity(target, lastPushed)) {
+    change.quantity = target.quantity;
+    if (target.split) change.split = target.split;
+  }
   if (target.price !== undefined && target.price !== lastPushed.price) change.price = target.price;
   return change.quantity === undefined && change.price === undefined ? null : change;
 }
@@ -192,7 +211,9 @@ export function diffPush(target: PushValues, lastPushed: PushValues): PushValues
  * Tiki holds, so it may be too high and is as urgent as a real decrease.
  */
 export function classifyPriority(change: PushValues, lastPushed: PushValues): PushPriority {
-  if (change.quantity === undefined || change.quantity === lastPushed.quantity) return 'price';
+  if (change.quantity === undefined || sameQuantity(change, lastPushed)) return 'price';
+  // The same total moved between mapped warehouses: one of them goes down.
+  if (change.quantity === lastPushed.quantity) return 'decrease';
   if (lastPushed.quantity === undefined || change.quantity < lastPushed.quantity) return 'decrease';
   return 'increase';
 }
@@ -236,6 +257,8 @@ export function resolveTargetWarehouses(configured: readonly number[], sellerWar
  *   would need a per-warehouse source the config does not express. Except the add-back of Tiki's reservations
  *   (`addBack`, domain/reservations.ts; included in `quantity`): each target warehouse other than the first holds
  *   its own add-back, since Tiki subtracts a warehouse's reservations from that warehouse only.
+ * - Under a warehouse mapping, `split` (PushValues) says what each target warehouse holds instead (its own §4
+ *   quantity plus its own add-back, domain/warehouse-map.ts); a target warehouse it leaves out holds 0.
  * - Every other warehouse the SKU currently has is carried with its current value, because the batch endpoint
  *   zeroes any warehouse left out and those warehouses are not ours to change.
  * Output order: target warehouses (config order), then the others in their current order; ids are unique.
@@ -245,13 +268,20 @@ export function warehouseQuantities(
   targetWarehouseIds: readonly number[],
   currentStocks: readonly WarehouseQuantity[],
   addBack: ReadonlyMap<number, number> = new Map(),
+  split?: readonly WarehouseQuantity[],
 ): WarehouseQuantity[] {
   const targets = unique(targetWarehouseIds);
   if (targets.length === 0) throw new Error('warehouseQuantities: at least one target Tiki warehouse is required');
-  const qty = Number.isFinite(quantity) ? Math.max(0, Math.floor(quantity)) : 0;
-  const others = targets.slice(1).map((w) => Math.max(0, Math.floor(addBack.get(w) ?? 0)));
-  const first = Math.max(0, qty - others.reduce((a, n) => a + n, 0));
-  const out: WarehouseQuantity[] = targets.map((warehouseId, i) => ({ warehouseId, qtyAvailable: i === 0 ? first : others[i - 1] }));
+  const whole = (n: number) => (Number.isFinite(n) ? Math.max(0, Math.floor(n)) : 0);
+  let out: WarehouseQuantity[];
+  if (split) {
+    out = targets.map((warehouseId) => ({ warehouseId, qtyAvailable: whole(split.find((s) => s.warehouseId === warehouseId)?.qtyAvailable ?? 0) }));
+  } else {
+    const qty = whole(quantity);
+    const others = targets.slice(1).map((w) => whole(addBack.get(w) ?? 0));
+    const first = Math.max(0, qty - others.reduce((a, n) => a + n, 0));
+    out = targets.map((warehouseId, i) => ({ warehouseId, qtyAvailable: i === 0 ? first : others[i - 1] }));
+  }
   const seen = new Set(targets);
   for (const stock of currentStocks) {
     if (seen.has(stock.warehouseId)) continue;

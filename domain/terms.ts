@@ -58,6 +58,10 @@ export function isOrderAction(value: string): value is OrderAction {
 export const BATCH_ACTIONS = ['confirm', 'ready-to-ship', 'print-label', 'cancel'] as const;
 export type BatchAction = (typeof BATCH_ACTIONS)[number];
 
+export function isBatchAction(value: string): value is BatchAction {
+  return (BATCH_ACTIONS as readonly string[]).includes(value);
+}
+
 /** Outcome of one order in a batch: still to do, done, skipped (the order cannot take the action) or failed. */
 export const BATCH_ITEM_OUTCOMES = ['pending', 'done', 'skipped', 'failed'] as const;
 export type BatchItemOutcome = (typeof BATCH_ITEM_OUTCOMES)[number];

@@ -300,8 +300,13 @@ cmd_restart() {
       pid="$(pid_of "$part" pid)"
       log "restarting $part (pid $pid)"
       kill_group "$part" TERM
-      for ((i = 0; i < 300; i++)); do [[ "$(pid_of "$part" pid)" != "$pid" ]] && alive "$(pid_of "$part" pid)" && break; sleep 0.1; done
-      [[ "$part" == temporal ]] && { wait_port "$FRONTEND" 600 || die "Temporal did not come back"; }
+      for ((i = 0; i < 300; i++)); do
+        if [[ "$(pid_of "$part" pid)" != "$pid" ]] && alive "$(pid_of "$part" pid)"; then break; fi
+        sleep 0.1
+      done
+      [[ "$(pid_of "$part" pid)" != "$pid" ]] || die "$part did not start again in 30 s (see $LOGS/$part.log)"
+      if [[ "$part" == temporal ]]; then wait_port "$FRONTEND" 600 || die "Temporal did not come back"; fi
+      if [[ "$part" == api-* ]]; then wait_http "http://127.0.0.1:${API_PORTS[${part#api-} - 1]}/healthz" 600 || die "$part did not come back"; fi
       ;;
     *) die "unknown part $part" ;;
   esac

@@ -239,8 +239,8 @@ CREATE TABLE shop_api_tokens (
 );
 CREATE INDEX shop_api_tokens_by_shop ON shop_api_tokens (shop_id, created_at);
 `,
-    },
-    {
+  },
+  {
     // Issue 19, item 1: numbered 191 so that other branches' migrations of issue 19 keep their own numbers.
     version: 191,
     name: 'order batches: bulk order actions, per-order outcomes, label files and the merged labels PDF',
@@ -275,6 +275,36 @@ CREATE TABLE order_batch_items (
   PRIMARY KEY (batch_id, tiki_code)
 );
 `,
+  },
+  {
+    // Issue 19, item 3: numbered 193 so that other branches' migrations of issue 19 keep their own numbers.
+    version: 193,
+    name: 'audit trail per linked variant and per Tiki order (domain/audit.ts); order steps move out of audit_log',
+    sql: `
+CREATE TABLE audit_trail (
+  id BIGSERIAL PRIMARY KEY,
+  connection_id TEXT NOT NULL,
+  subject_type TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  kind TEXT NOT NULL,
+  details JSONB,
+  fingerprint TEXT
+);
+CREATE INDEX audit_trail_by_subject ON audit_trail (connection_id, subject_type, subject_id, id DESC);
+CREATE INDEX audit_trail_by_at ON audit_trail (at);
+CREATE INDEX audit_log_by_at ON audit_log (at);
+INSERT INTO audit_trail (connection_id, subject_type, subject_id, at, kind, details)
+  SELECT connection_id, 'order', details->>'tikiCode', at, action, details FROM audit_log
+  WHERE action LIKE 'order-%' AND details->>'tikiCode' IS NOT NULL ORDER BY id;
+DELETE FROM audit_log WHERE action LIKE 'order-%' AND details->>'tikiCode' IS NOT NULL;
+`,
+  },
+  {
+    // Issue 19, item 6: numbered 196 so that other branches' migrations of issue 19 keep their own numbers.
+    version: 196,
+    name: 'links: per-warehouse quantities of the last confirmed push under a warehouse mapping (domain/warehouse-map.ts)',
+    sql: `ALTER TABLE links ADD COLUMN last_pushed_split JSONB;`,
   },
   {
     // Issue 16: numbered 161 so that other branches' migrations keep their own numbers.

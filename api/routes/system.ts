@@ -5,6 +5,7 @@ import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import type { ApiDeps } from '../context';
+import { registerOrderBatchPaths } from '../order-batch-schemas';
 import { registerPublicationPaths } from '../publication-schemas';
 import { buildOpenApi } from '../schemas';
 import { checkToken } from '../security';
@@ -35,13 +36,13 @@ export function systemRoutes(deps: ApiDeps): Router {
   });
 
   r.get('/openapi.json', (_req, res) => {
-    openapi ??= buildOpenApi([registerPublicationPaths]);
+    openapi ??= buildOpenApi([registerPublicationPaths, registerOrderBatchPaths]);
     res.json(openapi);
   });
 
   r.get('/docs', (_req, res) => {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.send(renderReference((openapi ??= buildOpenApi([registerPublicationPaths])) as OpenApiDoc));
+    res.send(renderReference((openapi ??= buildOpenApi([registerPublicationPaths, registerOrderBatchPaths])) as OpenApiDoc));
   });
 
   // Temporal remote codec protocol: POST /codec/encode and /codec/decode with {payloads}, for the Web UI.

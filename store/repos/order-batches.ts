@@ -79,6 +79,21 @@ function toItem(r: Row): OrderBatchItemRecord {
 const bytes = (v: unknown): Uint8Array | null => (v == null ? null : v instanceof Uint8Array ? v : null);
 
 export class OrderBatchRepo extends Repo {
+  /** What the store knows of the selected orders of a connection (the ones it does not know are absent). */
+  async batchCandidates(connectionId: string, tikiCodes: string[]): Promise<Map<string, { status: string; haravanOrderId: number | null }>> {
+    const rows = await this.db.query<Row>('SELECT tiki_code, status, haravan_order_id FROM orders WHERE connection_id = $1 AND tiki_code = ANY($2::text[])', [connectionId, tikiCodes]);
+    return new Map(rows.map((r) => [String(r.tiki_code), { status: String(r.status), haravanOrderId: r.haravan_order_id == null ? null : Number(r.haravan_order_id) }]));
+  }
+
+  /** "All awaiting confirmation": the codes of the connection's orders in that status, oldest first, at most `limit`. */
+  async awaitingConfirmationCodes(connectionId: string, limit: number): Promise<string[]> {
+    const rows = await this.db.query<Row>(
+      `SELECT tiki_code FROM orders WHERE connection_id = $1 AND status = 'awaiting_confirmation' ORDER BY tiki_created_at NULLS LAST, tiki_code LIMIT $2`,
+      [connectionId, limit],
+    );
+    return rows.map((r) => String(r.tiki_code));
+  }
+
   /** The batch and its orders (the ones skipped before anything was sent already carry their outcome). Idempotent. */
   async createOrderBatch(b: { batchId: string; connectionId: string; action: BatchAction; workflowId: string; items: NewBatchItem[] }): Promise<void> {
     await this.db.query<Row>(
@@ -155,13 +170,18 @@ export class OrderBatchRepo extends Repo {
     return rows.map((r) => ({ tikiCode: r.tiki_code, labelUrl: r.label_url ?? null, labelKind: r.label_kind ?? null, labelCode: r.label_code ?? null, file: bytes(r.label_file) }));
   }
 
-  /** The batch's end: its state and, for labels, the merged PDF (the label files are dropped once merged). */
-  async finishOrderBatch(batchId: string, end: { state: BatchState; labelsPdf?: Uint8Array | null; labelPages?: number | null }): Promise<void> {
+  /** The merged labels PDF and its page count (the label files are dropped once merged into it). */
+  async saveBatchLabelsPdf(batchId: string, pdf: Uint8Array | null, pages: number): Promise<void> {
     await this.db.query<Row>(
-      `WITH merged AS (UPDATE order_batch_items SET label_file = NULL WHERE batch_id = $1 AND $3::bytea IS NOT NULL)
-       UPDATE order_batches SET state = $2, labels_pdf = COALESCE($3::bytea, labels_pdf), label_pages = COALESCE($4::int, label_pages), finished_at = now(), updated_at = now() WHERE batch_id = $1`,
-      [batchId, end.state, end.labelsPdf ? Buffer.from(end.labelsPdf) : null, end.labelPages ?? null],
+      `WITH merged AS (UPDATE order_batch_items SET label_file = NULL WHERE batch_id = $1)
+       UPDATE order_batches SET labels_pdf = $2::bytea, label_pages = $3::int, updated_at = now() WHERE batch_id = $1`,
+      [batchId, pdf ? Buffer.from(pdf) : null, pages],
     );
+  }
+
+  /** The batch's end. */
+  async finishOrderBatch(batchId: string, state: BatchState): Promise<void> {
+    await this.db.query<Row>('UPDATE order_batches SET state = $2, finished_at = now(), updated_at = now() WHERE batch_id = $1', [batchId, state]);
   }
 
   /** The merged labels PDF of a batch of this connection, if it has one. */

@@ -3,6 +3,7 @@ import {
   batchState,
   labelKind,
   labelPlacement,
+  labelStanding,
   labelUrlAllowed,
   orderActionFor,
   outcomeOfFailure,
@@ -113,6 +114,20 @@ describe('labelPlacement', () => {
     ['unknown', { join: 'apart', code: 'LABEL_NOT_PRINTABLE' }],
   ] as const)('%s', (kind, placement) => {
     expect(labelPlacement(kind)).toEqual(placement);
+  });
+});
+
+describe('labelStanding: where a done order\'s label stands', () => {
+  it.each([
+    ['not done: nothing to say', { outcome: 'skipped', labelKind: null, labelCode: null }, true, null],
+    ['kept as a PDF', { outcome: 'done', labelKind: 'pdf', labelCode: null }, false, { label: 'merged' }],
+    ['kept as an image', { outcome: 'done', labelKind: 'png', labelCode: null }, true, { label: 'merged' }],
+    ['a web page, listed apart', { outcome: 'done', labelKind: 'html', labelCode: 'LABEL_NOT_PRINTABLE' }, true, { label: 'apart', code: 'LABEL_NOT_PRINTABLE' }],
+    ['unreadable after the merge', { outcome: 'done', labelKind: 'pdf', labelCode: 'LABEL_UNREADABLE' }, true, { label: 'apart', code: 'LABEL_UNREADABLE' }],
+    ['still downloading', { outcome: 'done', labelKind: null, labelCode: null }, false, null],
+    ['never kept by the end', { outcome: 'done', labelKind: null, labelCode: null }, true, { label: 'apart', code: 'LABEL_FETCH_FAILED' }],
+  ] as const)('%s', (_name, item, ended, expected) => {
+    expect(labelStanding(item, ended)).toEqual(expected);
   });
 });
 

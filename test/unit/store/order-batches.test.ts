@@ -44,7 +44,9 @@ describe('store — order batches', () => {
     expect(labels[1].file).toBeNull();
 
     const pdf = Uint8Array.from([1, 2, 3, 0, 250]);
-    await store.finishOrderBatch('ob_1', { state: 'completed', labelsPdf: pdf, labelPages: 1 });
+    await store.saveBatchLabelsPdf('ob_1', pdf, 1);
+    expect(await store.getOrderBatch('conn-1', 'ob_1')).toMatchObject({ state: 'running', finishedAt: null, labelPages: 1 });
+    await store.finishOrderBatch('ob_1', 'completed');
     const done = await store.getOrderBatch('conn-1', 'ob_1');
     expect(done).toMatchObject({ state: 'completed', hasLabelsPdf: true, labelPages: 1 });
     expect(done!.finishedAt).not.toBeNull();
