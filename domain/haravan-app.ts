@@ -77,15 +77,15 @@ export function parseShopId(value: unknown): number | undefined {
 
 /** Haravan states no token lifetime; when `expires_in` is missing the token is treated as living this long. */
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 86_400;
-/** Refresh once this share of the lifetime has passed… */
-export const REFRESH_AT_SHARE = 0.8;
-/** …and at least this long before the expiry. */
+/** Refresh this long before the expiry… */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
+/** …or, for a token that lives less than 5 × that, once 80 % of its lifetime has passed (never in a busy loop). */
+export const REFRESH_MARGIN_SHARE = 0.2;
 
 /** When to refresh a token issued at `issuedAt` that expires at `expiresAt` (ms since epoch): before it expires. */
 export function refreshDueAt(issuedAt: number, expiresAt: number): number {
   const lifetime = Math.max(0, expiresAt - issuedAt);
-  return Math.max(issuedAt, Math.min(issuedAt + lifetime * REFRESH_AT_SHARE, expiresAt - REFRESH_MARGIN_MS));
+  return issuedAt + lifetime - Math.min(REFRESH_MARGIN_MS, Math.round(lifetime * REFRESH_MARGIN_SHARE));
 }
 
 /** How long a started install (its `state`) stays valid. */
