@@ -17,7 +17,7 @@ export function createConnectionActivities(deps: ActivityDeps) {
   const { store, logger } = deps;
 
   /** The caller gets our code and words; what the vendor said goes to the log, redacted. */
-  function rejected(code: 'HARAVAN_AUTH_FAILED' | 'TIKI_AUTH_FAILED' | 'SHOP_MISMATCH', detail: string): VerificationResult {
+  function rejected(code: 'HARAVAN_AUTH_FAILED' | 'HARAVAN_TOKEN_REFRESH_FAILED' | 'TIKI_AUTH_FAILED' | 'SHOP_MISMATCH', detail: string): VerificationResult {
     const m = messageFor(code);
     logger.warn({ code, detail: redactVendorText(detail) }, 'credentials rejected');
     return { ok: false, state: 'failed', code, message: m.en, messageVi: m.vi };
@@ -34,8 +34,12 @@ export function createConnectionActivities(deps: ActivityDeps) {
      */
     async verifyCredentials(connectionId: string, shopId: number, opts: { pending: boolean }): Promise<VerificationResult> {
       const sourceId = opts.pending ? pendingCredentialsId(connectionId) : connectionId;
-      const creds = await store.loadCredentials(sourceId);
+      const creds = await store.resolveCredentials(sourceId, shopId);
       if (!creds) return rejected('HARAVAN_AUTH_FAILED', 'no credentials stored');
+      // A token that can no longer be renewed is not waited out: the merchant installs the app again.
+      if (creds.haravan.installation && (await store.getInstallation(shopId))?.status !== 'installed') {
+        return rejected('HARAVAN_TOKEN_REFRESH_FAILED', 'the app is not installed or its token could not be renewed');
+      }
       const built = ClientFactory.build(creds);
       const { haravan, tiki } = built;
       // A failed check leaves nothing in this process (rate limiter, token), unless the connection's own live

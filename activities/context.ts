@@ -11,6 +11,7 @@ import { HaravanClient } from '../connectors/haravan/client';
 import { TikiClient } from '../connectors/tiki/client';
 import type { Store } from '../store/store';
 import { isActiveConnection } from '../domain/terms';
+import type { HaravanAppSettings } from '../domain/haravan-app';
 import type { Credentials } from '../store/types';
 import { stopIfCancelled } from './cancellation';
 import { CONNECTION_IDLE_TTL_MS, forgetConnection, SWEEP_EVERY_MS } from './connection-memory';
@@ -21,6 +22,8 @@ export interface ActivityDeps {
   logger: Logger;
   taskQueue: string;
   clients: ClientFactory;
+  /** The Haravan app's settings (the install and its token refresh); absent when the service is not an app. */
+  haravanApp?: HaravanAppSettings;
 }
 
 export interface ConnectionClients {
@@ -112,10 +115,9 @@ export class ClientFactory {
       cached.usedAt = now;
       return this.live(connectionId, cached);
     }
-    const [creds, conn] = await Promise.all([
-      this.store.loadCredentials(connectionId),
-      this.store.getConnection(connectionId),
-    ]);
+    const conn = await this.store.getConnection(connectionId);
+    // An installed shop's credentials carry the installation's current (refreshed) token.
+    const creds = conn ? await this.store.resolveCredentials(connectionId, conn.shopId) : null;
     if (!creds || !conn) {
       this.forget(connectionId);
       return null;

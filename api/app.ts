@@ -11,7 +11,10 @@ import { registerStoreGauges } from './metrics';
 import { dashboardApiRoutes, dashboardRoutes } from './routes/app';
 import { connectionRoutes } from './routes/connections';
 import { failureRoutes } from './routes/failures';
+import { installRoutes } from './routes/install';
+import { startSession } from './session';
 import { linkRoutes } from './routes/links';
+import { orderBatchRoutes } from './routes/order-batches';
 import { orderRoutes } from './routes/orders';
 import { publicationRoutes } from './routes/publications';
 import { sessionRoutes } from './routes/session';
@@ -38,6 +41,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(webhookRoutes(deps));
   app.use(systemRoutes(deps));
   app.use(dashboardRoutes(deps));
+  app.use(installRoutes(deps, startSession));
 
   const v1 = express.Router();
   v1.use(
@@ -58,6 +62,7 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use(linkRoutes(deps));
   v1.use(failureRoutes(deps));
   v1.use(orderRoutes(deps));
+  v1.use(orderBatchRoutes(deps));
   v1.use(publicationRoutes(deps));
   v1.use(dashboardApiRoutes(deps));
   app.use('/v1', v1);

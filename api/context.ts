@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { Store } from '../store/store';
 import type { AesGcmCodec } from '../boot/codec';
 import type { AllowedOrigin } from '../domain/vendor-origins';
+import type { HaravanAppSettings } from '../domain/haravan-app';
 
 export interface ApiDeps {
   client: Client;
@@ -22,6 +23,8 @@ export interface ApiDeps {
   webhookCoalesceMs?: number;
   /** A `connecting` record with no workflow run is reclaimable after this long (default 60 s). */
   staleClaimMs?: number;
+  /** The Haravan app's settings (GET /install, installed shops' connections); absent when the service is not an app. */
+  haravanApp?: HaravanAppSettings;
   /** Requests per minute per client on /v1 (default 600). */
   rateLimitPerMinute?: number;
   /**

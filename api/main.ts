@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     codec: codecFromEnv(env.encryptionKey),
     codecCorsOrigins: (process.env.CODEC_CORS_ORIGINS ?? '').split(',').filter(Boolean),
     allowedVendorOrigins: env.allowedVendorOrigins,
+    haravanApp: env.haravanApp,
   });
   const server = http.createServer(app);
   server.listen(env.apiPort, () => logger.info({ port: env.apiPort }, 'api listening'));

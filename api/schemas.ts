@@ -6,11 +6,18 @@ import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV3 } from '@aste
 import { z } from 'zod';
 import { CONNECTION_STATES, LINK_RUN_STATES, ORDER_ACTIONS, ORDER_STATUSES, SEVERITIES } from '../domain/terms';
 import { SESSION_COOKIE } from '../domain/session';
+import { WAREHOUSE_MAP_MAX_ENTRIES, WAREHOUSE_MAP_MAX_LOCATIONS } from '../domain/warehouse-map';
 
 extendZodWithOpenApi(z);
 
 const id = z.number().int().positive();
 const baseUrl = z.string().url().max(500).optional();
+
+/** Haravan locations → Tiki warehouses (domain/warehouse-map.ts; its own rules — no warehouse twice, no location in two — are checked there). */
+export const WarehouseMapSchema = z
+  .array(z.object({ tikiWarehouseId: id, inventoryLocationIds: z.array(id).min(1).max(WAREHOUSE_MAP_MAX_LOCATIONS) }).strict())
+  .max(WAREHOUSE_MAP_MAX_ENTRIES)
+  .openapi('WarehouseMap', { description: 'Each Tiki warehouse sells the stock of its own Haravan locations (product.md §8); [] = no mapping.' });
 
 export const ConfigSchema = z
   .object({
@@ -20,6 +27,7 @@ export const ConfigSchema = z
     inventoryLocationIds: z.array(id).max(200),
     orderLocationId: id.optional(),
     tikiWarehouseIds: z.array(id).max(50),
+    warehouseMap: WarehouseMapSchema.optional(),
     oversellQuantity: z.number().int().min(0).max(100_000_000),
     untrackedQuantity: z.number().int().min(0).max(100_000_000),
     stockRatioPercent: z.number().int().min(0).max(100),
@@ -47,7 +55,9 @@ const TikiCredentials = z.union([
 ]);
 
 export const CreateConnectionSchema = z
-  .object({ shopId: id, haravan: HaravanCredentials, tiki: TikiCredentials, config: ConfigPatchSchema.optional() })
+  // The warehouse mapping is set once connected (PATCH .../config): it is checked against the shop's and the seller's
+  // real locations and warehouses, which can only be read with verified credentials.
+  .object({ shopId: id, haravan: HaravanCredentials.optional().describe('omit for a shop that installed the app: its installation’s token is used'), tiki: TikiCredentials, config: ConfigPatchSchema.omit({ warehouseMap: true }).optional() })
   .strict()
   .openapi('CreateConnection');
 
@@ -85,7 +95,7 @@ export const EmptyBody = z.object({}).strict();
 
 // ---- response shapes (documentation; presenters produce them)
 export const ErrorSchema = z
-  .object({ error: z.object({ code: z.string(), message: z.string(), messageVi: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() }) })
+  .object({ error: z.object({ code: z.string(), message: z.string(), messageVi: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string(), code: z.string().optional(), messageVi: z.string().optional() })).optional() }) })
   .openapi('Error');
 export const ConnectionSchema = z
   .object({

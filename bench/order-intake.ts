@@ -33,9 +33,16 @@ const percentile = (values: readonly number[], p: number): number => {
   const sorted = [...values].sort((x, y) => x - y);
   return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
 };
-/** Haravan calls made by this process so far on the order side (customers, orders: search, create, look-ups, mirror). */
-const haravanOrderCalls = async (): Promise<number> =>
-  (await vendorRequests.get()).values.filter((v) => v.labels.system === 'haravan' && /\/com\/(orders|customers)/.test(String(v.labels.route))).reduce((n, v) => n + v.value, 0);
+const ORDER_SIDE = /\/com\/(orders|customers)/;
+/** Haravan calls made by this process so far, per route (`outcome` summed over). */
+const haravanCallsByRoute = async (): Promise<Map<string, number>> => {
+  const out = new Map<string, number>();
+  for (const v of (await vendorRequests.get()).values) if (v.labels.system === 'haravan') out.set(String(v.labels.route), (out.get(String(v.labels.route)) ?? 0) + v.value);
+  return out;
+};
+/** Calls per route between two readings, the busiest first. */
+const callsSince = (before: Map<string, number>, after: Map<string, number>): [string, number][] =>
+  [...after].map(([route, n]): [string, number] => [route, n - (before.get(route) ?? 0)]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
 const loadAverage = () => `${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} cores)`;
 
 async function main(): Promise<void> {
@@ -89,7 +96,7 @@ async function main(): Promise<void> {
     await sleep(5_000);
     const setupSeconds = (Date.now() - t0) / 1000;
 
-    const orderCallsBefore = await haravanOrderCalls();
+    const callsBefore = await haravanCallsByRoute();
     await fetch(`${stack.haravan.url}/_sandbox/shops/${shopId}/rate-limit`, { method: 'DELETE' });
     const placedAt = new Map<string, number>();
     const gap = 1000 / perSecond;
@@ -127,7 +134,9 @@ async function main(): Promise<void> {
       if (!code || !placedAt.has(code)) continue;
       perCode.set(code, [...(perCode.get(code) ?? []), Date.parse(o.created_at) - placedAt.get(code)!]);
     }
-    const orderCalls = (await haravanOrderCalls()) - orderCallsBefore;
+    const routes = callsSince(callsBefore, await haravanCallsByRoute());
+    const orderCalls = routes.filter(([route]) => ORDER_SIDE.test(route)).reduce((n, [, c]) => n + c, 0);
+    const routeLines = routes.map(([route, n]) => `  ${route.padEnd(44)} ${String(n).padStart(5)}  ${(n / Math.max(1, perCode.size)).toFixed(3)} per order${ORDER_SIDE.test(route) ? '' : '  (stock side)'}`);
     const latencies = [...perCode.values()].map((l) => Math.min(...l));
     const lastCreated = Math.max(...orders.map((o) => Date.parse(o.created_at)));
     const sustained = perCode.size / ((lastCreated - start) / 1000);
@@ -144,6 +153,8 @@ async function main(): Promise<void> {
         `Haravan orders                ${perCode.size} codes imported, ${missing} missing, ${duplicates} codes with more than one order; service counts ordersImported=${conn.counts?.ordersImported}`,
         `placed → Haravan created  s   p50 ${fmt(percentile(latencies, 50))}  p95 ${fmt(percentile(latencies, 95))}  p99 ${fmt(percentile(latencies, 99))}  max ${fmt(Math.max(...latencies))}  min ${fmt(Math.min(...latencies))}   (targets p50 ≤ 2, p95 ≤ 5)`,
         `Haravan calls per order       ${callsPerOrder.toFixed(3)} (${orderCalls} order/customer calls for ${perCode.size} imports; target ≤ 1.3)`,
+        `Haravan calls by route        (all of this process's Haravan calls since the first order was placed)`,
+        ...routeLines,
         `orders/s sustained            ${sustained.toFixed(2)} (first placed → last created); bucket floor ${HARAVAN_LEAK_PER_SECOND} calls/s ÷ ${callsPerOrder.toFixed(3)} = ${(HARAVAN_LEAK_PER_SECOND / callsPerOrder).toFixed(2)} orders/s`,
         `Haravan bucket                ${bucket.accepted} calls accepted, ${bucket.throttled} throttled (429), level ${Number(bucket.level).toFixed(1)}/${bucket.bucketSize}, leak ${bucket.leakPerSecond}/s`,
         `load average (1/5/15 min)     before ${loadBefore}; after ${loadAverage()}`,

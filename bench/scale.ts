@@ -20,6 +20,9 @@
  *                  while the same light traffic goes on: the small merchants' latencies during it.
  *   5. histories — history length of the current run of every connection / stock-sync / order-intake workflow.
  *
+ * SCALE_STACK=prod-shape: the Temporal server and PostgreSQL of `scripts/prod-shape.sh` (started if not running; the
+ * bench uses a database `scale_bench` of its own on that cluster) instead of a dev server and a throw-away cluster.
+ *
  * Targets (issue 9): RSS ≤ 1 GiB, idle CPU ≤ 5 %, stock p50 ≤ 1.5 s / p95 ≤ 3 s, orders p50 ≤ 2 s / p95 ≤ 5 s.
  * The worker gets POLL_IDLE_MAX_SECONDS (default here 8; set 0 for the fixed 2 s cadence).
  */
@@ -44,6 +47,7 @@ import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../workflows/search-attributes
 import { ProcSampler, percentile, summarize } from './lib/scale-proc';
 import { runBench, sleep } from './lib/util';
 import { freeLoopbackPort } from '../worker/metrics-server';
+import { parseProdShapeEnv } from '../scripts/prod-shape-env';
 
 const root = path.resolve(__dirname, '..');
 const num = (name: string, def: number) => (process.env[name] !== undefined ? Number(process.env[name]) : def);
@@ -60,6 +64,8 @@ const ORDER_RATE = num('SCALE_ORDERS_PER_SECOND', 0.5);
 const BIG_SKUS = num('SCALE_BIG_SKUS', 10_000);
 const BIG_BUDGET_S = num('SCALE_BIG_BUDGET_SECONDS', 600);
 const POLL_IDLE_MAX = process.env.POLL_IDLE_MAX_SECONDS ?? '8';
+/** Who polls (docs/architecture.md, Poll shards): per-connection (default) or shards. */
+const POLL_MODE = process.env.POLL_MODE ?? 'per-connection';
 const ENCRYPTION_KEY = 'scale-bench-encryption-key-0123456789';
 const API_TOKEN = 'scale-bench-token';
 const TASK_QUEUE = 'scale-bench';
@@ -139,6 +145,85 @@ async function pool<T>(
   );
 }
 
+/** The dev server's Prometheus endpoint (its `action` counter: what a hosted Temporal bills), set by startDevServer. */
+let devServerMetricsUrl = '';
+
+/** Sum of the dev server's `action` counter over every label set, or undefined when it cannot be read. */
+async function temporalActions(): Promise<number | undefined> {
+  if (!devServerMetricsUrl) return undefined;
+  try {
+    const text = await (await fetch(devServerMetricsUrl)).text();
+    let sum = 0;
+    for (const line of text.split('\n')) {
+      const m = /^action(?:_total)?(?:\{[^}]*\})?\s+([0-9.eE+-]+)$/.exec(line);
+      if (m) sum += Number(m[1]);
+    }
+    return sum;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A Temporal dev server (in memory) as a child process; its address. */
+async function startDevServer(children: ChildProcess[]): Promise<string> {
+  const cli = execFileSync('bash', [path.join(root, 'scripts/temporal.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+  const temporalPort = await freeLoopbackPort();
+  const metricsPort = await freeLoopbackPort();
+  devServerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+  const temporal = spawn(
+    cli,
+    [
+      'server',
+      'start-dev',
+      '--headless',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(temporalPort),
+      '--log-level',
+      'error',
+      '--metrics-port',
+      String(metricsPort),
+      ...DEV_SERVER_SEARCH_ATTRIBUTE_ARGS,
+      ...FAIRNESS_ARGS,
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  children.push(temporal);
+  return `127.0.0.1:${temporalPort}`;
+}
+
+/** A throw-away PostgreSQL cluster of the bench's own (scripts/postgres.sh), stopped by the cleanups; its URL. */
+function startBenchPostgres(pgEnv: NodeJS.ProcessEnv, cleanups: (() => Promise<unknown>)[]): string {
+  const pgOut = execFileSync('bash', [path.join(root, 'scripts/postgres.sh'), 'start'], {
+    env: pgEnv,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const databaseUrl = /DATABASE_URL=(\S+)/.exec(pgOut)?.[1];
+  if (!databaseUrl) throw new Error(`no DATABASE_URL from postgres.sh: ${pgOut}`);
+  cleanups.push(async () =>
+    execFileSync('bash', [path.join(root, 'scripts/postgres.sh'), 'stop'], { env: pgEnv, stdio: 'ignore' }),
+  );
+  return databaseUrl;
+}
+
+/** A database of the bench's own on the shape's cluster (created when missing); its URL. */
+async function shapeDatabase(serviceUrl: string, name: string): Promise<string> {
+  const db = await openDb({ databaseUrl: serviceUrl });
+  const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_database WHERE datname = $1', [
+    name,
+  ]);
+  if (rows[0].n === 0) await db.query(`CREATE DATABASE ${name}`);
+  await db.close();
+  const url = new URL(serviceUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 async function main() {
   const children: ChildProcess[] = [];
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -149,19 +234,23 @@ async function main() {
     PG_DATABASE: 'scale_bench',
   };
   try {
-    log(`bench/scale: N=${N}, cores=${os.cpus().length}, load ${load()}, POLL_IDLE_MAX_SECONDS=${POLL_IDLE_MAX}`);
+    log(`bench/scale: N=${N}, cores=${os.cpus().length}, load ${load()}, POLL_IDLE_MAX_SECONDS=${POLL_IDLE_MAX}, POLL_MODE=${POLL_MODE}`);
 
-    // ---- PostgreSQL (its own cluster: other engineers use the default one)
-    const pgOut = execFileSync('bash', [path.join(root, 'scripts/postgres.sh'), 'start'], {
-      env: pgEnv,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const databaseUrl = /DATABASE_URL=(\S+)/.exec(pgOut)?.[1];
-    if (!databaseUrl) throw new Error(`no DATABASE_URL from postgres.sh: ${pgOut}`);
-    cleanups.push(async () =>
-      execFileSync('bash', [path.join(root, 'scripts/postgres.sh'), 'stop'], { env: pgEnv, stdio: 'ignore' }),
-    );
+    const shape =
+      process.env.SCALE_STACK === 'prod-shape'
+        ? parseProdShapeEnv(
+            execFileSync('bash', [path.join(root, 'scripts/prod-shape.sh'), 'start'], {
+              encoding: 'utf8',
+              stdio: ['ignore', 'pipe', 'inherit'],
+            }),
+          )
+        : undefined;
+    if (shape) log(`stack: prod-shape (Temporal server ${shape.temporalAddress} on PostgreSQL)`);
+
+    // ---- PostgreSQL (its own cluster, or its own database on the shape's: other engineers use the default one)
+    const databaseUrl = shape
+      ? await shapeDatabase(shape.databaseUrl, 'scale_bench')
+      : startBenchPostgres(pgEnv, cleanups);
     const store = new Store(await openDb({ databaseUrl }), makeKeyring(ENCRYPTION_KEY));
     // A clean database every run: cursors and queue codes of an earlier run point at sandboxes that are gone.
     await store.db.query('DROP SCHEMA IF EXISTS public CASCADE');
@@ -169,31 +258,8 @@ async function main() {
     await store.migrate();
     cleanups.unshift(() => store.close());
 
-    // ---- Temporal dev server (in memory)
-    const cli = execFileSync('bash', [path.join(root, 'scripts/temporal.sh')], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }).trim();
-    const temporalPort = await freeLoopbackPort();
-    const temporal = spawn(
-      cli,
-      [
-        'server',
-        'start-dev',
-        '--headless',
-        '--ip',
-        '127.0.0.1',
-        '--port',
-        String(temporalPort),
-        '--log-level',
-        'error',
-        ...DEV_SERVER_SEARCH_ATTRIBUTE_ARGS,
-        ...FAIRNESS_ARGS,
-      ],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
-    );
-    children.push(temporal);
-    const address = `127.0.0.1:${temporalPort}`;
+    // ---- Temporal dev server (in memory), or the shape's server
+    const address = shape ? shape.temporalAddress : await startDevServer(children);
     const connection = (await waitFor(() => Connection.connect({ address }), 60_000, 500))!;
     const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(ENCRYPTION_KEY) });
     cleanups.unshift(() => connection.close());
@@ -235,6 +301,7 @@ async function main() {
           TASK_QUEUE,
           LOG_LEVEL: 'warn',
           POLL_IDLE_MAX_SECONDS: POLL_IDLE_MAX,
+          POLL_MODE,
           WORKER_CPU_PROFILE_DIR: PROFILE_DIR,
           // Two poll activities per connection hold a slot each: room for them plus the real work.
           WORKER_MAX_CONCURRENT_ACTIVITIES: process.env.WORKER_MAX_CONCURRENT_ACTIVITIES ?? String(2 * N + 300),
@@ -383,11 +450,16 @@ async function main() {
             stockLost++;
             // Tell a change that never reached Tiki from one cancelled out meanwhile (e.g. an order on the same
             // variant): compare Tiki with what Haravan holds now (deny policy, all locations, default config).
-            const v = await json('GET', `${haravan.url}/com/variants/${p.variantId}.json`, undefined, { Authorization: `Bearer hrv-scale-${s.shopId}` });
+            const v = await json('GET', `${haravan.url}/com/variants/${p.variantId}.json`, undefined, {
+              Authorization: `Bearer hrv-scale-${s.shopId}`,
+            });
             const target = Math.max(0, Number(v.body?.variant?.inventory_quantity ?? NaN));
             const now = await tikiQty(s, p);
             if (now === target) stockLostSettled++;
-            else lostSamples.push(`shop ${s.shopId} variant ${p.variantId}: Tiki ${before} → ${now}, Haravan now ${target} (edit +${delta})`);
+            else
+              lostSamples.push(
+                `shop ${s.shopId} variant ${p.variantId}: Tiki ${before} → ${now}, Haravan now ${target} (edit +${delta})`,
+              );
           } else {
             stockMs.push(Date.now() - at);
             if (before !== undefined && after.q !== before + delta) stockWrong++;
@@ -436,7 +508,17 @@ async function main() {
         await sleep(20);
       }
       await Promise.all(inflight);
-      return { stockMs, orderMs, stockWrong, stockLost, stockLostSettled, lostSamples, orderLost, orderRefused, refusedSample };
+      return {
+        stockMs,
+        orderMs,
+        stockWrong,
+        stockLost,
+        stockLostSettled,
+        lostSamples,
+        orderLost,
+        orderRefused,
+        refusedSample,
+      };
     };
 
     const backlog = async () => {
@@ -467,15 +549,21 @@ async function main() {
     log(`settling ${SETTLE_S} s (initial pushes, first polls)…`);
     await sleep(SETTLE_S * 1000);
     const idleSampler = new ProcSampler(workerPid).start();
+    const actionsBefore = await temporalActions();
     if (PROFILE_DIR) process.kill(workerPid, 'SIGUSR2'); // start the worker's CPU profile (worker/cpu-profile.ts)
     await sleep(IDLE_S * 1000);
     const idle = idleSampler.stop();
+    const actionsAfter = await temporalActions();
+    const actionsLine =
+      actionsBefore !== undefined && actionsAfter !== undefined
+        ? `Temporal actions ${actionsAfter - actionsBefore} over ${idle.seconds.toFixed(0)} s = ${(((actionsAfter - actionsBefore) / shops.length) * (3600 / idle.seconds)).toFixed(1)} per idle connection-hour (POLL_MODE=${POLL_MODE})`
+        : 'Temporal actions: not read (no dev server metrics)';
     if (PROFILE_DIR) {
       process.kill(workerPid, 'SIGUSR2');
       log(`idle CPU profile of the worker: ${PROFILE_DIR}/worker-${workerPid}-1.cpuprofile`);
     }
     log(
-      `IDLE (${shops.length} connections, ${idle.seconds.toFixed(0)} s, load ${load()}): worker CPU ${idle.cpuPercent.toFixed(1)} % of one core (p95 of 1 s samples ${idle.cpuP95.toFixed(1)} %), RSS max ${idle.rssMaxMiB.toFixed(0)} MiB; ${await backlog()}`,
+      `IDLE (${shops.length} connections, ${idle.seconds.toFixed(0)} s, load ${load()}): worker CPU ${idle.cpuPercent.toFixed(1)} % of one core (p95 of 1 s samples ${idle.cpuP95.toFixed(1)} %), RSS max ${idle.rssMaxMiB.toFixed(0)} MiB; ${await backlog()}; ${actionsLine}`,
     );
 
     // ---- 3. traffic
@@ -511,19 +599,23 @@ async function main() {
         `fairness: seeding a big merchant with ${demo.haravan.products.length} products / ${variants} variants / ${demo.tiki.products.length} Tiki SKUs…`,
       );
       const hs = await json('POST', `${haravan.url}/_sandbox/shops`, demo.haravan);
-      if (hs.status >= 300) throw new Error(`big merchant: seed haravan ${hs.status} ${JSON.stringify(hs.body).slice(0, 200)}`);
+      if (hs.status >= 300)
+        throw new Error(`big merchant: seed haravan ${hs.status} ${JSON.stringify(hs.body).slice(0, 200)}`);
       const ts = await json('POST', `${tiki.url}/_sandbox/sellers`, demo.tiki);
-      if (ts.status >= 300) throw new Error(`big merchant: seed tiki ${ts.status} ${JSON.stringify(ts.body).slice(0, 200)}`);
+      if (ts.status >= 300)
+        throw new Error(`big merchant: seed tiki ${ts.status} ${JSON.stringify(ts.body).slice(0, 200)}`);
       const c = await api('POST', '/v1/connections', {
         shopId: bigId,
         haravan: { accessToken: 'hrv-scale-big', baseUrl: haravan.url },
         tiki: { clientId: creds.clientId, clientSecret: creds.clientSecret, baseUrl: tiki.url },
       });
-      if (c.status !== 201) throw new Error(`big merchant: connect answered ${c.status} ${JSON.stringify(c.body).slice(0, 300)}`);
+      if (c.status !== 201)
+        throw new Error(`big merchant: connect answered ${c.status} ${JSON.stringify(c.body).slice(0, 300)}`);
       const bigConn = c.body.id as string;
       const bigStarted = Date.now();
       const run = await api('POST', `/v1/connections/${bigConn}/link-runs`, { all: true });
-      if (run.status !== 202) throw new Error(`big merchant: link run answered ${run.status} ${JSON.stringify(run.body).slice(0, 300)}`);
+      if (run.status !== 202)
+        throw new Error(`big merchant: link run answered ${run.status} ${JSON.stringify(run.body).slice(0, 300)}`);
       const bigSampler = new ProcSampler(workerPid).start();
       let bigDone: string | undefined;
       let pushNowAt: number | undefined;
@@ -551,7 +643,9 @@ async function main() {
       log(
         `  small merchants' stock:  ${summarize(during.stockMs)}, lost ${during.stockLost}, wrong ${during.stockWrong}`,
       );
-      log(`  small merchants' orders: ${summarize(during.orderMs)}, lost ${during.orderLost}${during.orderRefused ? `; ${during.orderRefused} refused by Tiki when placed` : ''}`);
+      log(
+        `  small merchants' orders: ${summarize(during.orderMs)}, lost ${during.orderLost}${during.orderRefused ? `; ${during.orderRefused} refused by Tiki when placed` : ''}`,
+      );
     }
 
     // ---- 5. histories

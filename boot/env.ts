@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { AllowedOrigin, parseAllowedOrigins } from '../domain/vendor-origins';
+import { DEFAULT_ACCOUNTS_URL, DEFAULT_API_URL, DEFAULT_WEBHOOK_URL, type HaravanAppSettings } from '../domain/haravan-app';
 
 export interface EnvVarSpec {
   name: string;
@@ -36,9 +37,19 @@ export const ENV_SPEC: EnvVarSpec[] = [
   { name: 'WORKER_MAX_CONCURRENT_ACTIVITIES', usedBy: ['worker'], requiredInProduction: false, default: '200', description: 'Activity slots of one worker; each connection holds two with its polls, so keep it above 2 × connections per worker' },
   { name: 'WORKER_MAX_CACHED_WORKFLOWS', usedBy: ['worker'], requiredInProduction: false, description: 'Sticky workflow cache size of one worker (SDK default: from memory); ~3 per connection + open orders avoids replays' },
   { name: 'POLL_IDLE_MAX_SECONDS', usedBy: ['worker'], requiredInProduction: false, default: '0', description: 'Adaptive poll cadence: idle shops slow down to this many seconds between polls (0 = fixed configured interval)' },
+  { name: 'POLL_MODE', usedBy: ['worker'], requiredInProduction: false, default: 'per-connection', description: 'Who polls Haravan deltas and Tiki event queues: per-connection (two heartbeating activities per shop) or shards (POLL_SHARDS shard workflows; docs/architecture.md, Poll shards); applies to connections connected from then on' },
+  { name: 'POLL_SHARDS', usedBy: ['worker'], requiredInProduction: false, default: '4', description: 'Number of poll shard workflows (POLL_MODE=shards); the same value on every worker process' },
+  { name: 'POLL_SHARD_CONCURRENCY', usedBy: ['worker'], requiredInProduction: false, default: '32', description: 'Delta polls and event pulls one poll shard runs at once' },
+  { name: 'POLL_SHARD_HEAVY', usedBy: ['worker'], requiredInProduction: false, default: '2', description: 'Order sweeps and reconciliations one poll shard runs at once' },
   { name: 'HARAVAN_CREATE_SETTLE_SECONDS', usedBy: ['worker'], requiredInProduction: false, default: '90', description: 'After a Haravan order create with an unknown outcome, wait this long before looking it up; keep it above Haravan’s own request deadline (docs/architecture.md)' },
   { name: 'HARAVAN_CREATE_LOOKUPS', usedBy: ['worker'], requiredInProduction: false, default: '3', description: 'Look-ups by Tiki reference (at least 2) after the settle window before an order is created again' },
   { name: 'HARAVAN_CREATE_LOOKUP_GAP_SECONDS', usedBy: ['worker'], requiredInProduction: false, default: '5', description: 'Seconds between those look-ups (a new order may show in the listing late)' },
+  { name: 'PUBLIC_URL', usedBy: ['api', 'dev-stack'], requiredInProduction: false, description: 'The service’s own external base URL (https in production); the install’s redirect URIs are <PUBLIC_URL>/install/login and <PUBLIC_URL>/install/grant' },
+  { name: 'HARAVAN_APP_CLIENT_ID', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, description: 'The Haravan app’s client id (partner dashboard); with the secret and PUBLIC_URL it turns on GET /install' },
+  { name: 'HARAVAN_APP_CLIENT_SECRET', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, description: 'The Haravan app’s client secret (code exchange, refresh; also the HMAC key of the app’s webhooks)' },
+  { name: 'HARAVAN_ACCOUNTS_URL', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, default: 'https://accounts.haravan.com', description: 'Haravan’s accounts server (OpenID Connect issuer: authorize, token, key set)' },
+  { name: 'HARAVAN_API_URL', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, default: 'https://apis.haravan.com', description: 'The Admin API host of installed shops' },
+  { name: 'HARAVAN_WEBHOOK_URL', usedBy: ['worker', 'dev-stack'], requiredInProduction: false, default: 'https://webhook.haravan.com', description: 'Haravan’s webhook host (POST /api/subscribe after an install)' },
   { name: 'SANDBOX', usedBy: ['dev-stack'], requiredInProduction: false, default: 'on', description: 'Start the Haravan/Tiki sandboxes (on/off)' },
   { name: 'LOG_LEVEL', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, default: 'info', description: 'pino log level' },
 ];
@@ -55,6 +66,8 @@ export interface AppEnv {
   encryptionKey?: string;
   logLevel: string;
   allowedVendorOrigins: AllowedOrigin[];
+  /** Set when the service runs as a Haravan app (client id, secret and PUBLIC_URL given). */
+  haravanApp?: HaravanAppSettings;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
@@ -70,5 +83,21 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
     encryptionKey: env.ENCRYPTION_KEY || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     allowedVendorOrigins: parseAllowedOrigins(env.ALLOWED_VENDOR_ORIGINS),
+    haravanApp: readHaravanApp(env),
+  };
+}
+
+/** The app settings, or undefined unless client id, secret and PUBLIC_URL are all set. */
+export function readHaravanApp(env: NodeJS.ProcessEnv = process.env): HaravanAppSettings | undefined {
+  const { PUBLIC_URL, HARAVAN_APP_CLIENT_ID: clientId, HARAVAN_APP_CLIENT_SECRET: clientSecret } = env;
+  if (!PUBLIC_URL || !clientId || !clientSecret) return undefined;
+  const url = (v: string | undefined, fallback: string) => (v || fallback).replace(/\/+$/, '');
+  return {
+    publicUrl: url(PUBLIC_URL, ''),
+    clientId,
+    clientSecret,
+    accountsUrl: url(env.HARAVAN_ACCOUNTS_URL, DEFAULT_ACCOUNTS_URL),
+    apiUrl: url(env.HARAVAN_API_URL, DEFAULT_API_URL),
+    webhookUrl: url(env.HARAVAN_WEBHOOK_URL, DEFAULT_WEBHOOK_URL),
   };
 }

@@ -11,6 +11,10 @@ export interface HttpRequest {
   /** JSON body (serialised here) or a pre-encoded string (e.g. form-urlencoded). */
   body?: unknown;
   timeoutMs?: number;
+  /** Keep the body as bytes (`HttpResponse.bytes`), not parsed: a file such as a label. */
+  binary?: boolean;
+  /** A smaller bound on the body than MAX_RESPONSE_BYTES. */
+  maxBytes?: number;
 }
 
 /** Case-insensitive header lookup (WHATWG `Headers` satisfies it too). */
@@ -23,6 +27,8 @@ export interface HttpResponse {
   headers: ResponseHeaders;
   /** Parsed JSON, or the raw text when the body is not JSON, or undefined when empty. */
   body: unknown;
+  /** The raw body, for a `binary` request. */
+  bytes?: Buffer;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -66,8 +72,9 @@ export async function sendHttp(system: ConnectorSystem, route: string, req: Http
   let tooBig = false;
   // The whole request was handed to the socket: from then on a broken connection leaves the outcome unknown.
   let bodySent = false;
+  const maxBytes = Math.min(req.maxBytes ?? MAX_RESPONSE_BYTES, MAX_RESPONSE_BYTES);
   try {
-    const { status, raw, text } = await new Promise<{ status: number; raw: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
+    const { status, raw, data } = await new Promise<{ status: number; raw: http.IncomingHttpHeaders; data: Buffer }>((resolve, reject) => {
       const url = new URL(req.url);
       const agent = agents[url.protocol as keyof typeof agents];
       if (!agent) return reject(new Error(`unsupported protocol ${url.protocol}`));
@@ -79,14 +86,14 @@ export async function sendHttp(system: ConnectorSystem, route: string, req: Http
           tooBig = true;
           request.destroy(new Error('response too large'));
         };
-        if (Number(res.headers['content-length'] ?? 0) > MAX_RESPONSE_BYTES) return overLimit();
+        if (Number(res.headers['content-length'] ?? 0) > maxBytes) return overLimit();
         res.on('data', (c: Buffer) => {
           if (tooBig) return;
           size += c.length;
-          if (size > MAX_RESPONSE_BYTES) return overLimit();
+          if (size > maxBytes) return overLimit();
           chunks.push(c);
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, raw: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, raw: res.headers, data: Buffer.concat(chunks) }));
         res.on('error', reject);
         res.on('aborted', () => reject(new Error('response aborted')));
       });
@@ -102,6 +109,8 @@ export async function sendHttp(system: ConnectorSystem, route: string, req: Http
       request.end(payload);
     });
     recordVendorCall(system, route, status, (performance.now() - started) / 1000);
+    if (req.binary) return { status, headers: new NodeHeaders(raw), body: undefined, bytes: data };
+    const text = data.toString('utf8');
     let body: unknown = undefined;
     if (text.length > 0) {
       try {
@@ -113,7 +122,7 @@ export async function sendHttp(system: ConnectorSystem, route: string, req: Http
     return { status, headers: new NodeHeaders(raw), body };
   } catch (err) {
     recordVendorCall(system, route, timedOut ? 'timeout' : tooBig ? 'too_large' : 'network', (performance.now() - started) / 1000);
-    if (tooBig) throw tooLarge(system, route, `response body over ${MAX_RESPONSE_BYTES} bytes`);
+    if (tooBig) throw tooLarge(system, route, `response body over ${maxBytes} bytes`);
     throw new ConnectorError({
       system,
       code: timedOut ? 'TIMEOUT' : 'NETWORK',

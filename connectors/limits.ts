@@ -7,6 +7,8 @@ import { ConnectorError, ConnectorSystem } from './errors';
 
 /** Largest response body read (a full Haravan or Tiki page is a few hundred KiB). */
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** Largest file read from a vendor (a label: a page or two of PDF, or an image). */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** Most pages one walk reads: 5,000 pages of 50 = 250,000 products or orders. */
 export const MAX_PAGES = 5_000;
 /** Most items one page may hold (the APIs cap pages at 50-250). */

@@ -1,4 +1,6 @@
 /** Connection configuration (the API's `Config`, api/schemas.ts `ConfigSchema`) — pure: defaults and merging, no I/O. */
+import { warehouseMapIssues, type WarehouseMapEntry } from './warehouse-map';
+
 export interface Config {
   syncPrice: boolean;
   syncQuantity: boolean;
@@ -9,6 +11,11 @@ export interface Config {
   orderLocationId?: number;
   /** [] = the seller's first (primary) warehouse. */
   tikiWarehouseIds: number[];
+  /**
+   * Haravan locations → Tiki warehouses (product.md §8, domain/warehouse-map.ts); absent or [] = no mapping (the
+   * stock goes by `inventoryLocationIds` and `tikiWarehouseIds`).
+   */
+  warehouseMap?: WarehouseMapEntry[];
   oversellQuantity: number;
   untrackedQuantity: number;
   stockRatioPercent: number;
@@ -65,6 +72,7 @@ export const STOCK_AFFECTING_KEYS: (keyof Config)[] = [
   'syncQuantity',
   'inventoryLocationIds',
   'tikiWarehouseIds',
+  'warehouseMap',
   'oversellQuantity',
   'untrackedQuantity',
   'stockRatioPercent',
@@ -101,7 +109,7 @@ export function validateConfigPatch(patch: Partial<Config>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const [key, value] of Object.entries(patch) as [keyof Config, unknown][]) {
     if (value === undefined) continue;
-    if (!(key in DEFAULT_CONFIG) && key !== 'orderLocationId' && key !== 'importOrdersSince') {
+    if (!(key in DEFAULT_CONFIG) && key !== 'orderLocationId' && key !== 'importOrdersSince' && key !== 'warehouseMap') {
       issues.push({ path: key, message: 'unknown setting' });
       continue;
     }
@@ -118,6 +126,10 @@ export function validateConfigPatch(patch: Partial<Config>): ConfigIssue[] {
       } else if (new Set(value).size !== value.length) {
         issues.push({ path: key, message: 'must not repeat an id' });
       }
+      continue;
+    }
+    if (key === 'warehouseMap') {
+      issues.push(...warehouseMapIssues(value));
       continue;
     }
     if (key === 'orderLocationId') {

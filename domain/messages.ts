@@ -31,6 +31,16 @@ export const MESSAGES = {
   ORDER_NOT_FOUND: { vi: 'Không tìm thấy đơn hàng', en: 'Order not found', severity: 'error', http: 404 },
   PROCESSED_ON_TIKI: { vi: 'Đơn hàng được xử lý trên Tiki (tắt "Xử lý đơn hàng tại Haravan"), không thể thao tác từ Haravan', en: 'Orders are processed on Tiki ("Process orders in Haravan" is off); this action is not available here', severity: 'error', http: 409 },
   INVALID_ORDER_STATE: { vi: 'Trạng thái đơn hàng hiện tại không cho phép thao tác này', en: 'The order is not in a state that allows this action', severity: 'error', http: 409 },
+  // ---- bulk order work (order batches, domain/order-batch.ts) ----
+  ORDER_NOT_IMPORTED: { vi: 'Đơn hàng chưa được tạo trên Haravan nên chưa thao tác được', en: 'The order is not imported into Haravan yet, so no action can be taken', severity: 'error', http: 409 },
+  ORDER_BATCH_NOT_FOUND: { vi: 'Không tìm thấy lượt xử lý hàng loạt', en: 'Order batch not found', severity: 'error', http: 404 },
+  ORDER_BATCH_EMPTY: { vi: 'Chưa chọn đơn hàng nào (hoặc không còn đơn nào chờ xác nhận)', en: 'No order is selected (or none is awaiting confirmation)', severity: 'error', http: 422 },
+  LABELS_NOT_READY: { vi: 'Tệp PDF nhãn chưa sẵn sàng (lượt in chưa xong hoặc không có nhãn nào)', en: 'The labels PDF is not ready (the batch is still printing, or it has no label)', severity: 'error', http: 404 },
+  LABEL_NOT_PRINTABLE: { vi: 'Tiki trả nhãn dạng trang web, không gộp được vào tệp PDF; hãy mở nhãn này riêng', en: 'Tiki served this label as a web page, which cannot be merged into the PDF; open it on its own', severity: 'warning' },
+  LABEL_FETCH_FAILED: { vi: 'Không tải được nhãn từ Tiki; hãy in lại nhãn của đơn này', en: 'The label could not be downloaded from Tiki; print this order\'s label again', severity: 'warning' },
+  LABEL_URL_REFUSED: { vi: 'Địa chỉ nhãn Tiki trả về không thuộc Tiki nên không được tải', en: 'The label address Tiki gave is not a Tiki address, so it was not downloaded', severity: 'warning' },
+  LABEL_UNREADABLE: { vi: 'Tệp nhãn Tiki trả về bị hỏng, không đọc được', en: 'The label file Tiki served is damaged and cannot be read', severity: 'warning' },
+  LABEL_MISSING: { vi: 'Tiki không trả về nhãn cho đơn này', en: 'Tiki gave no label for this order', severity: 'warning' },
   FAILURE_NOT_FOUND: { vi: 'Không tìm thấy mục lỗi', en: 'Failure not found', severity: 'error', http: 404 },
   CSRF_FAILED: { vi: 'Thiếu hoặc sai mã chống giả mạo yêu cầu (X-CSRF-Token); hãy tải lại trang và thử lại', en: 'Missing or wrong anti-forgery token (X-CSRF-Token); reload the page and try again', severity: 'error', http: 403 },
   API_TOKEN_NOT_FOUND: { vi: 'Không tìm thấy mã API của cửa hàng', en: 'Shop API token not found', severity: 'error', http: 404 },
@@ -40,6 +50,21 @@ export const MESSAGES = {
   HARAVAN_TOO_LARGE: { vi: 'Haravan trả về dữ liệu vượt giới hạn (quá 16 MiB, quá nhiều trang hoặc quá nhiều dòng); tác vụ đã dừng', en: 'Haravan answered more than the service accepts (over 16 MiB, too many pages or items); the job stopped', severity: 'error' },
   TIKI_TOO_LARGE: { vi: 'Tiki trả về dữ liệu vượt giới hạn (quá 16 MiB, quá nhiều trang hoặc quá nhiều dòng); tác vụ đã dừng', en: 'Tiki answered more than the service accepts (over 16 MiB, too many pages or items); the job stopped', severity: 'error' },
   VENDOR_REQUEST_FAILED: { vi: 'Haravan hoặc Tiki từ chối yêu cầu; chi tiết có trong nhật ký của dịch vụ', en: 'Haravan or Tiki refused the request; the details are in the service logs', severity: 'error' },
+  // ---- warehouse mapping (domain/warehouse-map.ts) ----
+  WAREHOUSE_MAP_INVALID: { vi: 'Bảng ghép chi nhánh Haravan với kho Tiki có mục không tồn tại; cấu hình không thay đổi', en: 'The Haravan location → Tiki warehouse mapping names a location or warehouse that does not exist; the settings were not changed', severity: 'error', http: 422 },
+  WAREHOUSE_MAP_UNKNOWN_LOCATION: { vi: 'Cửa hàng Haravan không có chi nhánh này', en: 'The Haravan shop has no such location', severity: 'error' },
+  WAREHOUSE_MAP_UNKNOWN_WAREHOUSE: { vi: 'Nhà bán Tiki không có kho này', en: 'The Tiki seller has no such warehouse', severity: 'error' },
+  WAREHOUSE_MAP_UNVERIFIED: { vi: 'Chưa kiểm tra được bảng ghép kho (không đọc được chi nhánh Haravan hoặc kho Tiki), vui lòng thử lại; cấu hình không thay đổi', en: 'Could not check the warehouse mapping (the Haravan locations or Tiki warehouses could not be read); please retry — the settings were not changed', severity: 'error', http: 503 },
+  // ---- the Haravan app install (domain/haravan-app.ts, api/routes/install.ts) ----
+  INSTALL_NOT_CONFIGURED: { vi: 'Dịch vụ chưa được cấu hình như một ứng dụng Haravan (thiếu HARAVAN_APP_CLIENT_ID/SECRET hoặc PUBLIC_URL)', en: 'The service is not set up as a Haravan app (HARAVAN_APP_CLIENT_ID/SECRET or PUBLIC_URL missing)', severity: 'error', http: 404 },
+  INSTALL_DENIED: { vi: 'Bạn đã từ chối cấp quyền cho ứng dụng trên Haravan; ứng dụng chưa được cài đặt. Có thể cài đặt lại bất cứ lúc nào.', en: 'You declined the app on Haravan; it was not installed. You can install it again at any time.', severity: 'error', http: 403 },
+  INSTALL_NOT_ADMIN: { vi: 'Chỉ chủ cửa hàng (quyền admin) mới cài đặt được ứng dụng; hãy đăng nhập bằng tài khoản chủ cửa hàng.', en: 'Only the shop owner (admin role) can install the app; sign in with the owner account.', severity: 'error', http: 403 },
+  INSTALL_STATE_INVALID: { vi: 'Phiên cài đặt đã hết hạn hoặc không bắt đầu từ trình duyệt này; hãy bắt đầu lại từ liên kết cài đặt.', en: 'The install session expired or did not start in this browser; start again from the install link.', severity: 'error', http: 400 },
+  INSTALL_ID_TOKEN_INVALID: { vi: 'Không xác minh được thông tin đăng nhập Haravan (id_token); hãy thử cài đặt lại.', en: 'The Haravan sign-in (id_token) could not be verified; try installing again.', severity: 'error', http: 400 },
+  INSTALL_SHOP_MISMATCH: { vi: 'Quyền được cấp không khớp với cửa hàng đã chọn; hãy thử cài đặt lại.', en: 'The grant does not match the chosen shop; try installing again.', severity: 'error', http: 400 },
+  INSTALL_FAILED: { vi: 'Haravan không hoàn tất việc cài đặt (không đổi được mã cấp quyền); hãy thử lại.', en: 'Haravan did not complete the install (the authorization code could not be exchanged); please retry.', severity: 'error', http: 502 },
+  NOT_INSTALLED: { vi: 'Ứng dụng chưa được cài đặt trên cửa hàng Haravan này; hãy cài đặt trước hoặc nhập mã truy cập Haravan', en: 'The app is not installed on this Haravan shop; install it first or give a Haravan access token', severity: 'error', http: 422 },
+  HARAVAN_TOKEN_REFRESH_FAILED: { vi: 'Không gia hạn được mã truy cập Haravan của ứng dụng (ứng dụng bị gỡ hoặc quyền bị thu hồi). Việc đồng bộ tạm dừng; hãy cài đặt lại ứng dụng từ Haravan.', en: 'The app’s Haravan access token could not be renewed (the app was removed or its grant revoked). Sync is paused; install the app again from Haravan.', severity: 'error', http: 422 },
   SOURCES_UNAVAILABLE: { vi: 'Không đọc được danh sách chi nhánh Haravan hoặc kho Tiki; có thể nhập mã kho thủ công', en: 'Could not read the Haravan locations or Tiki warehouses; ids can be entered by hand', severity: 'warning' },
 
   // ---- product linking (domain/linking.ts) ----

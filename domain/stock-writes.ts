@@ -3,7 +3,7 @@
  * write is confirmed, and when a write is no longer worth sending. The values themselves come from
  * `computeTarget` and the write order from `sortByPriority` (both in `stock.ts`).
  */
-import type { PushValues, WarehouseQuantity } from './stock';
+import { sameQuantity, type PushValues, type WarehouseQuantity } from './stock';
 
 /** Tiki's values of one SKU as just read from its listing. */
 export interface TikiValues {
@@ -18,7 +18,7 @@ export function hasChange(change: PushValues): boolean {
 
 /** The very same change (both fields equal, an absent field equal only to an absent one). */
 export function sameChange(a: PushValues, b: PushValues): boolean {
-  return a.quantity === b.quantity && a.price === b.price;
+  return sameQuantity(a, b) && a.price === b.price;
 }
 
 /**
@@ -28,7 +28,9 @@ export function sameChange(a: PushValues, b: PushValues): boolean {
  *   price. With several target warehouses the quantity belongs in the first, the others holding only their
  *   add-back of reservations (see `warehouseQuantities`); when another holds something else, the quantity counts
  *   as unknown, so it is written again.
- * - Otherwise the values Tiki last confirmed.
+ * - Under a warehouse mapping (`regional`), each target warehouse is its own: the reference carries what each one
+ *   holds (`split`), compared warehouse by warehouse (stock.ts `sameQuantity`).
+ * - Otherwise the values Tiki last confirmed (their `split` included).
  */
 export function referenceValues(input: {
   actual?: TikiValues;
@@ -36,11 +38,14 @@ export function referenceValues(input: {
   targetWarehouseIds: readonly number[];
   /** The target's add-back per warehouse (domain/reservations.ts), none by default. */
   addBack?: ReadonlyMap<number, number>;
+  /** A warehouse mapping is in force (domain/warehouse-map.ts). */
+  regional?: boolean;
 }): PushValues {
-  const { actual, lastConfirmed, targetWarehouseIds: targets, addBack } = input;
-  if (!actual) return { quantity: lastConfirmed.quantity, price: lastConfirmed.price };
+  const { actual, lastConfirmed, targetWarehouseIds: targets, addBack, regional } = input;
+  if (!actual) return { quantity: lastConfirmed.quantity, price: lastConfirmed.price, ...(lastConfirmed.split ? { split: lastConfirmed.split } : {}) };
   const held = (w: number) => actual.stocks.find((s) => s.warehouseId === w)?.qtyAvailable ?? 0;
   const sum = actual.stocks.filter((s) => targets.includes(s.warehouseId)).reduce((a, s) => a + s.qtyAvailable, 0);
+  if (regional) return { quantity: sum, price: actual.price, split: targets.map((warehouseId) => ({ warehouseId, qtyAvailable: held(warehouseId) })) };
   if (targets.slice(1).some((w) => held(w) !== (addBack?.get(w) ?? 0))) return { quantity: undefined, price: actual.price };
   return { quantity: sum, price: actual.price };
 }
@@ -50,12 +55,18 @@ export function referenceValues(input: {
  * were just read — the target's other fields too, which the read found already in place.
  */
 export function heldAfterWrite(change: PushValues, target: PushValues, actualWasRead: boolean): PushValues {
-  return actualWasRead ? { quantity: change.quantity ?? target.quantity, price: change.price ?? target.price } : { quantity: change.quantity, price: change.price };
+  const quantity = change.quantity !== undefined ? change : actualWasRead ? target : {};
+  return withSplit({ quantity: quantity.quantity, price: change.price ?? (actualWasRead ? target.price : undefined) }, quantity.split);
 }
 
 /** The last confirmed values of a SKU after a confirmed write: the new fields over the previous ones. */
 export function mergeConfirmed(previous: PushValues | undefined, held: PushValues): PushValues {
-  return { quantity: held.quantity ?? previous?.quantity, price: held.price ?? previous?.price };
+  const quantity = held.quantity !== undefined ? held : (previous ?? {});
+  return withSplit({ quantity: quantity.quantity, price: held.price ?? previous?.price }, quantity.split);
+}
+
+function withSplit(values: PushValues, split: PushValues['split']): PushValues {
+  return split ? { ...values, split } : values;
 }
 
 /**
@@ -77,7 +88,7 @@ export function isSuperseded(input: {
   const { change, readAt, confirmedReadAt, verified, lastConfirmed: w } = input;
   if ((confirmedReadAt ?? 0) > readAt) return true;
   if (verified || !w) return false;
-  return (change.quantity === undefined || change.quantity === w.quantity) && (change.price === undefined || change.price === w.price);
+  return (change.quantity === undefined || sameQuantity(change, w)) && (change.price === undefined || change.price === w.price);
 }
 
 /**

@@ -50,6 +50,26 @@ export function isOrderAction(value: string): value is OrderAction {
   return (ORDER_ACTIONS as readonly string[]).includes(value);
 }
 
+/**
+ * What a bulk order job (an order batch) can do to many orders at once, as Tiki Seller Center offers it. Each is one
+ * merchant order action per order (domain/order-batch.ts `orderActionFor`): `confirm` is Tiki's confirmation of
+ * availability, which Tiki's v2 API also treats as "ready to ship", so it runs the `ready-to-ship` action.
+ */
+export const BATCH_ACTIONS = ['confirm', 'ready-to-ship', 'print-label', 'cancel'] as const;
+export type BatchAction = (typeof BATCH_ACTIONS)[number];
+
+export function isBatchAction(value: string): value is BatchAction {
+  return (BATCH_ACTIONS as readonly string[]).includes(value);
+}
+
+/** Outcome of one order in a batch: still to do, done, skipped (the order cannot take the action) or failed. */
+export const BATCH_ITEM_OUTCOMES = ['pending', 'done', 'skipped', 'failed'] as const;
+export type BatchItemOutcome = (typeof BATCH_ITEM_OUTCOMES)[number];
+
+/** A batch is `running` until every order has an outcome, then `completed` (or `failed` when none got through). */
+export const BATCH_STATES = ['running', 'completed', 'failed'] as const;
+export type BatchState = (typeof BATCH_STATES)[number];
+
 // ---- link runs and sync errors
 
 export const LINK_RUN_STATES = ['running', 'completed', 'failed'] as const;

@@ -13,7 +13,8 @@
 # - Cluster: ${PG_DATA_DIR:-/tmp/haravan-tiki-pg}/data, log in …/postgres.log, unix socket in …/run. As root the
 #   directory is owned by the `postgres` user and every server command runs as that user (initdb refuses root).
 # - Listens on 127.0.0.1:${PG_PORT:-54329} only, trust auth, user `postgres`, database ${PG_DATABASE:-haravan_tiki_test}.
-# - Durability is switched off (fsync, synchronous_commit, full_page_writes): this is a test database.
+# - Durability is switched off (fsync, synchronous_commit, full_page_writes): this is a test database. PG_DURABLE=1
+#   keeps PostgreSQL's defaults instead (scripts/prod-shape.sh: a restart mid-run must not lose a commit).
 # - Logs go to stderr; only the URL line goes to stdout.
 set -euo pipefail
 
@@ -173,10 +174,12 @@ START_LOG=""
 pg_start() {
   local before
   before="$(stat -c %s "$LOG_FILE" 2>/dev/null || echo 0)"
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [[ "${PG_DURABLE:-0}" == "1" ]] && durability=""
   log "starting on 127.0.0.1:$PG_PORT (log: $LOG_FILE)"
   # 9>&-: the postmaster must not inherit (and hold) the lock.
   if as_owner "$BIN/pg_ctl" -D "$PGDATA_DIR" -l "$LOG_FILE" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $SOCKET_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $SOCKET_DIR $durability -c max_connections=200" \
     start >&2 9>&-; then
     return 0
   fi

@@ -240,6 +240,91 @@ CREATE TABLE shop_api_tokens (
 CREATE INDEX shop_api_tokens_by_shop ON shop_api_tokens (shop_id, created_at);
 `,
   },
+  {
+    // Issue 19, item 1: numbered 191 so that other branches' migrations of issue 19 keep their own numbers.
+    version: 191,
+    name: 'order batches: bulk order actions, per-order outcomes, label files and the merged labels PDF',
+    sql: `
+CREATE TABLE order_batches (
+  batch_id TEXT PRIMARY KEY,
+  connection_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'running',
+  workflow_id TEXT NOT NULL,
+  labels_pdf BYTEA,
+  label_pages INT,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  finished_at TIMESTAMPTZ
+);
+CREATE INDEX order_batches_by_connection ON order_batches (connection_id, created_at);
+
+CREATE TABLE order_batch_items (
+  batch_id TEXT NOT NULL,
+  position INT NOT NULL,
+  tiki_code TEXT NOT NULL,
+  outcome TEXT NOT NULL DEFAULT 'pending',
+  code TEXT,
+  message TEXT,
+  message_vi TEXT,
+  label_url TEXT,
+  label_kind TEXT,
+  label_file BYTEA,
+  label_code TEXT,
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (batch_id, tiki_code)
+);
+`,
+  },
+  {
+    // Issue 19, item 3: numbered 193 so that other branches' migrations of issue 19 keep their own numbers.
+    version: 193,
+    name: 'audit trail per linked variant and per Tiki order (domain/audit.ts); order steps move out of audit_log',
+    sql: `
+CREATE TABLE audit_trail (
+  id BIGSERIAL PRIMARY KEY,
+  connection_id TEXT NOT NULL,
+  subject_type TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  kind TEXT NOT NULL,
+  details JSONB,
+  fingerprint TEXT
+);
+CREATE INDEX audit_trail_by_subject ON audit_trail (connection_id, subject_type, subject_id, id DESC);
+CREATE INDEX audit_trail_by_at ON audit_trail (at);
+CREATE INDEX audit_log_by_at ON audit_log (at);
+INSERT INTO audit_trail (connection_id, subject_type, subject_id, at, kind, details)
+  SELECT connection_id, 'order', details->>'tikiCode', at, action, details FROM audit_log
+  WHERE action LIKE 'order-%' AND details->>'tikiCode' IS NOT NULL ORDER BY id;
+DELETE FROM audit_log WHERE action LIKE 'order-%' AND details->>'tikiCode' IS NOT NULL;
+`,
+  },
+  {
+    // Issue 19, item 6: numbered 196 so that other branches' migrations of issue 19 keep their own numbers.
+    version: 196,
+    name: 'links: per-warehouse quantities of the last confirmed push under a warehouse mapping (domain/warehouse-map.ts)',
+    sql: `ALTER TABLE links ADD COLUMN last_pushed_split JSONB;`,
+  },
+  {
+    // Issue 16: numbered 161 so that other branches' migrations keep their own numbers.
+    version: 161,
+    name: 'installations of the Haravan app: one per shop, tokens sealed (store/repos/installations.ts)',
+    sql: `
+CREATE TABLE installations (
+  shop_id BIGINT PRIMARY KEY,
+  key_id TEXT NOT NULL,
+  ciphertext TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  installed_by TEXT NOT NULL,
+  issued_at TIMESTAMPTZ NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL,
+  status TEXT NOT NULL DEFAULT 'installed',
+  installed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+`,
+  },
 ];
 
 /** Apply pending migrations. Safe to call from several processes at once on PostgreSQL (advisory lock). */

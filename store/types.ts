@@ -8,7 +8,8 @@ export type TikiCredentials =
   | { apiKey: string; baseUrl?: string };
 
 export interface Credentials {
-  haravan: { accessToken: string; baseUrl?: string };
+  /** `installation`: made from the shop's app installation, whose current token replaces `accessToken` (store/repos/installations.ts). */
+  haravan: { accessToken: string; baseUrl?: string; installation?: true };
   tiki: TikiCredentials;
 }
 
@@ -42,6 +43,16 @@ export interface ConnectionRecord {
   disconnectedAt: string | null;
 }
 
+/** A member of a poll shard, with what its schedule is derived from (store/repos/connections.ts). */
+export interface PollShardMember {
+  connectionId: string;
+  shopId: number;
+  config: Config;
+  connectedAt: string | null;
+  lastReconcileAt: string | null;
+  lastSweepAt: string | null;
+}
+
 export interface LinkRecord {
   haravanProductId: number;
   haravanVariantId: number;
@@ -52,6 +63,8 @@ export interface LinkRecord {
   priceBlocked?: boolean;
   lastPushedQuantity?: number | null;
   lastPushedPrice?: number | null;
+  /** Under a warehouse mapping: what each target warehouse held at the last confirmed quantity (domain/stock.ts `PushValues.split`). */
+  lastPushedSplit?: { warehouseId: number; qtyAvailable: number }[] | null;
   lastPushedAt?: string | null;
   converged?: boolean | null;
   lastVerifiedAt?: string | null;

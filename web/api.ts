@@ -1,5 +1,5 @@
 /** The dashboard's only way to the service: the /v1 API with the merchant's bearer token (kept in sessionStorage). */
-import type { ApiErrorBody, Connection, LinkRun, Order, Sources, SyncError } from './types';
+import type { ApiErrorBody, Connection, LinkRun, Order, OrderBatch, Sources, SyncError } from './types';
 import type { PublishAttribute, PublishCategory, Publication, PublishCheck } from './types';
 import type { PublishRequestBody } from '../domain/publication/types';
 
@@ -18,7 +18,7 @@ export class ApiFailure extends Error {
     readonly code: string,
     readonly messageEn: string,
     readonly messageVi: string,
-    readonly issues: { path: string; message: string }[] = [],
+    readonly issues: { path: string; message: string; messageVi?: string }[] = [],
     /** The error body's other fields (e.g. `problems` of PUBLICATION_INVALID). */
     readonly details: Record<string, unknown> = {},
   ) {
@@ -55,6 +55,13 @@ const qs = (q: Record<string, string | number | undefined>) => {
   return p.length ? '?' + p.map(([k, v]) => `${enc(k)}=${enc(String(v))}`).join('&') : '';
 };
 
+/** A file of the API (the merged labels PDF) as a Blob, with the same credentials as `call`. */
+export async function file(path: string): Promise<Blob> {
+  const res = await fetch(path, { headers: { Authorization: `Bearer ${token.get() ?? ''}` } });
+  if (!res.ok) throw new ApiFailure(res.status, `HTTP_${res.status}`, res.statusText, res.statusText);
+  return res.blob();
+}
+
 export const api = {
   listConnections: () => call<{ items: Connection[] }>('GET', '/v1/connections'),
   getConnection: (id: string) => call<Connection>('GET', `/v1/connections/${enc(id)}`),
@@ -68,6 +75,8 @@ export const api = {
   orders: (id: string, q: { status?: string; page: number; limit: number }) => call<{ items: Order[]; total: number }>('GET', `/v1/connections/${enc(id)}/orders${qs(q)}`),
   orderAction: (id: string, tikiCode: string, action: string, reason?: string) =>
     call<{ order: Order; result: { labelUrl?: string; status?: string; tikiStatus?: string } }>('POST', `/v1/connections/${enc(id)}/orders/${enc(tikiCode)}/actions/${enc(action)}`, reason ? { reason } : {}),
+  startOrderBatch: (id: string, body: { action: string; tikiCodes?: string[]; select?: 'awaiting_confirmation' }) => call<OrderBatch>('POST', `/v1/connections/${enc(id)}/order-batches`, body),
+  orderBatch: (id: string, batchId: string) => call<OrderBatch>('GET', `/v1/connections/${enc(id)}/order-batches/${enc(batchId)}`),
   sources: (id: string) => call<Sources>('GET', `/v1/connections/${enc(id)}/sources`),
   publications: (id: string) => call<{ items: Publication[]; total: number }>('GET', `/v1/connections/${enc(id)}/publications?limit=250`),
   publish: (id: string, body: PublishBody) => call<{ items: PublishCheck[] } | { items: Publication[] }>('POST', `/v1/connections/${enc(id)}/publications`, body),

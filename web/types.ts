@@ -74,6 +74,22 @@ export interface Order {
   importedAt?: string;
 }
 
+/** api.md additions: `OrderBatch` (bulk order work). */
+export interface OrderBatch {
+  batchId: string;
+  action: string;
+  state: 'running' | 'completed' | 'failed';
+  total: number;
+  done: number;
+  failed: number;
+  skipped: number;
+  pending: number;
+  items: { tikiCode: string; outcome: 'pending' | 'done' | 'skipped' | 'failed'; code?: string; message?: string; messageVi?: string; labelUrl?: string; label?: 'merged' | 'apart' }[];
+  labelsPdfUrl?: string;
+  labelPages?: number;
+  labelsApart: { tikiCode: string; code: string; message: string; messageVi: string; labelUrl?: string }[];
+}
+
 export interface Sources {
   locations: { id: number; name: string; primary: boolean }[];
   warehouses: { id: number; name: string; primary: boolean }[];

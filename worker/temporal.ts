@@ -7,6 +7,8 @@ import { createActivities } from '../activities';
 import { SWEEP_EVERY_MS, sweepIdleConnections } from '../activities/connection-memory';
 import { ActivityDeps, ClientFactory } from '../activities/context';
 import type { Store } from '../store/store';
+import type { HaravanAppSettings } from '../domain/haravan-app';
+import { readEnv } from '../boot/env';
 import { classifyVendorErrors } from './activity-interceptor';
 import { dataConverterFor, FAILURE_CONVERTER_PATH } from '../boot/codec';
 import { createLogger, temporalLogger } from '../boot/logger';
@@ -53,6 +55,8 @@ export interface AppWorkerOptions {
   encryptionKey?: string;
   maxConcurrentActivityTaskExecutions?: number;
   maxCachedWorkflows?: number;
+  /** The Haravan app's settings (default: from the environment, boot/env.ts). */
+  haravanApp?: HaravanAppSettings;
   /** Reuse an existing connection (tests); otherwise one is opened to `address`. */
   connection?: NativeConnection;
 }
@@ -67,7 +71,7 @@ export async function createAppWorker(opts: AppWorkerOptions): Promise<AppWorker
   const owned = !opts.connection;
   const connection = opts.connection ?? (await NativeConnection.connect({ address: opts.address }));
   const clients = new ClientFactory(opts.store);
-  const deps: ActivityDeps = { store: opts.store, temporal: opts.client, logger: opts.logger, taskQueue: opts.taskQueue, clients };
+  const deps: ActivityDeps = { store: opts.store, temporal: opts.client, logger: opts.logger, taskQueue: opts.taskQueue, clients, haravanApp: opts.haravanApp ?? readEnv().haravanApp };
   // What the worker holds of connections unused for the idle TTL expires even when no activity runs (connection-memory.ts).
   const sweeper = setInterval(() => {
     clients.sweep(Date.now(), true);

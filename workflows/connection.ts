@@ -3,7 +3,7 @@
  *
  *   verify credentials ─┬─ rejected ──────────────► failed (nothing left live)
  *                       └─ ok ─► connected ─► start stock-sync + order-intake children
- *                                   │  updates: config, link runs, push now, disconnect, credentials
+ *                                   │  updates: config, link runs, push now, disconnect, credentials, publish, order batches
  *                                   │  children report rejected credentials ─► attention ─► re-verify ─► connected
  *                                   └─ disconnect ─► disconnecting ─► children stop ─► data purged ─► disconnected
  *
@@ -46,6 +46,7 @@ import { orderIntakeWorkflowId, stockSyncWorkflowId } from './ids';
 import { backoffMs, type Backoff } from './lib/backoff';
 import { waitForJobsToStop } from './disconnect';
 import { historyFull } from './long-lived';
+import { registerOrderBatches } from './order-batch';
 import { registerPublishing, stopPublishing } from './publishing';
 import { ConnectionInput, MerchantConnection, acts, unverified, verifyActs } from './merchant-connection';
 import { SA_CONNECTION_STATE, SA_SHOP_ID } from './search-attributes';
@@ -73,6 +74,7 @@ export async function connectionWorkflow(input: ConnectionInput): Promise<{ stat
   setHandler(credentialsRejectedSignal, (rejected) => merchant.credentialsRejected(rejected));
   setHandler(childStoppedSignal, (stopped) => merchant.childStopped(stopped));
   registerPublishing({ connectionId: merchant.connectionId, shopId: merchant.shopId, config: () => merchant.config, requireActive: () => merchant.requireActive() });
+  registerOrderBatches({ connectionId: merchant.connectionId, shopId: merchant.shopId, requireActive: () => merchant.requireActive() });
 
   // A continued run was verified and started its children in the first run.
   if (!input.carried) {
@@ -104,6 +106,9 @@ async function verify(m: MerchantConnection): Promise<boolean> {
 
 /** 2. Connected (the connect call is answered), then 3. the long-lived children start: stock sync and order intake. */
 async function connectAndStartChildren(m: MerchantConnection): Promise<void> {
+  // Joined before the connect is answered, so the children start at once after it (their poll mode is known).
+  // patched(): runs started before always had their children poll (no join activity).
+  if (patched('poll-shards-join')) m.pollMode = await acts.joinPollShard(m.connectionId);
   await m.setState('connected');
   m.verification = { ok: true, state: 'connected' };
   for (const [workflowType, workflowId] of [
@@ -112,7 +117,7 @@ async function connectAndStartChildren(m: MerchantConnection): Promise<void> {
   ] as const) {
     await startChild(workflowType, {
       workflowId,
-      args: [{ connectionId: m.connectionId, shopId: m.shopId, config: m.config, parentWorkflowId: workflowInfo().workflowId }],
+      args: [{ connectionId: m.connectionId, shopId: m.shopId, config: m.config, parentWorkflowId: workflowInfo().workflowId, pollMode: m.pollMode }],
       // They outlive each run of this workflow (continue-as-new) and are stopped by signal on disconnect.
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
@@ -164,6 +169,7 @@ async function serveUntilDisconnect(m: MerchantConnection): Promise<void> {
       if (res?.ok) {
         m.lastResumedAt = Date.now();
         await m.setState('connected');
+        await m.rejoinPollShard();
         await m.pauseChildren(false);
       }
       continue;
@@ -177,7 +183,7 @@ async function serveUntilDisconnect(m: MerchantConnection): Promise<void> {
         connectionId: m.connectionId,
         shopId: m.shopId,
         config: m.config,
-        carried: { state: m.state, attention: m.attention, activeLinkRun: m.activeLinkRun, runs: m.runs, deferredProducts: m.deferredList() },
+        carried: { state: m.state, attention: m.attention, activeLinkRun: m.activeLinkRun, runs: m.runs, deferredProducts: m.deferredList(), pollMode: m.pollMode },
       });
     }
   }
@@ -186,6 +192,7 @@ async function serveUntilDisconnect(m: MerchantConnection): Promise<void> {
 /** 5. Disconnect: the children stop (an active link run is cancelled), the order workflows stop, the data is purged. */
 async function disconnect(m: MerchantConnection): Promise<void> {
   await m.setState('disconnecting');
+  if (m.pollMode === 'shards') await acts.leavePollShard(m.connectionId);
   await m.signalChildren((id) => getExternalWorkflowHandle(id).signal(stopSignal));
   if (m.activeLinkRun) {
     await getExternalWorkflowHandle(m.activeLinkRun.workflowId).cancel().catch(() => undefined);

@@ -5,7 +5,8 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Config } from '../domain/config';
-import type { ConnectionState, LinkRunState, OrderAction } from '../domain/terms';
+import type { StockChanges } from '../domain/poll-shards';
+import type { BatchAction, ConnectionState, LinkRunState, OrderAction } from '../domain/terms';
 import type { PublishRequestBody } from '../domain/publication/types';
 
 export type { ConnectionState, OrderAction };
@@ -73,6 +74,10 @@ export const linkRunFinishedSignal = defineSignal<[{ runId: string }]>('linkRunF
 export const stopSignal = defineSignal('stop');
 export const pauseSignal = defineSignal<[{ paused: boolean }]>('pause');
 export const configChangedSignal = defineSignal<[{ config: Config; stockAffecting: boolean }]>('configChanged');
+/** From a poll shard: linked variants changed on Haravan (domain/poll-shards.ts). */
+export const stockChangesSignal = defineSignal<[StockChanges]>('stockChanges');
+/** To a poll shard: a connection joined it (wakes a shard that parked with no members). */
+export const shardWakeSignal = defineSignal('shardWake');
 export const productsChangedSignal = defineSignal<[{ productIds: number[] | 'all'; reason: string; pushId?: string }]>('productsChanged');
 
 // ---- link run
@@ -165,3 +170,40 @@ export interface PublicationProgress {
   nextCheckAt?: string;
 }
 export const publicationProgressQuery = defineQuery<PublicationProgress>('publicationProgress');
+
+// ---- bulk order work (issue 19): the connection starts one order batch workflow per request
+export interface OrderBatchRequest {
+  action: BatchAction;
+  /** The selected orders; or, with `select`, the connection's orders in that status. */
+  tikiCodes?: string[];
+  select?: 'awaiting_confirmation';
+}
+export interface OrderBatchStarted {
+  batchId: string;
+  workflowId: string;
+}
+/** Record the batch (orders that cannot take the action skipped at once) and start its workflow. */
+export const startOrderBatchUpdate = defineUpdate<OrderBatchStarted, [OrderBatchRequest]>('startOrderBatch');
+
+// ---- the Haravan app install (workflows/installation.ts, api/routes/install.ts) ----
+/** A step of the install refused: one of the INSTALL_* codes of domain/messages.ts. */
+export interface InstallRefusal {
+  ok: false;
+  code: 'INSTALL_ID_TOKEN_INVALID' | 'INSTALL_NOT_ADMIN' | 'INSTALL_SHOP_MISMATCH' | 'INSTALL_FAILED';
+}
+/** First pass: the verified id_token's user and shop. */
+export type InstallLoginResult = { ok: true; userId: string; shopId: number } | InstallRefusal;
+export interface InstallLoginInput {
+  idToken: string;
+  nonce: string;
+}
+/** Second pass (the callback of the install scopes). */
+export interface InstallGrantInput extends InstallLoginInput {
+  code: string;
+  redirectUri: string;
+  /** The shop the first pass signed in for: the grant must be for it. */
+  shopId: number;
+}
+export type InstallGrantResult = { ok: true; userId: string; shopId: number } | InstallRefusal;
+/** To a shop's installation workflow: it was installed again (new tokens: read the next refresh time anew). */
+export const installationRenewedSignal = defineSignal('installationRenewed');

@@ -7,6 +7,8 @@ export const connectionIdForShop = (shopId: number): string => `conn-${shopId}`;
 export const connectionWorkflowId = (shopId: number): string => `connection-${shopId}`;
 export const stockSyncWorkflowId = (shopId: number): string => `stock-sync-${shopId}`;
 export const orderIntakeWorkflowId = (shopId: number): string => `order-intake-${shopId}`;
+/** The poll shards (domain/poll-shards.ts): `POLL_SHARDS` of them, ids 0…n-1. */
+export const pollShardWorkflowId = (shard: number): string => `poll-shard-${shard}`;
 export const linkRunWorkflowId = (shopId: number, runId: string): string => `link-run-${shopId}-${runId}`;
 export const orderWorkflowId = (shopId: number, tikiCode: string): string => `order-${shopId}-${tikiCode}`;
 /** Where PATCH .../credentials keeps the candidate credentials until they are verified (then promoted or deleted). */
@@ -16,3 +18,9 @@ export const sourcesWorkflowId = (shopId: number): string => `sources-${shopId}`
 /** One publish workflow per Tiki product request: a resubmission (attempt n) is a new workflow. */
 export const publishWorkflowId = (shopId: number, pubId: string, attempt: number): string => `publish-${shopId}-${pubId}-${attempt}`;
 export const tikiCatalogWorkflowId = (connectionId: string, categoryId?: number): string => `tiki-catalog-${connectionId}-${categoryId ?? 'tree'}`;
+/** One workflow per bulk order job. */
+export const orderBatchWorkflowId = (shopId: number, batchId: string): string => `order-batch-${shopId}-${batchId}`;
+/** The shop's app installation: its token refresh loop (workflows/installation.ts). */
+export const installationWorkflowId = (shopId: number): string => `installation-${shopId}`;
+/** One step of an install in a browser (`state` is that attempt's random value): login check or grant. */
+export const installStepWorkflowId = (step: 'login' | 'grant', state: string): string => `install-${step}-${state}`;

@@ -20,6 +20,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ConnectionActivities } from '../activities/connection';
+import type { PollShardActivities } from '../activities/poll-shard';
+import type { PollMode } from '../domain/poll-shards';
 import { Config, mergeConfig, stockConfigChanged, validateConfigPatch } from '../domain/config';
 import { messageFor } from '../domain/messages';
 import { redactVendorText } from '../domain/redact';
@@ -50,13 +52,15 @@ export interface ConnectionInput {
     runs: number;
     /** Webhook product ids that arrived once the history was full: forwarded by the next run. */
     deferredProducts?: number[] | 'all';
+    /** Who polls this connection (decided at connect, by the worker's POLL_MODE): unset = its children. */
+    pollMode?: PollMode;
   };
 }
 
 /** Webhook product ids carried to the next run at most; beyond, the next run pushes everything. */
 const DEFERRED_MAX = 1_000;
 
-export const acts = proxyActivities<ConnectionActivities>({
+export const acts = proxyActivities<ConnectionActivities & Pick<PollShardActivities, 'joinPollShard' | 'leavePollShard'>>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -99,6 +103,8 @@ export class MerchantConnection {
   readonly runs: number;
   deferredProducts: Set<number> | 'all';
   readonly children: string[];
+  /** `shards`: the connection is polled by its poll shard, joined on connect and resume, left on disconnect. */
+  pollMode: PollMode | undefined;
 
   constructor(input: ConnectionInput) {
     this.connectionId = input.connectionId;
@@ -112,6 +118,12 @@ export class MerchantConnection {
     this.runs = (input.carried?.runs ?? 0) + 1;
     this.deferredProducts = input.carried?.deferredProducts === 'all' ? 'all' : new Set(input.carried?.deferredProducts ?? []);
     this.children = [stockSyncWorkflowId(input.shopId), orderIntakeWorkflowId(input.shopId)];
+    this.pollMode = input.carried?.pollMode;
+  }
+
+  /** Back in `connected` after attention: a sharded connection joins its shard again (wakes a parked shard). */
+  async rejoinPollShard(): Promise<void> {
+    if (this.pollMode === 'shards') await acts.joinPollShard(this.connectionId);
   }
 
   // ---------------------------------------------------------------- state and children
@@ -257,6 +269,7 @@ export class MerchantConnection {
       this.recheckNow = true;
       if (this.state === 'attention') {
         await this.setState('connected');
+        await this.rejoinPollShard();
         await this.pauseChildren(false);
       }
       return { ok: true, state: this.state };
@@ -267,7 +280,9 @@ export class MerchantConnection {
   /** From a child: Haravan or Tiki rejected the credentials. The main line persists the state and pauses the children. */
   credentialsRejected({ system, code, message }: { system: 'haravan' | 'tiki'; code: string; message: string }): void {
     if (this.state !== 'connected' || this.disconnectRequested) return;
-    const m = messageFor(system === 'tiki' ? 'CONNECTION_ATTENTION_TIKI' : 'CONNECTION_ATTENTION_HARAVAN');
+    // The installation's token could not be renewed (workflows/installation.ts): say so, the fix is a reinstall.
+    const refreshFailed = system === 'haravan' && code === 'TOKEN_REFRESH_FAILED';
+    const m = messageFor(refreshFailed ? 'HARAVAN_TOKEN_REFRESH_FAILED' : system === 'tiki' ? 'CONNECTION_ATTENTION_TIKI' : 'CONNECTION_ATTENTION_HARAVAN');
     log.warn('credentials rejected', { system, code, message: redactVendorText(message) });
     this.attention = { code: `${system.toUpperCase()}_${code}`, message: m.en, messageVi: m.vi, since: new Date().toISOString() };
     this.state = 'attention';

@@ -7,6 +7,7 @@
 import { continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { OrderActivities } from '../activities/orders';
 import type { Config } from '../domain/config';
+import type { PollMode } from '../domain/poll-shards';
 import { configChangedSignal } from './definitions';
 import { POLL_DURATION_MS, WAIT_FOR_CANCELLED, pollActivities } from './lib/poll';
 import { supervise } from './long-lived';
@@ -16,7 +17,9 @@ export interface OrderIntakeInput {
   shopId: number;
   config: Config;
   parentWorkflowId: string;
-  carried?: { paused: boolean; nextAt: Record<string, number>; queueReady: boolean; backfillPending?: boolean };
+  /** `shards`: a poll shard pulls the event queue and sweeps (domain/poll-shards.ts); unset: this child does. */
+  pollMode?: PollMode;
+  carried?: { paused: boolean; nextAt: Record<string, number>; queueReady: boolean; backfillPending?: boolean; sweepPending?: boolean };
 }
 
 const COMPLETENESS_WINDOW_MS = 3 * 86_400_000;
@@ -40,10 +43,22 @@ export async function orderIntakeWorkflow(input: OrderIntakeInput): Promise<void
     config = next;
   });
 
+  const sharded = input.pollMode === 'shards';
+  const sweep = {
+    name: 'sweep',
+    intervalMs: () => config.orderSweepIntervalSeconds * 1000,
+    nextAt: input.carried?.nextAt.sweep ?? Date.now(),
+    run: () => jobs.sweepOrders(connectionId),
+    // After a pause (credentials rejected), sweep at once: imports that failed meanwhile are retried.
+    runOnResume: true,
+  };
+  // Sharded: the shard sweeps on its schedule; the catch-up sweep after a pause is this workflow's.
+  let sweepPending = !!input.carried?.sweepPending;
+
   await supervise({
     parentWorkflowId: input.parentWorkflowId,
     paused: input.carried?.paused ?? false,
-    poll: async () => {
+    poll: sharded ? undefined : async () => {
       if (!queueReady) {
         await jobs.ensureTikiQueue(connectionId);
         queueReady = true;
@@ -51,14 +66,7 @@ export async function orderIntakeWorkflow(input: OrderIntakeInput): Promise<void
       await poller().pollTikiEvents(connectionId, { durationMs: POLL_DURATION_MS, intervalMs: config.orderPollIntervalSeconds * 1000 });
     },
     periodic: [
-      {
-        name: 'sweep',
-        intervalMs: () => config.orderSweepIntervalSeconds * 1000,
-        nextAt: input.carried?.nextAt.sweep ?? Date.now(),
-        run: () => jobs.sweepOrders(connectionId),
-        // After a pause (credentials rejected), sweep at once: imports that failed meanwhile are retried.
-        runOnResume: true,
-      },
+      ...(sharded ? [] : [sweep]),
       {
         name: 'completeness',
         intervalMs: () => config.orderCompletenessIntervalSeconds * 1000,
@@ -66,12 +74,21 @@ export async function orderIntakeWorkflow(input: OrderIntakeInput): Promise<void
         run: () => jobs.checkCompleteness(connectionId, COMPLETENESS_WINDOW_MS),
       },
     ],
-    hasJob: () => backfillPending,
+    hasJob: () => backfillPending || sweepPending,
+    onResume: sharded
+      ? () => {
+          sweepPending = true;
+        }
+      : undefined,
     nextJob: () => {
+      if (sweepPending && !backfillPending) {
+        sweepPending = false;
+        return sweep.run;
+      }
       if (!backfillPending) return undefined;
       backfillPending = false;
       return () => jobs.backfillOrders(connectionId);
     },
-    continueAsNew: (state) => continueAsNew<typeof orderIntakeWorkflow>({ ...input, config, carried: { ...state, queueReady, backfillPending } }),
+    continueAsNew: (state) => continueAsNew<typeof orderIntakeWorkflow>({ ...input, config, carried: { ...state, queueReady, backfillPending, sweepPending } }),
   });
 }

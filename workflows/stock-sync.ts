@@ -2,12 +2,14 @@
  * Stock and price push for one connection (long-lived child `stock-sync-<shopId>`):
  * delta polling of Haravan in a heartbeating activity, on-demand pushes (webhooks, push now, config
  * changes, finished link runs) coalesced into one job, and periodic full reconciliation against Tiki's
- * actual values.
+ * actual values. With `pollMode: 'shards'` the poll shard reads the deltas and reconciles, and hands changed variants
+ * to this workflow (`stockChanges` signal → `pushPolledChanges`).
  */
 import { continueAsNew, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { StockActivities } from '../activities/stock';
 import type { Config } from '../domain/config';
-import { configChangedSignal, productsChangedSignal } from './definitions';
+import { mergeStockChanges, type PollMode, type StockChanges } from '../domain/poll-shards';
+import { configChangedSignal, productsChangedSignal, stockChangesSignal } from './definitions';
 import { POLL_DURATION_MS, WAIT_FOR_CANCELLED, pollActivities } from './lib/poll';
 import { supervise } from './long-lived';
 
@@ -16,7 +18,9 @@ export interface StockSyncInput {
   shopId: number;
   config: Config;
   parentWorkflowId: string;
-  carried?: { paused: boolean; nextAt: Record<string, number>; pending: number[] | 'all' | null };
+  /** `shards`: a poll shard reads the deltas and the reconciliation runs there (domain/poll-shards.ts); unset: this child polls. */
+  pollMode?: PollMode;
+  carried?: { paused: boolean; nextAt: Record<string, number>; pending: number[] | 'all' | null; polled?: StockChanges | null };
 }
 
 /** The poll: cancelled polls are waited for (patched 'poll-cancel-waits', lib/poll.ts). */
@@ -58,6 +62,13 @@ export async function stockSyncWorkflow(input: StockSyncInput): Promise<void> {
     run: () => reconciler.reconcile(connectionId),
   };
 
+  // From the poll shard: changed linked variants, pushed as one job however many hand-offs arrive meanwhile.
+  let polled: StockChanges | null = input.carried?.polled ?? null;
+  setHandler(stockChangesSignal, (changes) => {
+    polled = mergeStockChanges(polled, changes);
+  });
+  const sharded = input.pollMode === 'shards';
+
   setHandler(productsChangedSignal, ({ productIds }) => addPending(productIds));
   setHandler(configChangedSignal, ({ config: next, stockAffecting }) => {
     const before = config.reconcileIntervalSeconds;
@@ -74,11 +85,16 @@ export async function stockSyncWorkflow(input: StockSyncInput): Promise<void> {
   await supervise({
     parentWorkflowId: input.parentWorkflowId,
     paused: input.carried?.paused ?? false,
-    poll: () => poller().pollHaravanChanges(connectionId, { durationMs: POLL_DURATION_MS, intervalMs: config.pollIntervalSeconds * 1000 }),
-    periodic: [reconcileJob],
-    hasJob: () => pending !== null || wake,
+    poll: sharded ? undefined : () => poller().pollHaravanChanges(connectionId, { durationMs: POLL_DURATION_MS, intervalMs: config.pollIntervalSeconds * 1000 }),
+    periodic: sharded ? [] : [reconcileJob],
+    hasJob: () => pending !== null || polled !== null || wake,
     nextJob: () => {
       wake = false;
+      if (pending === null && polled !== null) {
+        const changes: StockChanges = polled;
+        polled = null;
+        return () => pusher.pushPolledChanges(connectionId, changes);
+      }
       if (pending === null) return undefined;
       const ids: number[] | 'all' = pending === 'all' ? 'all' : [...pending];
       pending = null;
@@ -89,7 +105,7 @@ export async function stockSyncWorkflow(input: StockSyncInput): Promise<void> {
       continueAsNew<typeof stockSyncWorkflow>({
         ...input,
         config,
-        carried: { ...state, pending: pending === null ? null : pending === 'all' ? 'all' : [...pending] },
+        carried: { ...state, pending: pending === null ? null : pending === 'all' ? 'all' : [...pending], polled },
       }),
   });
 }

@@ -33,6 +33,7 @@ export function createActionActivities(deps: ActivityDeps) {
       let labelUrl: string | undefined;
       if (!decision.ok) {
         if (!(attempt > 1 && alreadyApplied(action, o.status, itemStatuses(o)))) {
+          if (attempt === 1) await store.recordOrderStep(connectionId, tikiCode, 'order-action', { action, reason, tikiStatus: o.status, code: 'INVALID_ORDER_STATE' });
           throw ApplicationFailure.create({ message: messageFor('INVALID_ORDER_STATE').en + ` (Tiki status ${o.status})`, type: 'INVALID_ORDER_STATE', nonRetryable: true });
         }
       } else {
@@ -62,7 +63,7 @@ export function createActionActivities(deps: ActivityDeps) {
       }
       const rec = await store.upsertOrder(connectionId, { ...toRecord(o, null, prev, conn.config.atRiskHoursBeforeDeadline), labelUrl: labelUrl ?? prev?.labelUrl ?? null });
       if (haravanOrderId) await nudgeStock(deps, connectionId, conn.shopId, tikiCode, prev, rec);
-      await store.audit(connectionId, 'order-action', { tikiCode, action, reason, tikiStatus: o.status });
+      await store.recordOrderStep(connectionId, tikiCode, 'order-action', { action, reason, from: prev?.tikiStatus, tikiStatus: o.status, labelUrl });
       return { action, tikiStatus: o.status, status: rec.status, labelUrl: labelUrl ?? rec.labelUrl ?? undefined };
     },
   };

@@ -64,7 +64,8 @@ export async function createExactlyOnce(call: CreateCall): Promise<CreateResult>
     const found = await lookUp();
     if (found) return { order: found, createdNow: false, ambiguous };
   }
-  for (let lookups = 0; ; ) {
+  let lookups = 0;
+  for (;;) {
     const step = nextCreateStep({ sentAt, now: Date.now(), lookupsDone: lookups }, settings);
     if (step.kind === 'create') break;
     const waitMs = step.kind === 'wait' ? step.ms : lookupGap(lookups, settings);
@@ -79,11 +80,17 @@ export async function createExactlyOnce(call: CreateCall): Promise<CreateResult>
     if (step.kind === 'look-up') {
       const found = await lookUp();
       lookups++;
-      if (found) return { order: found, createdNow: false, ambiguous };
+      if (found) {
+        await store.recordOrderStep(connectionId, tikiCode, 'order-create-settled', { found: true, haravanOrderId: found.id, lookups, sentAt: rec?.createSentAt });
+        return { order: found, createdNow: false, ambiguous };
+      }
     }
   }
   // Settled and looked up: the earlier create did not commit.
-  if (ambiguous) await store.markCreateSent(connectionId, tikiCode, null);
+  if (ambiguous) {
+    await store.recordOrderStep(connectionId, tikiCode, 'order-create-settled', { found: false, lookups, sentAt: rec?.createSentAt });
+    await store.markCreateSent(connectionId, tikiCode, null);
+  }
   if (Date.now() >= sendBy || Context.current().cancellationSignal.aborted) {
     throw ApplicationFailure.retryable('the create call would start too late in this attempt; the next attempt looks the order up first', 'ORDER_CREATE_DEFERRED');
   }
@@ -91,7 +98,9 @@ export async function createExactlyOnce(call: CreateCall): Promise<CreateResult>
     const order = await haravan.createOrder(call.body, { sendBy, beforeSend: () => store.markCreateSent(connectionId, tikiCode, new Date().toISOString()) });
     return { order, createdNow: true, ambiguous };
   } catch (err) {
-    if (classifyCreateOutcome(callEndOf(err)) === 'not-committed') await store.markCreateSent(connectionId, tikiCode, null);
+    const outcome = classifyCreateOutcome(callEndOf(err));
+    if (outcome === 'not-committed') await store.markCreateSent(connectionId, tikiCode, null);
+    else await store.recordOrderStep(connectionId, tikiCode, 'order-create-unknown', { code: err instanceof ConnectorError ? err.code : 'UNKNOWN', status: err instanceof ConnectorError ? err.status : undefined });
     throw err;
   }
 }

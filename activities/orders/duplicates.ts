@@ -34,7 +34,7 @@ export async function repairDuplicates(store: Store, haravan: HaravanClient, con
     const current = orders.find((o) => Number(o.id) === dup.id)?.note;
     await haravan.updateOrder(dup.id, { note: current ? `${current}\n${why}` : why });
     await haravan.cancelOrder(dup.id, { reason: 'other', restock: true, note: why });
-    await store.audit(connectionId, 'order-duplicate-cancelled', { tikiCode, keptHaravanOrderId: keep.id, cancelledHaravanOrderId: dup.id });
+    await store.recordOrderStep(connectionId, tikiCode, 'order-duplicate-cancelled', { keptHaravanOrderId: keep.id, cancelledHaravanOrderId: dup.id });
   }
   const prev = await store.getOrder(connectionId, tikiCode);
   if (prev?.haravanOrderId && prev.haravanOrderId !== keep.id) await store.remapHaravanOrder(connectionId, tikiCode, keep.id);

@@ -24,6 +24,7 @@ import { buildOrderLinkIndex, isImportable, mapTikiOrderToHaravan } from '../../
 import { redactVendorText } from '../../domain/redact';
 import { parseTikiDateTime } from '../../domain/tiki-time';
 import { isTerminal } from '../../domain/terms';
+import { orderLocationFor } from '../../domain/warehouse-map';
 import type { ActivityDeps } from '../context';
 import { failureCode, isPermanent, refusalFacts } from '../errors';
 import { orderIntakeHistogram, ordersImportedCounter } from '../metrics';
@@ -47,6 +48,7 @@ export function createImportActivities(deps: ActivityDeps, { applyMirror }: Mirr
    */
   async function recordImportFailure(connectionId: string, tikiCode: string, code: string, detail: string, facts: RefusalFacts = {}): Promise<void> {
     deps.logger.warn({ connectionId, tikiCode, code, detail: redactVendorText(detail) }, 'order import failed');
+    await store.recordOrderStep(connectionId, tikiCode, 'order-import-failed', { code, ...facts });
     await store.recordFailure({
       connectionId,
       kind: 'order-import',
@@ -69,10 +71,12 @@ export function createImportActivities(deps: ActivityDeps, { applyMirror }: Mirr
         const o = await c.tiki.getOrder(tikiCode);
         const prev = await store.getOrder(connectionId, tikiCode);
         const status = ourStatus(o.status, itemStatuses(o));
+        await store.recordOrderStep(connectionId, tikiCode, 'order-seen', { tikiStatus: o.status, placedAt: o.created_at }, { once: true });
         if ((TIKI_PRE_ACCEPTANCE_STATUSES as readonly string[]).includes(o.status)) {
           return { state: 'not-accepted', status, tikiStatus: o.status, terminal: false };
         }
         if (!prev && !isImportable(asInput(o), importStart(conn))) {
+          await store.recordOrderStep(connectionId, tikiCode, 'order-skipped-old', { placedAt: o.created_at, importStart: importStart(conn) }, { once: true });
           return { state: 'skipped-old', status, tikiStatus: o.status, terminal: true };
         }
         const hours = conn.config.atRiskHoursBeforeDeadline;
@@ -81,13 +85,15 @@ export function createImportActivities(deps: ActivityDeps, { applyMirror }: Mirr
           // never create again; bring the status up to date and mirror what changed meanwhile (e.g. a return).
           if (prev.tikiStatus !== o.status) await applyMirror(connectionId, c, tikiCode, prev.haravanOrderId, prev.tikiStatus, o, conn.config.processOrdersInHaravan, conn.config.restockOnCancel);
           const rec = await store.upsertOrder(connectionId, { ...toRecord(o, null, prev, hours), haravanOrderId: prev.haravanOrderId });
+          if (prev.tikiStatus !== o.status) await store.recordOrderStep(connectionId, tikiCode, 'order-status-changed', { from: prev.tikiStatus, to: o.status, status: rec.status });
           await nudgeStock(deps, connectionId, conn.shopId, tikiCode, prev, rec);
           return { state: 'imported', haravanOrderId: prev.haravanOrderId, status: rec.status, tikiStatus: rec.tikiStatus, terminal: isTerminal(rec.status), deadlineAt: rec.deadlineAt, riskAt: riskAtOf(rec.deadlineAt, hours) };
         }
 
         const links = await store.getLinksByTikiKeys(connectionId, o.items.flatMap((i) => [String(i.product.sku ?? ''), String(i.product.seller_product_code ?? '')]).filter(Boolean));
         const index = buildOrderLinkIndex(links);
-        const locationId = conn.config.orderLocationId ?? undefined;
+        // Under a warehouse mapping, the region of the warehouse Tiki reserved the units in (domain/warehouse-map.ts).
+        const locationId = orderLocationFor(conn.config, o.items[0]?.seller_inventory_id ?? o.seller_warehouse?.id);
         const draft = mapTikiOrderToHaravan({ order: asInput(o), links: index, locationId, connectionId });
         const attemptAt = prev?.createAttemptedAt ?? new Date().toISOString();
         const buyer = {
@@ -135,7 +141,7 @@ export function createImportActivities(deps: ActivityDeps, { applyMirror }: Mirr
         await store.patchOrder(connectionId, tikiCode, { haravanOrderId: Number(haravanOrder.id), importedAt: new Date().toISOString() });
         await store.markCreateSent(connectionId, tikiCode, null);
         await store.resolveFailures(connectionId, 'order-import', tikiCode);
-        await store.audit(connectionId, 'order-imported', { tikiCode, haravanOrderId: haravanOrder.id, warnings: mapped.warnings });
+        await store.recordOrderStep(connectionId, tikiCode, 'order-imported', { haravanOrderId: haravanOrder.id, createdNow, ambiguous: created.ambiguous, warnings: mapped.warnings });
         ordersImportedCounter.inc();
         const placedAt = parseTikiDateTime(o.created_at);
         if (placedAt) orderIntakeHistogram.observe(Math.max(0, Date.now() - placedAt.getTime()) / 1000);

@@ -1,10 +1,12 @@
 /**
  * Order activities: intake (Tiki event queue + order listing sweep + completeness check) hands each Tiki order to
  * its own lifecycle workflow with signal-with-start; the lifecycle workflow imports it into Haravan exactly once
- * (import.ts), mirrors status changes (mirror.ts) and runs merchant actions on Tiki (actions.ts).
+ * (import.ts), mirrors status changes (mirror.ts) and runs merchant actions on Tiki (actions.ts); an order batch delivers one
+ * action to many order workflows and merges their labels (batches.ts, label-pdf.ts).
  */
 import type { ActivityDeps } from '../context';
 import { createActionActivities } from './actions';
+import { createBatchActivities } from './batches';
 import { createCompletenessActivities } from './completeness';
 import { createDispatcher } from './dispatch';
 import { createImportActivities } from './import';
@@ -22,6 +24,7 @@ export function createOrderActivities(deps: ActivityDeps) {
     ...createImportActivities(deps, mirror),
     ...createStatusActivities(deps, mirror),
     ...createActionActivities(deps),
+    ...createBatchActivities(deps),
   };
 }
 

@@ -4,48 +4,32 @@
  * workflow (dispatch.ts); the hand-off is idempotent, so a re-delivered event or an overlapping sweep is harmless.
  */
 import { heartbeat, sleep as activitySleep, Context } from '@temporalio/activity';
-import { ConnectorError } from '../../connectors/errors';
 import { TIKI_PRE_ACCEPTANCE_STATUSES } from '../../domain/order-status';
 import { isImportable } from '../../domain/orders';
 import { floorToSecond } from '../../domain/tiki-time';
-import { isTerminal } from '../../domain/terms';
 import type { ActivityDeps } from '../context';
 import { pollCadence } from '../poll-cadence';
 import type { Dispatcher, ShopConnection } from './dispatch';
+import { ensureQueue, TikiEventQueue } from './event-queue';
 import { asInput, connectionOf, importStart } from './records';
 
 /** How long the event-queue poll reuses the connection's clients before resolving the credentials again. */
 const POLL_CLIENTS_MAX_AGE_MS = 60_000;
-const QUEUE_EVENT_TYPES = ['ORDER_CREATED_SUCCESSFULLY', 'ORDER_STATUS_UPDATED'];
 const SWEEP_OVERLAP_MS = 5 * 60_000;
 
-export function createIntakeActivities(deps: ActivityDeps, { dispatch }: Dispatcher) {
+export function createIntakeActivities(deps: ActivityDeps, dispatcher: Dispatcher) {
+  const { dispatch } = dispatcher;
   const { store, clients, logger } = deps;
 
   async function shopConnection(connectionId: string): Promise<ShopConnection> {
     return { connectionId, shopId: (await connectionOf(store, connectionId)).shopId };
   }
 
-  async function ensureQueue({ connectionId, shopId }: ShopConnection): Promise<string> {
-    const existing = await store.getCursor(connectionId, 'tiki-queue');
-    if (existing) return existing;
-    const { tiki, assertLive } = await clients.forConnection(connectionId);
-    const name = `haravan-sync-${shopId}`;
-    await assertLive();
-    const queues = await tiki.listQueues();
-    const queue = queues.find((q) => q.name === name) ?? (await tiki.createQueue(name));
-    const subs = await tiki.listSubscriptions(queue.code).catch(() => []);
-    for (const type of QUEUE_EVENT_TYPES) {
-      if (!subs.some((sub) => sub.event_type === type)) await tiki.subscribe(queue.code, type);
-    }
-    await store.setCursor(connectionId, 'tiki-queue', queue.code);
-    return queue.code;
-  }
-
   return {
     /** Create the connection's Tiki event queue and subscriptions once; the queue code is kept in the store. */
     async ensureTikiQueue(connectionId: string): Promise<string> {
-      return ensureQueue(await shopConnection(connectionId));
+      const { tiki, assertLive } = await clients.forConnection(connectionId);
+      return ensureQueue(store, tiki, await shopConnection(connectionId), assertLive);
     },
 
     /**
@@ -58,59 +42,20 @@ export function createIntakeActivities(deps: ActivityDeps, { dispatch }: Dispatc
       let events = 0;
       let dispatched = 0;
       try {
-        const conn = await shopConnection(connectionId);
-        // Re-created when missing (e.g. cleared because the Tiki credentials changed owner).
-        let queue = (await store.getCursor(connectionId, 'tiki-queue')) || (await ensureQueue(conn));
-        let recreated = false;
-        // The ack id lives in memory between pulls and is stored only after a batch with events was handed on:
-        // an empty batch has nothing to acknowledge, so an idle pull costs the one Tiki call and no database work.
-        // After a crash the stored ack is that of the last non-empty batch; if a later pull already committed it,
-        // it is stale and Tiki re-delivers from the committed cursor (at-least-once; the hand-off is idempotent).
-        let ack = await store.getCursor(connectionId, 'tiki-ack');
+        const queue = new TikiEventQueue(store, dispatcher, await shopConnection(connectionId));
         while (Date.now() < deadline) {
           const c = await clients.whileConnected(connectionId, { maxAgeMs: POLL_CLIENTS_MAX_AGE_MS });
           if (!c) {
             logger.info({ connectionId }, 'Tiki event poll ends: the connection was disconnected');
             break;
           }
-          const { tiki } = c;
-          let res: Awaited<ReturnType<typeof tiki.pullEvents>>;
-          try {
-            res = await tiki.pullEvents(queue, ack || null);
-          } catch (err) {
-            // The queue is gone on Tiki's side (deleted, expired, another environment's code): make a new one
-            // once. Events of the gap are not lost for good: the periodic order sweep lists what changed.
-            if (recreated || !(err instanceof ConnectorError) || err.code !== 'NOT_FOUND') throw err;
-            recreated = true;
-            await store.setCursor(connectionId, 'tiki-queue', '');
-            await store.setCursor(connectionId, 'tiki-ack', '');
-            ack = null;
-            queue = await ensureQueue(conn);
-            await store.audit(connectionId, 'tiki-queue-recreated', { queue });
-            continue;
-          }
-          events += res.events.length;
-          if (res.events.length > 0) pollCadence.reset(`tiki:${connectionId}`);
-          const latest = new Map<string, { status?: string; id: string }>();
-          for (const e of res.events) {
-            const payload = (e.payload ?? {}) as { order_code?: string; orderCode?: string; status?: string };
-            const code = payload.order_code ?? payload.orderCode;
-            if (!code || !QUEUE_EVENT_TYPES.includes(e.type)) continue;
-            latest.set(String(code), { status: payload.status, id: String(e.id) });
-          }
-          for (const [code, ev] of latest) {
-            // A re-delivered event about an order already imported and finished in that very status: nothing to do.
-            const rec = await store.getOrder(connectionId, code);
-            if (rec?.haravanOrderId && isTerminal(rec.status) && ev.status === rec.tikiStatus) continue;
-            await dispatch(conn, code, 'tiki-event', ev.status, ev.id);
-            dispatched++;
-          }
-          if (res.ackId) {
-            ack = res.ackId;
-            if (res.events.length > 0) await store.setCursor(connectionId, 'tiki-ack', res.ackId);
-          }
+          const res = await queue.pull(c.tiki, c.assertLive);
+          if (res.requeued) continue;
+          events += res.events;
+          dispatched += res.dispatched;
+          if (res.events > 0) pollCadence.reset(`tiki:${connectionId}`);
           heartbeat({ events });
-          if (res.events.length === 0) {
+          if (res.events === 0) {
             // Adaptive when idle (activities/poll-cadence.ts): the configured interval right after events.
             const wait = Math.min(pollCadence.next(`tiki:${connectionId}`, opts.intervalMs, false), deadline - Date.now());
             if (wait > 0) await activitySleep(wait);

@@ -36,7 +36,7 @@ export function createMirror({ store }: Pick<ActivityDeps, 'store'>) {
         await c.haravan.updateOrder(haravanOrderId, { note_attributes: [...attrs, { name: 'tiki_status', value: next.status }] });
       }
     }
-    if (steps.length > 0) await store.audit(connectionId, 'order-mirrored', { tikiCode, from, to: next.status, actions: steps });
+    if (steps.length > 0) await store.recordOrderStep(connectionId, tikiCode, 'order-mirrored', { from, to: next.status, actions: steps });
   }
   return { applyMirror };
 }
@@ -58,6 +58,7 @@ export function createStatusActivities(deps: ActivityDeps, { applyMirror }: Mirr
         await applyMirror(connectionId, c, tikiCode, prev.haravanOrderId, prev.tikiStatus, o, conn?.config.processOrdersInHaravan ?? true, conn?.config.restockOnCancel ?? true);
       }
       const rec = await store.upsertOrder(connectionId, { ...toRecord(o, null, prev, hours), haravanOrderId: prev?.haravanOrderId ?? null });
+      if (prev && prev.tikiStatus !== o.status) await store.recordOrderStep(connectionId, tikiCode, 'order-status-changed', { from: prev.tikiStatus, to: o.status, status: rec.status });
       if (conn && prev?.haravanOrderId) await nudgeStock(deps, connectionId, conn.shopId, tikiCode, prev, rec);
       return {
         status: rec.status,
@@ -72,7 +73,7 @@ export function createStatusActivities(deps: ActivityDeps, { applyMirror }: Mirr
 
     async markAtRisk(connectionId: string, tikiCode: string, atRisk: boolean): Promise<void> {
       await store.patchOrder(connectionId, tikiCode, { atRisk });
-      if (atRisk) await store.audit(connectionId, 'order-at-risk', { tikiCode });
+      if (atRisk) await store.recordOrderStep(connectionId, tikiCode, 'order-at-risk');
     },
   };
 }

@@ -16,6 +16,7 @@ import { heartbeatOrStop } from '../cancellation';
 import { refusalFacts } from '../errors';
 import type { LiveClients } from '../context';
 import { skuWritesCounter, stockPropagationHistogram } from '../metrics';
+import { stockAudit, type StockAudit } from './audit';
 import { capByReadBack } from './plan';
 import { readTiki, TIKI_PAGE } from './read-tiki';
 import { emptySummary, type PushSummary } from './summary';
@@ -41,7 +42,7 @@ function isRefusal(err: unknown): err is ConnectorError {
   return err instanceof ConnectorError && !err.retryable && (err.code === 'VALIDATION' || err.code === 'NOT_FOUND');
 }
 
-/** Write the planned changes to Tiki and record what was confirmed. */
+/** Write the planned changes to Tiki, record what was confirmed, and each planned push's outcome in the audit trail. */
 export async function execute(
   deps: Pick<StockDeps, 'store' | 'latency' | 'logger'>,
   connectionId: string,
@@ -49,6 +50,26 @@ export async function execute(
   targets: number[],
   planned: PlannedPush[],
   opts: ExecuteOptions,
+): Promise<PushSummary> {
+  const audit = stockAudit(planned);
+  try {
+    const summary = await writePlanned(deps, connectionId, c, targets, planned, opts, audit);
+    await audit.flush(deps.store, deps.logger, connectionId);
+    return summary;
+  } catch (err) {
+    await audit.flush(deps.store, deps.logger, connectionId, err);
+    throw err;
+  }
+}
+
+async function writePlanned(
+  deps: Pick<StockDeps, 'store' | 'latency' | 'logger'>,
+  connectionId: string,
+  c: LiveClients,
+  targets: number[],
+  planned: PlannedPush[],
+  opts: ExecuteOptions,
+  audit: StockAudit,
 ): Promise<PushSummary> {
   const { store, latency, logger } = deps;
   const summary = emptySummary();
@@ -61,6 +82,8 @@ export async function execute(
   const hasChangeOf = (p: PlannedPush) => hasChange(p.change);
   const changes = sortByPriority(planned.map((p) => ({ ...p, lastPushed: p.reference })).filter((p) => hasChange(p.change) && !refusedAgain(p)));
   const unchanged = planned.filter((p) => !hasChange(p.change));
+  for (const p of unchanged) audit.mark(p, 'stock-unchanged');
+  for (const p of planned) if (hasChange(p.change) && refusedAgain(p)) audit.mark(p, 'stock-skipped-refused', { code: 'TIKI_SKU_REJECTED' });
   summary.skipped = planned.length - changes.length;
   // Verified = Tiki's actual value was read and matches (a SKU missing from Tiki's listing is not verified).
   const verifiedSame = opts.verified ? unchanged.filter((p) => p.current !== undefined) : [];
@@ -86,6 +109,7 @@ export async function execute(
       // A change the cap emptied: Tiki already holds what the last confirmed push holds.
       const settled = changes.filter((p) => !hasChange(p.change));
       if (settled.length > 0) {
+        for (const p of settled) audit.mark(p, 'stock-unchanged');
         await markedPending;
         await store.recordPushes(connectionId, settled.map((p) => ({ haravanVariantId: p.link.haravanVariantId, ...p.target, converged: true, verified: false })));
         summary.skipped += settled.length;
@@ -128,15 +152,16 @@ export async function execute(
       stockPropagationHistogram.observe(ms / 1000);
       if (p.seen.changedAt && now - p.seen.changedAt < LATENCY_WINDOW_MS) latency.change.record(connectionId, Math.max(0, now - p.seen.changedAt));
     }
+    for (const p of batch) audit.confirmed(p);
     summary.pushed += batch.length;
   };
 
-  const item = (p: PlannedPush, batch: boolean) => ({
-    productId: p.link.tikiProductId,
-    price: p.change.price,
+  const item = (p: PlannedPush, batch: boolean) => {
     // The single endpoint changes only the listed warehouses; the batch one needs every current row.
-    warehouseQuantities: p.change.quantity !== undefined ? warehouseQuantities(p.change.quantity, targets, batch ? (p.current ?? []) : [], p.addBack) : undefined,
-  });
+    const rows = p.change.quantity !== undefined ? warehouseQuantities(p.change.quantity, targets, batch ? (p.current ?? []) : [], p.addBack, p.change.split) : undefined;
+    audit.sending(p, rows);
+    return { productId: p.link.tikiProductId, price: p.change.price, warehouseQuantities: rows };
+  };
 
   const single = async (p: PlannedPush) => {
     const priority = classifyPriority(p.change, p.reference);
@@ -149,12 +174,16 @@ export async function execute(
         await confirm([p]);
         return true;
       });
-      if (!wrote) summary.superseded++;
+      if (!wrote) {
+        summary.superseded++;
+        audit.mark(p, 'stock-superseded');
+      }
       else skuWritesCounter.inc({ outcome: 'ok' });
       await store.resolveFailures(connectionId, 'sku-write', String(p.link.tikiProductId));
     } catch (err) {
       if (isRefusal(err)) {
         summary.failed++;
+        audit.mark(p, 'stock-failed', { code: 'TIKI_SKU_REJECTED' });
         if (refused.size > GUARD_MAX_ENTRIES) refused.clear();
         refused.set(p.link.haravanVariantId, { quantity: p.change.quantity, price: p.change.price });
         skuWritesCounter.inc({ outcome: 'rejected' });
@@ -194,6 +223,7 @@ export async function execute(
     try {
       await gate.run(priority, async () => {
         const live = batch.filter((b) => !stale(b));
+        for (const b of batch) if (!live.includes(b)) audit.mark(b, 'stock-superseded');
         summary.superseded += batch.length - live.length;
         if (live.length === 0) return;
         await c.assertLive();

@@ -21,6 +21,9 @@ import { pollCadence } from '../poll-cadence';
 import { fullPass } from './full-pass';
 import { pollHaravanChanges as poll, type PollOptions } from './poll';
 import { pushLinks } from './push-links';
+import { storeHandedCursors } from './deltas';
+import type { StockChanges } from '../../domain/poll-shards';
+import type { Seen } from '../../domain/stock-poll';
 import { emptySummary, finish, merge, type PushSummary } from './summary';
 import type { StockDeps } from './types';
 
@@ -61,6 +64,21 @@ export function createStockActivities(deps: ActivityDeps) {
         heartbeatOrStop({ i });
       }
       return finish(stock, connectionId, total);
+    },
+
+    /**
+     * A poll shard's hand-off (`activities/poll-shard.ts`): push the linked variants it saw change, then store the
+     * delta cursors it read them up to. At-least-once: a shard that restarts before the cursors are stored reads the
+     * same changes again and hands them on again; the push compares with what Tiki last confirmed, so a second
+     * delivery writes nothing.
+     */
+    async pushPolledChanges(connectionId: string, changes: StockChanges): Promise<PushSummary> {
+      const c = await clients.forConnection(connectionId);
+      const seen = new Map<number, Seen>(changes.seen.map(([id, seenAt, changedAt]) => [id, { seenAt, changedAt: changedAt ?? undefined }]));
+      const links = await store.getLinks(connectionId, [...seen.keys()]);
+      const pushed = await pushLinks(stock, connectionId, c, links, { haravan: c.haravan.withPriority('high'), seen, skipRefused: true });
+      await storeHandedCursors(store, connectionId, changes.cursors);
+      return pushed.considered > 0 ? finish(stock, connectionId, pushed) : pushed;
     },
 
     /** See `poll.ts`. */

@@ -5,13 +5,13 @@
  * reconciliation waits behind them). Its rules (cursor, what counts as a new change, when it was seen) are `domain/stock-poll.ts`.
  */
 import { Context, heartbeat, sleep as activitySleep } from '@temporalio/activity';
-import { inventoryRowFingerprint, nextCursor, noteSeen, pollSince, variantFingerprint, type Seen } from '../../domain/stock-poll';
 import { bulkReadActive } from '../bulk-reads';
 import { isNotLive } from '../context';
 import { pollCadence } from '../poll-cadence';
+import { HaravanDeltas } from './deltas';
 import { pushLinks } from './push-links';
 import { emptySummary, finish, merge, type PushSummary } from './summary';
-import type { ProductLike, StockDeps } from './types';
+import type { StockDeps } from './types';
 
 /** How long a delta poll reuses the connection row and its clients before reading them again. */
 export const POLL_STATE_MAX_AGE_MS = 60_000;
@@ -36,17 +36,7 @@ export async function pollHaravanChanges(deps: StockDeps, connectionId: string, 
   // only when they move.
   let connection: Awaited<ReturnType<typeof store.getConnection>> = null;
   let connectionReadAt = 0;
-  let invCursor: string | undefined;
-  let prodCursor: string | undefined;
-  let storedInv: string | null = null;
-  let storedProd: string | null = null;
-  /**
-   * What the last round handled, per inventory row and product variant: its `updated_at` and the fields the
-   * push depends on. The cursor never passes the newest change seen (robust to Haravan's clock), so with the
-   * overlap every round reads that change again; unchanged, it is not handled again (no link reads, no plan,
-   * and the idle cadence can back off). A new change differs in one or the other, even within one second.
-   */
-  let handledRows = new Map<string, string>();
+  const deltas = new HaravanDeltas(store, connectionId);
   try {
     while (Date.now() < deadline) {
       const cycleStart = Date.now();
@@ -68,57 +58,15 @@ export async function pollHaravanChanges(deps: StockDeps, connectionId: string, 
         break;
       }
       const haravan = c.haravan.withPriority('high');
-      if (invCursor === undefined || prodCursor === undefined) {
-        storedInv = await store.getCursor(connectionId, 'haravan-inventory');
-        storedProd = await store.getCursor(connectionId, 'haravan-products');
-        invCursor = storedInv ?? new Date(Date.now() - 60_000).toISOString();
-        prodCursor = storedProd ?? invCursor;
-      }
-      const pollStarted = new Date().toISOString();
-      const productsSince = pollSince(prodCursor);
-
-      const seen = new Map<number, Seen>();
-      const [rows, products] = await Promise.all([
-        haravan.listAllInventoryLocations({ updatedAtMin: pollSince(invCursor) }).then((r) => ({ r, at: Date.now() })),
-        (async () => {
-          const out: (ProductLike & { readAt: number })[] = [];
-          for await (const page of haravan.listAllProducts({ updatedAtMin: productsSince })) {
-            for (const p of page) out.push({ ...p, readAt: cycleStart });
-          }
-          return out;
-        })(),
-      ]);
-      const roundRows = new Map<string, string>();
-      const isNew = (key: string, fingerprint: string) => {
-        roundRows.set(key, fingerprint);
-        return handledRows.get(key) !== fingerprint;
-      };
-      for (const r of rows.r) {
-        if (!isNew(`i:${r.variant_id}:${r.loc_id}`, inventoryRowFingerprint(r))) continue;
-        noteSeen(seen, Number(r.variant_id), rows.at, Date.parse(String(r.updated_at ?? '')) || undefined);
-      }
-      const preloaded = new Map<number, ProductLike>();
-      for (const p of products) {
-        preloaded.set(Number(p.id), p);
-        for (const v of p.variants ?? []) {
-          const updatedAt = (v as { updated_at?: unknown }).updated_at ?? p.updated_at ?? '';
-          if (!isNew(`p:${v.id}`, variantFingerprint(updatedAt, v))) continue;
-          noteSeen(seen, Number(v.id), p.readAt, Date.parse(String(updatedAt)) || undefined);
-        }
-      }
+      const round = await deltas.read(haravan, cycleStart);
+      const { seen, preloaded } = round;
       if (seen.size > 0) {
         const links = await store.getLinks(connectionId, [...seen.keys()]);
         if (links.length > 0) cycle = merge(cycle, await pushLinks(deps, connectionId, c, links, { haravan, preloaded, seen, skipRefused: true }));
       }
       // Handled (a failed push throws: the retried activity starts with nothing handled and reads them again).
-      handledRows = roundRows;
-      const nextInv = nextCursor(rows.r.map((r) => String(r.updated_at ?? '')), invCursor, pollStarted);
-      const nextProd = nextCursor(products.map((p) => String(p.updated_at ?? '')), prodCursor, pollStarted);
-      // Written when they differ from the stored value (the first round stores the starting point too).
-      invCursor = nextInv;
-      prodCursor = nextProd;
-      if (nextInv !== storedInv) await store.setCursor(connectionId, 'haravan-inventory', (storedInv = nextInv));
-      if (nextProd !== storedProd) await store.setCursor(connectionId, 'haravan-products', (storedProd = nextProd));
+      deltas.accept(round);
+      await deltas.storeCursors();
       if (cycle.considered > 0) total = merge(total, await finish(deps, connectionId, cycle));
       cycle = emptySummary();
       heartbeat({ polls: true });

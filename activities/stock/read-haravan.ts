@@ -3,6 +3,7 @@ import { heartbeatOrStop } from '../cancellation';
 import type { HaravanClient } from '../../connectors/haravan/client';
 import type { Config } from '../../domain/config';
 import { inventoryPolicyOf, isInventoryTracked } from '../../domain/inventory';
+import { stockSourceLocationIds } from '../../domain/warehouse-map';
 import { chunk, pool } from '../concurrency';
 import { toInt } from '../mappers';
 import type { HaravanVariantState, ProductLike } from './types';
@@ -50,7 +51,7 @@ export async function readHaravan(
   opts: ReadHaravanOptions = {},
 ): Promise<Map<number, HaravanVariantState>> {
   const out = new Map<number, HaravanVariantState>();
-  const chosen = config.inventoryLocationIds;
+  const chosen = stockSourceLocationIds(config);
   const stream = chosen.length === 0 ? opts.onVariants : undefined;
   const take = (p: ProductLike, readAt: number, batch?: HaravanVariantState[]) => {
     for (const v of p.variants ?? []) {

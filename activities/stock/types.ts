@@ -2,9 +2,10 @@
 import type { Logger } from 'pino';
 import type { HaravanProduct } from '../../connectors/haravan/schemas';
 import type { HeldUnits } from '../../domain/reservations';
-import type { PushTarget, PushValues, VariantStockState, WarehouseQuantity } from '../../domain/stock';
+import type { PushTarget, PushValues, TargetExplanation, VariantStockState, WarehouseQuantity } from '../../domain/stock';
 import type { Seen } from '../../domain/stock-poll';
 import type { TikiValues } from '../../domain/stock-writes';
+import type { RegionalQuantity } from '../../domain/warehouse-map';
 import type { Store } from '../../store/store';
 import type { LinkRecord } from '../../store/types';
 import type { ClientFactory } from '../context';
@@ -32,6 +33,12 @@ export interface PlannedPush {
   link: LinkRecord;
   /** The §4 target of the variant (`computeTarget`), before the add-back of Tiki's reservations. */
   base: PushTarget;
+  /** The Haravan values the target was computed from. */
+  read: VariantStockState;
+  /** Why `base` holds its values: the §4 rule row, q, ratio and safety stock, the price check (`explainTarget`). */
+  explanation: TargetExplanation;
+  /** Under a warehouse mapping: each mapped warehouse's §4 quantity (domain/warehouse-map.ts). */
+  regional?: RegionalQuantity[];
   /** The units Tiki still reserves for imported orders of this SKU, per warehouse. */
   held?: HeldUnits;
   /** The add-back per target warehouse included in `target.quantity` (domain/reservations.ts). */

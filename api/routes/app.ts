@@ -113,6 +113,27 @@ const SOURCES_TTL_MS = 60_000;
 /** Longest the API waits for the worker's read (the vendor clients retry 429s and timeouts within it). */
 const SOURCES_TIMEOUT = '45 seconds';
 
+/**
+ * The connection's Haravan locations and Tiki seller warehouses, read now by the worker (workflows/sources.ts); a
+ * read that could not reach the worker answers as a `failure`. Null once the credentials are gone.
+ */
+export async function readSourcesLive(deps: Pick<ApiDeps, 'client' | 'taskQueue'>, c: { id: string; shopId: number }): Promise<SourcesRead | null> {
+  try {
+    return await deps.client.workflow.execute(READ_SOURCES_WORKFLOW, {
+      taskQueue: deps.taskQueue,
+      workflowId: sourcesWorkflowId(c.shopId),
+      args: [c.id],
+      // Concurrent form loads share one read; each later one starts a new run.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowExecutionTimeout: SOURCES_TIMEOUT,
+      typedSearchAttributes: [{ key: SA_SHOP_ID, value: String(c.shopId) }],
+      staticSummary: `Settings form sources of shop ${c.shopId}`,
+    } as never);
+  } catch (err) {
+    return { locations: [], warehouses: [], failure: { reason: 'INTERNAL', detail: String(err) } };
+  }
+}
+
 /** Bearer-protected part, mounted inside the /v1 router. */
 export function dashboardApiRoutes(deps: ApiDeps): Router {
   const r = Router();
@@ -127,21 +148,7 @@ export function dashboardApiRoutes(deps: ApiDeps): Router {
       res.json(hit.value);
       return;
     }
-    let read: SourcesRead | null;
-    try {
-      read = await deps.client.workflow.execute(READ_SOURCES_WORKFLOW, {
-        taskQueue: deps.taskQueue,
-        workflowId: sourcesWorkflowId(c.shopId),
-        args: [id],
-        // Concurrent form loads share one read; each later one starts a new run.
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowExecutionTimeout: SOURCES_TIMEOUT,
-        typedSearchAttributes: [{ key: SA_SHOP_ID, value: String(c.shopId) }],
-        staticSummary: `Settings form sources of shop ${c.shopId}`,
-      } as never);
-    } catch (err) {
-      read = { locations: [], warehouses: [], failure: { reason: 'INTERNAL', detail: String(err) } };
-    }
+    const read = await readSourcesLive(deps, c);
     if (!read) throw apiError('CONNECTION_NOT_ACTIVE');
     const value: Sources = { locations: read.locations, warehouses: read.warehouses };
     if (read.failure) {

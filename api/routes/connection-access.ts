@@ -25,8 +25,12 @@ export function connectionAccess({ client, store, logger }: Pick<ApiDeps, 'clien
     return c;
   }
 
-  /** Tries of an update that was not delivered (100, 200, 400, 800 ms apart). */
-  const UPDATE_ATTEMPTS = 5;
+  /**
+   * Tries of an update that was not delivered (100, 200, 400, 800 ms, then 2 s apart: about 7 s in all, which also
+   * rides out a workflow task that timed out on a loaded worker — "Workflow Task in failed state" until it is retried).
+   */
+  const UPDATE_ATTEMPTS = 8;
+  const retryDelayMs = (attempt: number) => Math.min(100 * 2 ** (attempt - 1), 2_000);
 
   async function updateActive<T>(state: string, fn: () => Promise<T>): Promise<T> {
     if (isEndedConnection(state) || state === 'disconnecting') {
@@ -44,7 +48,7 @@ export function connectionAccess({ client, store, logger }: Pick<ApiDeps, 'clien
         const answered = err instanceof WorkflowUpdateFailedError && fromUpdateFailure(err) !== undefined;
         if (!answered && attempt < UPDATE_ATTEMPTS) {
           logger.warn({ err: String(err), cause: String((err as { cause?: unknown }).cause ?? ''), attempt }, 'update not delivered; retrying');
-          await new Promise((r) => setTimeout(r, 100 * 2 ** (attempt - 1)));
+          await new Promise((r) => setTimeout(r, retryDelayMs(attempt)));
           continue;
         }
         logger.debug({ err }, 'update failed');

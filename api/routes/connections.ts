@@ -1,10 +1,11 @@
 /** /v1/connections: connect, list, status, config, disconnect, credentials (link runs and links: links.ts; failures: failures.ts). */
 import { Router } from 'express';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { DEFAULT_CONFIG, mergeConfig } from '../../domain/config';
+import { DEFAULT_CONFIG, mergeConfig, validateConfigPatch, type Config } from '../../domain/config';
 import { messageFor } from '../../domain/messages';
 import { AllowedOrigin, baseUrlProblem } from '../../domain/vendor-origins';
 import { isEndedConnection } from '../../domain/terms';
+import { warehouseMapSourceIssues } from '../../domain/warehouse-map';
 import type { Credentials } from '../../store/types';
 import { credentialsReplacedUpdate, disconnectUpdate, statusQuery, updateConfigUpdate, waitForVerificationUpdate, type ConnectionStatus } from '../../workflows/definitions';
 import { connectionIdForShop, connectionWorkflowId, pendingCredentialsId } from '../../workflows/ids';
@@ -14,6 +15,7 @@ import { ApiDeps, parse } from '../context';
 import { presentConnection } from '../presenters';
 import { ConfigPatchSchema, ConnectionIdParams, CreateConnectionSchema, PageQuery, ReplaceCredentialsSchema } from '../schemas';
 import { shopScopeOf } from '../security';
+import { readSourcesLive } from './app';
 import { connectionAccess } from './connection-access';
 /**
  * A claim is followed by its workflow's start within moments (a few store writes and one Temporal call, normally
@@ -30,6 +32,40 @@ function requireAllowedBaseUrls(input: { haravan?: { baseUrl?: string }; tiki?: 
     if (problem) issues.push({ path: `${vendor}.baseUrl`, message: problem });
   }
   if (issues.length > 0) throw new ApiError(400, 'VALIDATION_FAILED', messageFor('VALIDATION_FAILED').en, { issues });
+}
+
+/**
+ * A config patch passes the config rules (400 VALIDATION_FAILED with the issues), and a warehouse mapping names only
+ * the shop's real Haravan locations and the seller's real Tiki warehouses, as read now by the worker (422
+ * WAREHOUSE_MAP_INVALID with one issue per unknown id; 503 WAREHOUSE_MAP_UNVERIFIED when they cannot be read).
+ * Checked before the update is sent, so a refused patch changes nothing.
+ */
+async function requireValidConfigPatch(deps: ApiDeps, c: { id: string; shopId: number }, patch: Partial<Config>): Promise<void> {
+  const issues = validateConfigPatch(patch);
+  if (issues.length > 0) throw new ApiError(400, 'VALIDATION_FAILED', messageFor('VALIDATION_FAILED').en, { issues });
+  if (!patch.warehouseMap?.length) return;
+  const read = await readSourcesLive(deps, c);
+  if (!read) throw apiError('CONNECTION_NOT_ACTIVE');
+  if (read.failure) {
+    deps.logger.warn({ connectionId: c.id, reason: read.failure.reason, err: read.failure.detail }, 'warehouse mapping: sources could not be read');
+    throw apiError('WAREHOUSE_MAP_UNVERIFIED');
+  }
+  const unknown = warehouseMapSourceIssues(patch.warehouseMap, { locationIds: read.locations.map((l) => l.id), warehouseIds: read.warehouses.map((w) => w.id) });
+  if (unknown.length === 0) return;
+  throw apiError('WAREHOUSE_MAP_INVALID', undefined, {
+    issues: unknown.map((u) => ({ path: u.path, code: u.code, message: `${messageFor(u.code).en} (${u.id})`, messageVi: `${messageFor(u.code).vi} (${u.id})` })),
+  });
+}
+
+/**
+ * The Haravan side of a connection made without one (only the Tiki side given): the shop's app installation, whose
+ * current token the clients read (store resolveCredentials), on the API host of the settings. 422 NOT_INSTALLED
+ * when the app is not installed on the shop (or its token could not be renewed).
+ */
+async function installationCredentials(deps: ApiDeps, shopId: number): Promise<Credentials['haravan']> {
+  const installation = deps.haravanApp ? await deps.store.getInstallation(shopId) : null;
+  if (!deps.haravanApp || installation?.status !== 'installed') throw apiError('NOT_INSTALLED');
+  return { accessToken: '', baseUrl: deps.haravanApp.apiUrl, installation: true };
 }
 
 export function connectionRoutes(deps: ApiDeps): Router {
@@ -79,6 +115,7 @@ export function connectionRoutes(deps: ApiDeps): Router {
   r.post('/connections', async (req, res) => {
     const input = parse(CreateConnectionSchema, req.body);
     requireAllowedBaseUrls(input, deps.allowedVendorOrigins ?? []);
+    const installedHaravan = input.haravan ? undefined : await installationCredentials(deps, input.shopId);
     const id = connectionIdForShop(input.shopId);
     const workflowId = connectionWorkflowId(input.shopId);
     const config = mergeConfig(DEFAULT_CONFIG, input.config ?? {});
@@ -92,7 +129,7 @@ export function connectionRoutes(deps: ApiDeps): Router {
       { reclaimConnectingAfterMs: previous.runOpen ? undefined : deps.staleClaimMs ?? STALE_CLAIM_MS },
     );
     if (!claimed) throw apiError('ALREADY_CONNECTED');
-    await store.saveCredentials(id, { haravan: input.haravan, tiki: input.tiki } as Credentials);
+    await store.saveCredentials(id, { haravan: input.haravan ?? installedHaravan, tiki: input.tiki } as Credentials);
     await store.audit(id, 'connect-requested', { shopId: input.shopId });
     let handle;
     try {
@@ -146,6 +183,7 @@ export function connectionRoutes(deps: ApiDeps): Router {
     const { id } = parse(ConnectionIdParams, req.params);
     const patch = parse(ConfigPatchSchema, req.body);
     const c = await load(id);
+    if (!isEndedConnection(c.state)) await requireValidConfigPatch(deps, c, patch);
     await updateActive(c.state, () => handleFor(c.shopId).executeUpdate(updateConfigUpdate, { args: [patch] }));
     res.json(await render(id));
   });

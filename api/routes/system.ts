@@ -5,6 +5,7 @@ import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import type { ApiDeps } from '../context';
+import { registerOrderBatchPaths } from '../order-batch-schemas';
 import { registerPublicationPaths } from '../publication-schemas';
 import { registerSessionPaths } from '../session-schemas';
 import { buildOpenApi } from '../schemas';
@@ -36,13 +37,13 @@ export function systemRoutes(deps: ApiDeps): Router {
   });
 
   r.get('/openapi.json', (_req, res) => {
-    openapi ??= buildOpenApi([registerPublicationPaths, registerSessionPaths]);
+    openapi ??= buildOpenApi([registerPublicationPaths, registerOrderBatchPaths, registerSessionPaths]);
     res.json(openapi);
   });
 
   r.get('/docs', (_req, res) => {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.send(renderReference((openapi ??= buildOpenApi([registerPublicationPaths, registerSessionPaths])) as OpenApiDoc));
+    res.send(renderReference((openapi ??= buildOpenApi([registerPublicationPaths, registerOrderBatchPaths, registerSessionPaths])) as OpenApiDoc));
   });
 
   // Temporal remote codec protocol: POST /codec/encode and /codec/decode with {payloads}, for the Web UI.

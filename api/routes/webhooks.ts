@@ -7,7 +7,7 @@
 import express, { Router } from 'express';
 import { haravanWebhookMeta, verifyHaravanWebhook } from '../../connectors/haravan/webhook';
 import { isActiveConnection } from '../../domain/terms';
-import { haravanWebhookSignal } from '../../workflows/definitions';
+import { disconnectUpdate, haravanWebhookSignal } from '../../workflows/definitions';
 import { connectionIdForShop, connectionWorkflowId } from '../../workflows/ids';
 import { ApiError } from '../errors';
 import type { ApiDeps } from '../context';
@@ -25,7 +25,9 @@ export function webhookRoutes(deps: ApiDeps): Router {
   );
   r.post('/webhooks/haravan', express.raw({ type: () => true, limit: '2mb' }), async (req, res) => {
     const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!deps.webhookSecret || !verifyHaravanWebhook(raw, req.headers as Record<string, string>, deps.webhookSecret)) {
+    // The app's deliveries are signed with its client secret, a private webhook's with HARAVAN_WEBHOOK_SECRET.
+    const secrets = [deps.webhookSecret, deps.haravanApp?.clientSecret].filter((s): s is string => !!s);
+    if (!secrets.some((secret) => verifyHaravanWebhook(raw, req.headers as Record<string, string>, secret))) {
       throw new ApiError(401, 'WEBHOOK_SIGNATURE_INVALID');
     }
     const meta = haravanWebhookMeta(req.headers as Record<string, string>);
@@ -38,6 +40,11 @@ export function webhookRoutes(deps: ApiDeps): Router {
     // The shop is the signed body's (a header is not covered by the signature); a replay does nothing twice.
     const orgId = deliveryShopId(payload, meta.orgId);
     if (!meta.test && orgId !== undefined && gate.firstDelivery(raw)) {
+      if (meta.topic === UNINSTALLED_TOPIC) {
+        await uninstalled(deps, orgId);
+        res.status(200).json({ ok: true });
+        return;
+      }
       const conn = await deps.store.getConnection(connectionIdForShop(orgId));
       const productIds = productIdsOf(meta.topic ?? '', payload);
       if (conn && isActiveConnection(conn.state) && productIds.length > 0) gate.nudge(orgId, productIds);
@@ -46,6 +53,26 @@ export function webhookRoutes(deps: ApiDeps): Router {
     res.status(200).json({ ok: true });
   });
   return r;
+}
+
+export const UNINSTALLED_TOPIC = 'app/uninstalled';
+
+/**
+ * The merchant removed the app: its tokens are forgotten at once, and the shop's connection, when it was made from
+ * the installation, disconnects gracefully (its data purged as for any disconnect). A later install starts clean.
+ */
+async function uninstalled(deps: ApiDeps, shopId: number): Promise<void> {
+  if (!(await deps.store.getInstallation(shopId))) return;
+  await deps.store.deleteInstallation(shopId);
+  const id = connectionIdForShop(shopId);
+  const [conn, creds] = await Promise.all([deps.store.getConnection(id), deps.store.loadCredentials(id)]);
+  deps.logger.info({ orgId: shopId, connection: conn?.state }, 'app uninstalled');
+  if (!conn || !isActiveConnection(conn.state) || !creds?.haravan.installation) return;
+  await deps.store.audit(id, 'app-uninstalled', { shopId });
+  await deps.client.workflow
+    .getHandle(connectionWorkflowId(shopId))
+    .executeUpdate(disconnectUpdate)
+    .catch((err) => deps.logger.warn({ err, orgId: shopId }, 'disconnect after uninstall failed'));
 }
 
 function productIdsOf(topic: string, payload: Record<string, unknown>): number[] {

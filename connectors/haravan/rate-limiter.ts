@@ -10,6 +10,12 @@
  * `order` (order intake and order actions) before `high` (the stock poll's delta reads) before `normal` (bulk
  * reads, full passes) — so while orders are queued on a shop's bucket, its stock reads wait for them.
  *
+ * Order reserve (a flash sale): while orders are active on the bucket — an order call queued or in flight, or one
+ * sent within `orderHoldMs` — the other priorities may fill it only up to `orderReserve` units below the
+ * capacity, so the stock poll's reads yield the bucket's burst to the order backlog instead of meeting each new
+ * order with a full bucket. The process-wide limiter of a shop (`sharedRateLimiter`) keeps ORDER_RESERVE_UNITS;
+ * a limiter built directly keeps none unless asked.
+ *
  * The safety margin adapts to who else uses the bucket. While every header agrees with this process's own
  * count (used ≤ level + in flight + 1), the only caller is us and a small margin (1 unit: rounding, clock)
  * is enough, so bulk reads get the whole burst Haravan allows. Once a header shows more than we account for
@@ -27,6 +33,9 @@ export const CALL_LIMIT_HEADER = 'x-haravan-api-call-limit';
 export const REQUEST_PRIORITIES = ['order', 'high', 'normal'] as const;
 export type RequestPriority = (typeof REQUEST_PRIORITIES)[number];
 
+/** Units of a shop's process-wide limiter kept for order calls while orders are active: a quarter of the bucket. */
+export const ORDER_RESERVE_UNITS = HARAVAN_BUCKET_SIZE / 4;
+
 export interface RateLimiterOptions {
   /** Bucket size; the header's size wins when it is smaller. Default 80. */
   bucketSize?: number;
@@ -40,6 +49,10 @@ export interface RateLimiterOptions {
   sharedMargin?: number;
   /** How long the shared margin holds after the last sign of another caller (ms). Default 60,000. */
   sharedHoldMs?: number;
+  /** Units kept free for `order` calls while orders are active (see the module comment). Default 0. */
+  orderReserve?: number;
+  /** How long after an order call was sent orders still count as active (ms). Default 5,000. */
+  orderHoldMs?: number;
   /** Clock (ms), injectable for tests. */
   now?: () => number;
 }
@@ -91,6 +104,10 @@ export class HaravanRateLimiter {
   private readonly sharedMarginOption?: number;
   private readonly sharedHoldMs: number;
   private sharedUntil = 0;
+  private readonly orderReserve: number;
+  private readonly orderHoldMs: number;
+  private ordersActiveUntil = 0;
+  private ordersInFlight = 0;
   private readonly now: () => number;
   private size: number;
   private level = 0;
@@ -108,6 +125,8 @@ export class HaravanRateLimiter {
     this.soloMargin = options.soloMargin ?? 1;
     this.sharedMarginOption = options.sharedMargin;
     this.sharedHoldMs = options.sharedHoldMs ?? 60_000;
+    this.orderReserve = Math.max(0, options.orderReserve ?? 0);
+    this.orderHoldMs = options.orderHoldMs ?? 5_000;
     this.now = options.now ?? Date.now;
     this.size = this.configuredSize;
     this.levelAt = this.now();
@@ -161,7 +180,8 @@ export class HaravanRateLimiter {
         waiter.expiry = setTimeout(expire, left);
       }
       queue.push(waiter);
-      this.pump();
+      // Recompute rather than wait on a pending timer: that timer may be for a waiter held back by the order reserve.
+      this.reschedule();
     });
   }
 
@@ -210,9 +230,18 @@ export class HaravanRateLimiter {
     this.levelAt = now;
   }
 
-  private next(): Waiter | undefined {
-    for (const p of REQUEST_PRIORITIES) if (this.queues[p].length > 0) return this.queues[p].shift();
-    return undefined;
+  private nextPriority(): RequestPriority | undefined {
+    return REQUEST_PRIORITIES.find((p) => this.queues[p].length > 0);
+  }
+
+  private ordersActive(now: number): boolean {
+    return this.queues.order.length > 0 || this.ordersInFlight > 0 || now < this.ordersActiveUntil;
+  }
+
+  /** Units the next waiter may fill: the capacity, less the order reserve for the others while orders are active. */
+  private capacityFor(priority: RequestPriority, now: number): number {
+    if (priority === 'order' || this.orderReserve === 0 || !this.ordersActive(now)) return this.capacity;
+    return Math.max(1, this.capacity - this.orderReserve);
   }
 
   private queued(): number {
@@ -221,14 +250,17 @@ export class HaravanRateLimiter {
 
   private pump(): void {
     if (this.timer) return;
-    while (this.queued() > 0) {
+    for (let priority = this.nextPriority(); priority; priority = this.nextPriority()) {
       const now = this.now();
       const level = this.currentLevel(now);
+      const capacity = this.capacityFor(priority, now);
       const waitForPause = this.pausedUntil - now;
-      const waitForRoom = (level + this.inFlight + 1 - this.capacity) / this.leakPerMs;
-      const waitMs = Math.max(waitForPause, waitForRoom);
+      const waitForRoom = (level + this.inFlight + 1 - capacity) / this.leakPerMs;
+      // While orders are active the reserve may lift before the bucket leaks: look again when the hold ends.
+      const waitForOrders = capacity < this.capacity && this.ordersInFlight === 0 && this.queues.order.length === 0 ? this.ordersActiveUntil - now : Infinity;
+      const waitMs = Math.max(waitForPause, Math.min(waitForRoom, waitForOrders));
       // Only in-flight requests block: the next release pumps again.
-      if (waitForPause <= 0 && this.inFlight + 1 > this.capacity) return;
+      if (waitForPause <= 0 && this.inFlight + 1 > capacity) return;
       if (waitMs > 0) {
         this.timer = setTimeout(() => {
           this.timer = undefined;
@@ -237,19 +269,24 @@ export class HaravanRateLimiter {
         return;
       }
       this.inFlight++;
-      const waiter = this.next();
-      if (waiter?.expiry) clearTimeout(waiter.expiry);
-      waiter?.resolve(this.releaser());
+      const waiter = this.queues[priority].shift()!;
+      if (waiter.expiry) clearTimeout(waiter.expiry);
+      if (priority === 'order') this.ordersInFlight++;
+      waiter.resolve(this.releaser(priority === 'order'));
     }
   }
 
-  private releaser(): ReleaseUnit {
+  private releaser(order: boolean): ReleaseUnit {
     let released = false;
     return () => {
       if (released) return;
       released = true;
       const now = this.now();
       this.inFlight--;
+      if (order) {
+        this.ordersInFlight--;
+        this.ordersActiveUntil = now + this.orderHoldMs;
+      }
       this.setLevel(this.currentLevel(now) + 1, now);
       this.reschedule();
     };
@@ -289,7 +326,7 @@ export function sharedRateLimiter(baseUrl: string, accessToken: string, options?
   const key = limiterKey(baseUrl, accessToken);
   let limiter = registry.get(key);
   if (!limiter) {
-    limiter = new HaravanRateLimiter(options);
+    limiter = new HaravanRateLimiter({ orderReserve: ORDER_RESERVE_UNITS, ...options });
     registry.set(key, limiter);
   }
   return limiter;

@@ -10,6 +10,7 @@
  * cache, rate limiting, query helpers, error text and schemas are already files of their own.
  */
 import { z } from 'zod';
+import { labelUrlAllowed } from '../../domain/order-batch';
 import { ConnectorError } from '../errors';
 import { clientValidationError, tikiErrorText } from './errors';
 import { DateInput, dateParam, SetFilter, setExpression, toPage, walkPages } from './query';
@@ -457,6 +458,16 @@ export class TikiClient {
       shippingLabelUrl: res.shipping_label_url ?? undefined,
       shippingStampUrl: res.shipping_stamp_url ?? undefined,
     };
+  }
+
+  /**
+   * The file behind a label URL of `getLabel` (PDF, image or web page, as Tiki serves it). Only a URL of a Tiki host
+   * or of this client's own origin is fetched (domain/order-batch.ts `labelUrlAllowed`): the URL is vendor data.
+   */
+  async fetchLabelFile(url: string): Promise<{ contentType: string | null; bytes: Buffer }> {
+    const route = 'GET <label url>';
+    if (!labelUrlAllowed(url, this.baseUrl)) throw clientValidationError(route, 'the label URL is not a Tiki address');
+    return this.http.fetchFile(url, route);
   }
 
   /** `POST /orders/{code}/seller-delivery/update-delivery` (seller_delivery orders only). */

@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ConnectorError } from '../errors';
 import { HttpResponse, sendHttp, sleep } from '../http';
+import { MAX_FILE_BYTES } from '../limits';
 import { badResponse, pausedConnectionError, tikiErrorFromResponse } from './errors';
 import { fetchClientCredentialsToken, TikiOAuthCredentials } from './oauth';
 import { releaseBucket, sharedBucket, TokenBucket } from './rate-limiter';
@@ -135,6 +136,17 @@ export class TikiTransport {
       }
       return res;
     }
+  }
+
+  /**
+   * GET a file Tiki linked to (a label), within this seller's rate budget and the file size bound. No credential is
+   * sent (the link may be on another Tiki host) and no redirect is followed; a non-2xx answer is a ConnectorError.
+   */
+  async fetchFile(url: string, route: string): Promise<{ contentType: string | null; bytes: Buffer }> {
+    await this.bucket.acquire();
+    const res = await sendHttp('tiki', route, { method: 'GET', url, headers: { Accept: '*/*' }, timeoutMs: this.opts.timeoutMs, binary: true, maxBytes: MAX_FILE_BYTES });
+    if (res.status < 200 || res.status >= 300) throw tikiErrorFromResponse(route, res);
+    return { contentType: res.headers.get('content-type'), bytes: res.bytes ?? Buffer.alloc(0) };
   }
 
   private describeAuthFailure(status: number): string | undefined {

@@ -3,6 +3,8 @@
 # Idempotent: `create` ignores an existing database, `setup-schema -v 0.0` only creates the version
 # tables, and `update-schema` applies just the versioned migrations that are missing — so it is safe
 # on every `docker compose up` and is how a server image upgrade migrates the schema.
+# Also run outside Docker by scripts/prod-shape.sh (SCHEMA_DIR = the schema files of the server module; no nc
+# there, and PostgreSQL is known to be up).
 # Env: POSTGRES_SEEDS, DB_PORT, POSTGRES_USER, SQL_PASSWORD (read by temporal-sql-tool),
 #      DBNAME (temporal), VISIBILITY_DBNAME (temporal_visibility), APP_DBNAME (haravan_tiki).
 set -eu
@@ -14,11 +16,11 @@ set -eu
 : "${DBNAME:=temporal}"
 : "${VISIBILITY_DBNAME:=temporal_visibility}"
 : "${APP_DBNAME:=haravan_tiki}"
-SCHEMA_DIR=/etc/temporal/schema/postgresql/v12
+SCHEMA_DIR="${SCHEMA_DIR:-/etc/temporal/schema/postgresql/v12}"
 
 echo "waiting for PostgreSQL at ${POSTGRES_SEEDS}:${DB_PORT}"
 i=0
-until nc -z -w 5 "$POSTGRES_SEEDS" "$DB_PORT"; do
+until ! command -v nc >/dev/null 2>&1 || nc -z -w 5 "$POSTGRES_SEEDS" "$DB_PORT"; do
   i=$((i + 1))
   [ "$i" -lt 60 ] || { echo "PostgreSQL did not come up" >&2; exit 1; }
   sleep 2

@@ -5,6 +5,7 @@
  */
 import express from 'express';
 import { FaultInjector } from '../common/faults';
+import { AccountsServer } from './accounts';
 import { listenOnLoopback } from '../common/listen';
 import { apiErrorHandler, apiRouter } from './api';
 import { SandboxContext } from './context';
@@ -38,6 +39,7 @@ export interface HaravanSandbox {
   faults: FaultInjector;
   webhooks: WebhookDispatcher;
   context: SandboxContext;
+  accounts: AccountsServer;
   /** Wait for pending webhook deliveries and snapshot writes; stop retries. */
   shutdown(): Promise<void>;
 }
@@ -50,6 +52,7 @@ export function createHaravanSandbox(opts: HaravanSandboxOptions = {}): HaravanS
     rateLimit: { bucketSize: opts.bucketSize ?? 80, leakPerSecond: opts.leakPerSecond ?? 4 },
     rejectOutOfStock: opts.rejectOutOfStock ?? false,
   });
+  const accounts = new AccountsServer(context);
   const snapshot = opts.snapshotFile ? new SnapshotFile(opts.snapshotFile, state) : undefined;
   snapshot?.load();
 
@@ -72,7 +75,9 @@ export function createHaravanSandbox(opts: HaravanSandboxOptions = {}): HaravanS
       },
     }),
   );
+  app.use('/_sandbox', accounts.controlRouter());
   app.use(faults.middleware());
+  app.use(accounts.router());
   app.use(apiRouter(context));
   app.use((_req, res) => {
     res.status(404).json({ errors: 'Not Found' });
@@ -85,6 +90,7 @@ export function createHaravanSandbox(opts: HaravanSandboxOptions = {}): HaravanS
     faults,
     webhooks,
     context,
+    accounts,
     async shutdown() {
       await webhooks.close();
       await snapshot?.flush();

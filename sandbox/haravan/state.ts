@@ -1,5 +1,5 @@
 /** The simulator's whole state: many shops keyed by id and by access token, one id sequence. */
-import { SandboxData, ShopData } from './types';
+import { OAuthData, SandboxData, ShopData } from './types';
 
 /** Ids look like Haravan's (~1.2e9) and never repeat across shops. */
 const ID_BASE = 1_200_000_000;
@@ -39,8 +39,18 @@ export class SandboxState {
     return this.data.shops.find((s) => s.shop.id === id);
   }
 
+  /** The shop a private token or a live OAuth access token (sandbox/haravan/accounts.ts) is for. */
   shopByToken(token: string): ShopData | undefined {
-    return this.byToken.get(token);
+    const shop = this.byToken.get(token);
+    if (shop) return shop;
+    const issued = this.oauth().tokens.find((t) => t.token === token && t.kind === 'access');
+    return issued && (issued.expiresAt ?? Infinity) > Date.now() ? this.shopById(issued.shopId) : undefined;
+  }
+
+  /** The accounts server's apps and tokens (created on first use). */
+  oauth(): OAuthData {
+    this.data.oauth ??= { apps: [], tokens: [] };
+    return this.data.oauth;
   }
 
   /** Add a shop, replacing an existing shop with the same id. */

@@ -258,6 +258,8 @@ export interface WebhookSubscription {
   /** Topics such as `orders/create`; `*` subscribes to all. */
   topics: string[];
   created_at: string;
+  /** The app (client id) whose `POST /api/subscribe` made it; absent for control-API subscriptions. */
+  clientId?: string;
 }
 
 export interface AdjustmentJson {
@@ -294,8 +296,39 @@ export interface ShopData {
   nextOrderNumber: number;
 }
 
+/** A partner app registered with the accounts server (what Haravan's partner dashboard holds). */
+export interface OAuthApp {
+  clientId: string;
+  clientSecret: string;
+  /** Exact redirect URIs the authorize and token endpoints accept. */
+  redirectUris: string[];
+  /** Where `POST /api/subscribe` points a shop's deliveries, signed with the client secret. */
+  webhookUrl?: string;
+  /** Topics of those subscriptions (default `*`). */
+  topics?: string[];
+}
+
+/** An access or refresh token the accounts server issued to an app for a shop. */
+export interface IssuedToken {
+  token: string;
+  kind: 'access' | 'refresh';
+  clientId: string;
+  shopId: number;
+  userId: string;
+  scopes: string[];
+  /** ms since epoch; refresh tokens: absent (no expiry). */
+  expiresAt?: number;
+}
+
+export interface OAuthData {
+  apps: OAuthApp[];
+  tokens: IssuedToken[];
+}
+
 export interface SandboxData {
   version: 1;
   nextId: number;
   shops: ShopData[];
+  /** The accounts server's registrations and issued tokens (absent in snapshots written before it existed). */
+  oauth?: OAuthData;
 }

@@ -13,6 +13,7 @@ import { listenOnLoopback } from '../common/listen';
 import type { SandboxSettings } from './context';
 import { catalogRouter } from './routes/catalog';
 import { controlRouter } from './routes/control';
+import { LabelPlans, labelRouter } from './routes/labels';
 import { authenticate, errorHandler, SellerRateLimiter } from './routes/middleware';
 import { oauthRouter } from './routes/oauth';
 import { ordersRouter } from './routes/orders';
@@ -62,11 +63,14 @@ export function createTikiSandbox(opts: TikiSandboxOptions = {}): TikiSandbox {
       save();
     });
   }
+  const labelPlans = new LabelPlans();
   app.use('/_sandbox', faults.controlRouter());
+  app.use('/_sandbox', labelRouter(labelPlans));
   app.use(
     '/_sandbox',
     controlRouter(state, {
       onReset: () => {
+        labelPlans.reset();
         limiter.reset();
         faults.clear();
         faults.clearCalls();

@@ -7,8 +7,15 @@ export class AuditRepo extends Repo {
     await this.db.query('INSERT INTO audit_log (connection_id, action, details) VALUES ($1, $2, $3)', [connectionId, action, details === undefined ? null : JSON.stringify(details)]);
   }
 
+  /** The connection's log, with the steps of its orders (kept in the audit trail, store/repos/audit-trail.ts), newest first. */
   async auditLog(connectionId: string, limit = 100): Promise<{ at: string; action: string; details: unknown }[]> {
-    const rows = await this.db.query('SELECT at, action, details FROM audit_log WHERE connection_id = $1 ORDER BY id DESC LIMIT $2', [connectionId, limit]);
+    const rows = await this.db.query(
+      `SELECT at, action, details FROM (
+         SELECT at, id, 0 AS src, action, details FROM audit_log WHERE connection_id = $1
+         UNION ALL SELECT at, id, 1 AS src, kind AS action, details FROM audit_trail WHERE connection_id = $1 AND subject_type = 'order'
+       ) x ORDER BY at DESC, src DESC, id DESC LIMIT $2`,
+      [connectionId, limit],
+    );
     return rows.map((r) => ({ at: iso(r.at)!, action: String(r.action), details: r.details }));
   }
 

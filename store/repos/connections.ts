@@ -1,9 +1,9 @@
 /** Connection records: claim, state, config, seller, counters, and the per-connection counts. */
 import type { Config } from '../../domain/config';
 import { ENDED_CONNECTION_STATES } from '../../domain/terms';
-import type { Attention, ConnectionRecord, ConnectionState, LastStockPush } from '../types';
+import type { Attention, ConnectionRecord, ConnectionState, LastStockPush, PollShardMember } from '../types';
 import { offset, Repo, type Page } from './repo';
-import { toConnection } from './rows';
+import { iso, toConnection, type Row } from './rows';
 
 export class ConnectionRepo extends Repo {
   /**
@@ -91,6 +91,30 @@ export class ConnectionRepo extends Repo {
     );
     const r = rows[0];
     return { linkedVariants: r.lv, linkedProducts: r.lp, syncErrors: r.se, ordersImported: r.oi };
+  }
+
+  /**
+   * The members of poll shard `shard` of `shards` (domain/poll-shards.ts): connected connections whose join marker
+   * (cursor `poll-shard`, the connection's shard key) falls in it, with what the shard schedules from.
+   */
+  async listPollShardMembers(shard: number, shards: number): Promise<PollShardMember[]> {
+    const rows = await this.db.query<Row>(
+      `SELECT c.id, c.shop_id, c.config, c.connected_at, c.counters->>'lastReconcileAt' AS last_reconcile_at, s.value AS swept_at
+         FROM connections c
+         JOIN cursors k ON k.connection_id = c.id AND k.name = 'poll-shard'
+         LEFT JOIN cursors s ON s.connection_id = c.id AND s.name = 'tiki-sweep'
+        WHERE c.state = 'connected' AND k.value ~ '^[0-9]+$' AND mod(k.value::bigint, $2::bigint) = $1::bigint
+        ORDER BY c.id`,
+      [shard, shards],
+    );
+    return rows.map((r) => ({
+      connectionId: r.id,
+      shopId: Number(r.shop_id),
+      config: r.config,
+      connectedAt: iso(r.connected_at),
+      lastReconcileAt: r.last_reconcile_at,
+      lastSweepAt: r.swept_at || null,
+    }));
   }
 
   /** Disconnect: links and current errors go; orders and the audit log stay. */

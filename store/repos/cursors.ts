@@ -14,4 +14,17 @@ export class CursorRepo extends Repo {
       [connectionId, name, value],
     );
   }
+
+  /** Like setCursor, but never moves a cursor back (ISO timestamps compare as text): a late writer cannot undo a newer one. */
+  async advanceCursor(connectionId: string, name: string, value: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO cursors (connection_id, name, value) VALUES ($1, $2, $3)
+       ON CONFLICT (connection_id, name) DO UPDATE SET value = EXCLUDED.value, updated_at = now() WHERE cursors.value < EXCLUDED.value`,
+      [connectionId, name, value],
+    );
+  }
+
+  async deleteCursor(connectionId: string, name: string): Promise<void> {
+    await this.db.query('DELETE FROM cursors WHERE connection_id = $1 AND name = $2', [connectionId, name]);
+  }
 }

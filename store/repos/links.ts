@@ -16,6 +16,7 @@ export class LinkRepo extends Repo {
          tiki_market_price = EXCLUDED.tiki_market_price, price_blocked = EXCLUDED.price_blocked,
          last_pushed_quantity = CASE WHEN links.tiki_product_id = EXCLUDED.tiki_product_id THEN links.last_pushed_quantity END,
          last_pushed_price = CASE WHEN links.tiki_product_id = EXCLUDED.tiki_product_id THEN links.last_pushed_price END,
+         last_pushed_split = CASE WHEN links.tiki_product_id = EXCLUDED.tiki_product_id THEN links.last_pushed_split END,
          converged = CASE WHEN links.tiki_product_id = EXCLUDED.tiki_product_id THEN links.converged END,
          tiki_sku = EXCLUDED.tiki_sku, tiki_product_id = EXCLUDED.tiki_product_id, updated_at = now()`,
       [
@@ -89,18 +90,20 @@ export class LinkRepo extends Repo {
   /** Record what Tiki confirmed for a set of links. */
   async recordPushes(
     connectionId: string,
-    pushes: { haravanVariantId: number; quantity?: number; price?: number; converged?: boolean; verified?: boolean }[],
+    pushes: { haravanVariantId: number; quantity?: number; price?: number; split?: readonly { warehouseId: number; qtyAvailable: number }[]; converged?: boolean; verified?: boolean }[],
   ): Promise<void> {
     if (pushes.length === 0) return;
     await this.db.query(
       `UPDATE links l SET
          last_pushed_quantity = COALESCE(x.quantity, l.last_pushed_quantity),
+         -- A confirmed quantity replaces the split with its own (none without a warehouse mapping).
+         last_pushed_split = CASE WHEN x.quantity IS NOT NULL THEN x.split ELSE l.last_pushed_split END,
          last_pushed_price = COALESCE(x.price, l.last_pushed_price),
          last_pushed_at = CASE WHEN x.quantity IS NOT NULL OR x.price IS NOT NULL THEN now() ELSE l.last_pushed_at END,
          converged = COALESCE(x.converged, l.converged),
          last_verified_at = CASE WHEN x.verified THEN now() ELSE l.last_verified_at END,
          updated_at = now()
-       FROM jsonb_to_recordset($2::jsonb) AS x(haravan_variant_id BIGINT, quantity BIGINT, price BIGINT, converged BOOLEAN, verified BOOLEAN)
+       FROM jsonb_to_recordset($2::jsonb) AS x(haravan_variant_id BIGINT, quantity BIGINT, price BIGINT, split JSONB, converged BOOLEAN, verified BOOLEAN)
        WHERE l.connection_id = $1 AND l.haravan_variant_id = x.haravan_variant_id`,
       [
         connectionId,
@@ -109,6 +112,7 @@ export class LinkRepo extends Repo {
             haravan_variant_id: p.haravanVariantId,
             quantity: p.quantity ?? null,
             price: p.price ?? null,
+            split: p.split ? p.split.map((x) => ({ w: x.warehouseId, q: x.qtyAvailable })) : null,
             converged: p.converged ?? null,
             verified: p.verified ?? false,
           })),

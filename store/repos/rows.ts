@@ -34,6 +34,7 @@ export function toLink(r: Row): LinkRecord {
     priceBlocked: r.price_blocked,
     lastPushedQuantity: r.last_pushed_quantity == null ? null : Number(r.last_pushed_quantity),
     lastPushedPrice: r.last_pushed_price == null ? null : Number(r.last_pushed_price),
+    lastPushedSplit: Array.isArray(r.last_pushed_split) ? r.last_pushed_split.map((x: { w: unknown; q: unknown }) => ({ warehouseId: Number(x.w), qtyAvailable: Number(x.q) })) : null,
     lastPushedAt: iso(r.last_pushed_at),
     converged: r.converged,
     lastVerifiedAt: iso(r.last_verified_at),

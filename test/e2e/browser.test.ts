@@ -3,7 +3,8 @@
  * API, sandboxes with a seeded demo shop): sign in with the token, connect (a wrong Tiki secret first), preview
  * and run product linking, read and filter sync errors in both languages, change settings (an invalid value
  * shows the API's field-level issue and changes nothing), act on Tiki orders placed through the sandbox
- * (print label opens the label, ready to ship, cancel with confirmation) and disconnect with confirmation.
+ * (print label opens the label, ready to ship, cancel with confirmation; the selection bar confirms many orders in
+ * one job and prints their labels as one PDF) and disconnect with confirmation.
  * Screenshots go to test-output/screenshots/.
  */
 import { execFileSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { PDFDocument } from 'pdf-lib';
 import { MESSAGES } from '../../domain/messages';
 import { startStack, TestStack } from '../helpers/stack';
 import { get, post, seedDemoShop, SeededShop } from '../helpers/seed';
@@ -219,6 +221,37 @@ test('orders: ready to ship, print label opens the label, cancel after confirmat
   const tikiOrder = await get(`${stack.tiki.url}/_sandbox/sellers/${shop.tiki.sellerId}/orders/${second}`);
   expect(tikiOrder.status).toBe('canceled');
   await shot('13-orders-after-actions');
+});
+
+test('orders: the selection bar confirms the ticked orders in one job, then prints their labels as one PDF', async () => {
+  const codes = [await placeTikiOrder(), await placeTikiOrder(), await placeTikiOrder()];
+  await page.getByTestId('tab-orders').click();
+  for (const code of codes) await page.getByTestId(`order-${code}`).waitFor({ timeout: 60_000 });
+  await page.getByTestId('batch-select-awaiting').click();
+  expect(await page.getByTestId('batch-selection').innerText()).toContain('Tất cả đơn chờ xác nhận');
+  await page.getByTestId('batch-clear').click();
+  for (const code of codes.slice(0, 2)) await page.getByTestId(`order-${code}`).getByTestId('order-select').check();
+  expect(await page.getByTestId('batch-selection').innerText()).toContain('2');
+  await shot('13a-orders-selection');
+
+  await page.getByTestId('batch-confirm').click();
+  await page.locator('[data-testid=batch-result][data-state=completed]').waitFor({ timeout: 90_000 });
+  for (const code of codes.slice(0, 2)) await page.locator(`[data-testid=batch-item-${code}][data-outcome=done]`).waitFor();
+  expect((await get(`${stack.tiki.url}/_sandbox/sellers/${shop.tiki.sellerId}/orders/${codes[2]}`)).items[0].confirmation.status).toBe('waiting');
+
+  // Labels of all three: one PDF, fetched with the token and opened from the bar.
+  for (const code of codes) await page.getByTestId(`order-${code}`).getByTestId('order-select').check();
+  await page.getByTestId('batch-print-label').click();
+  await page.locator('[data-testid=batch-result][data-state=completed]').waitFor({ timeout: 90_000 });
+  for (const code of codes) await page.locator(`[data-testid=batch-item-${code}][data-outcome=done]`).waitFor();
+  const pdf = page.getByTestId('batch-pdf');
+  await pdf.waitFor();
+  expect(await pdf.innerText()).toContain('3');
+  // The PDF downloads from the bar: one page per label.
+  const [download] = await Promise.all([page.waitForEvent('download'), pdf.click()]);
+  const doc = await PDFDocument.load(fs.readFileSync((await download.path())!));
+  expect(doc.getPageCount()).toBe(3);
+  await shot('13b-orders-batch-labels');
 });
 
 test('health: revoked Tiki credentials show the attention reason; replaced credentials clear it', async () => {

@@ -20,6 +20,7 @@ import { createAppWorker, installRuntime } from '../../worker/temporal';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { temporalCliPath } from './temporal-cli';
 import { parseAllowedOrigins } from '../../domain/vendor-origins';
+import type { HaravanAppSettings } from '../../domain/haravan-app';
 
 export interface StackOptions {
   encryptionKey?: string;
@@ -34,6 +35,11 @@ export interface StackOptions {
   allowedVendorOrigins?: string;
   /** Collect log lines (for secret scans). */
   logSink?: string[];
+  /**
+   * Run as a Haravan app against the sandbox's accounts server: PUBLIC_URL is the API under `localhost`, the
+   * sandbox stays on `127.0.0.1` — another site, as Haravan is for the real service (test/helpers/install.ts).
+   */
+  haravanApp?: boolean;
 }
 
 export interface TestStack {
@@ -54,6 +60,8 @@ export interface TestStack {
    * where the processes read it), on the same database and API port.
    */
   restartWithKeys(encryptionKey: string, previous: string[]): Promise<void>;
+  /** Set with `haravanApp`: the settings the API and the worker run with. */
+  haravanApp?: HaravanAppSettings;
   api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
 }
@@ -75,6 +83,10 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const sink = opts.logSink;
   const logger = pino({ level: 'info' }, sink ? { write: (line: string) => void sink.push(line) } : pino.destination({ dest: '/dev/null', sync: false }));
 
+  // Filled in once the API listens (PUBLIC_URL names its port); the API and the worker share this object.
+  const haravanApp: HaravanAppSettings | undefined = opts.haravanApp
+    ? { publicUrl: '', clientId: 'test-haravan-app', clientSecret: 'test-haravan-app-secret', accountsUrl: haravan.url, apiUrl: haravan.url, webhookUrl: haravan.url }
+    : undefined;
   const serveApi = async (key: string, port = 0) => {
     const app = createApp({
       client: stack.client,
@@ -88,6 +100,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
       rateLimitPerMinute: opts.rateLimitPerMinute ?? 20_000,
       allowedVendorOrigins: parseAllowedOrigins(opts.allowedVendorOrigins ?? 'http://127.0.0.1:*'),
       sessionCookieSecure: false, // plain http, like the embedded demo
+      haravanApp,
     });
     const srv = http.createServer(app);
     await new Promise<void>((resolve) => srv.listen(port, '127.0.0.1', resolve));
@@ -107,11 +120,12 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     apiUrl: '',
     haravan,
     tiki,
+    haravanApp,
     get worker() {
       return worker;
     },
     async startWorker() {
-      worker = (await createAppWorker({ address: '', connection: env.nativeConnection, namespace: 'default', taskQueue, store: stack.store, client: stack.client, logger, encryptionKey: currentKey })).worker;
+      worker = (await createAppWorker({ address: '', connection: env.nativeConnection, namespace: 'default', taskQueue, store: stack.store, client: stack.client, logger, encryptionKey: currentKey, haravanApp })).worker;
       running = worker.run();
     },
     async stopWorker() {
@@ -152,6 +166,21 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   };
   server = await serveApi(encryptionKey);
   stack.apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  if (haravanApp) {
+    haravanApp.publicUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
+    const res = await fetch(`${haravan.url}/_sandbox/apps`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        clientId: haravanApp.clientId,
+        clientSecret: haravanApp.clientSecret,
+        redirectUris: [`${haravanApp.publicUrl}/install/login`, `${haravanApp.publicUrl}/install/grant`],
+        webhookUrl: `${stack.apiUrl}/webhooks/haravan`,
+        topics: ['app/uninstalled', 'products/update', 'orders/create'],
+      }),
+    });
+    if (res.status !== 201) throw new Error(`registering the app with the sandbox: ${res.status}`);
+  }
   if (opts.worker !== false) await stack.startWorker();
   return stack;
 }

@@ -76,6 +76,9 @@ test('in attention the credentials are re-checked after 5 s, 10 s, 20 s… up to
     stopOrderWorkflows: async () => 0,
     stopPublishWorkflows: async () => 0,
     finalizeDisconnect: quiet,
+    // The worker's POLL_MODE is read by the join; here each connection polls in its own workflows.
+    joinPollShard: async () => 'workflows' as const,
+    leavePollShard: quiet,
   });
   const taskQueue = 'attention-backoff';
   const shopId = 42;

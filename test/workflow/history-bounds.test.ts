@@ -175,7 +175,15 @@ test('a connection driven through thousands of events stays under the history bo
     locationId: location,
     delta: 37,
   });
-  await eventually(async () => (await tikiQuantity(link.barcode, primaryWarehouse)) === before + 37, 60_000);
+  await eventually(async () => (await tikiQuantity(link.barcode, primaryWarehouse)) === before + 37, 120_000).catch(async (err) => {
+    // Say why: what Tiki holds, what the store last pushed, and what the service logged about the SKU.
+    const sku = await get(`${stack.tiki.url}/_sandbox/sellers/${shop.tiki.sellerId}/skus/${encodeURIComponent(link.barcode)}`);
+    const now = (await stack.store.getLinks(connectionId)).find((l) => l.barcode === link.barcode);
+    const logs = logSink.filter((l) => l.includes(link.barcode) || /stock|poll|delta/i.test(l)).slice(-15);
+    throw new Error(
+      `${String(err)}: expected ${before + 37} on warehouse ${primaryWarehouse}; Tiki ${JSON.stringify(sku.stocks)}; link ${JSON.stringify(now)}\n${logs.join('\n')}`,
+    );
+  });
 
   // And the switch left no orphan: exactly one running run of each child.
   for (const id of [stockSyncWorkflowId(shop.shopId), orderIntakeWorkflowId(shop.shopId)]) {

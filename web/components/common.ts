@@ -5,7 +5,7 @@ import { ApiFailure } from '../api';
 import { useI18n } from '../i18n';
 
 export function ErrorBox({ error, testId = 'error' }: { error: unknown; testId?: string }) {
-  const { lang, t } = useI18n();
+  const { lang, t, msg } = useI18n();
   if (!error) return null;
   const f = error instanceof ApiFailure ? error : new ApiFailure(0, 'INTERNAL', String((error as Error)?.message ?? error), String((error as Error)?.message ?? error));
   return html`<div class="alert alert-error" role="alert" data-testid=${testId} data-code=${f.code}>
@@ -13,7 +13,7 @@ export function ErrorBox({ error, testId = 'error' }: { error: unknown; testId?:
     <span class="code">${f.code}</span>
     ${f.issues.length > 0 &&
     html`<ul class="issues" data-testid="issues">
-      ${f.issues.map((i) => html`<li><code>${i.path || '(body)'}</code> ${i.message}</li>`)}
+      ${f.issues.map((i) => html`<li><code>${i.path || '(body)'}</code> ${msg(i)}</li>`)}
     </ul>`}
     ${!f.issues.length && f.status === 0 ? html`<div class="muted">${t('errorTitle')}</div>` : null}
   </div>`;
@@ -21,10 +21,11 @@ export function ErrorBox({ error, testId = 'error' }: { error: unknown; testId?:
 
 /** Field-level issue for one path (the API's `issues[].path`). */
 export function FieldIssue({ error, path }: { error: unknown; path: string }) {
+  const { msg } = useI18n();
   if (!(error instanceof ApiFailure)) return null;
   const mine = error.issues.filter((i) => i.path === path || i.path.startsWith(path + '.'));
   if (mine.length === 0) return null;
-  return html`<div class="field-issue" data-testid=${`issue-${path}`}>${mine.map((i) => i.message).join('; ')}</div>`;
+  return html`<div class="field-issue" data-testid=${`issue-${path}`}>${mine.map((i) => msg(i)).join('; ')}</div>`;
 }
 
 export function Modal(props: { title: string; children?: ComponentChildren; confirmLabel: string; danger?: boolean; busy?: boolean; onConfirm: () => void; onCancel: () => void; testId?: string }) {

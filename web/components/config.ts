@@ -1,6 +1,6 @@
 /**
  * Settings: what to update, order handling, stock source locations ("Kho tổng" or chosen), order location,
- * Tiki warehouses, ratio and safety stock. Only changed keys are sent; the API's field-level issues show
+ * Tiki warehouses or a location → warehouse mapping (warehouse-map.ts), ratio and safety stock. Only changed keys are sent; the API's field-level issues show
  * beside each field (the browser does not pre-validate, so what the merchant sees is what the API says).
  */
 import { html } from 'htm/preact';
@@ -10,6 +10,7 @@ import type { Config, Connection, Sources } from '../types';
 import { useI18n } from '../i18n';
 import { isActiveConnection } from '../../domain/terms';
 import { ErrorBox, FieldIssue, Toast } from './common';
+import { mapDraftOf, WarehouseMapField, type MapDraft } from './warehouse-map';
 
 type Draft = {
   syncPrice: boolean;
@@ -20,6 +21,8 @@ type Draft = {
   inventoryLocationIds: string;
   orderLocationId: string;
   tikiWarehouseIds: string;
+  regional: boolean;
+  warehouseMap: MapDraft;
   stockRatioPercent: string;
   safetyStock: string;
   oversellQuantity: string;
@@ -35,6 +38,8 @@ const fromConfig = (c: Config): Draft => ({
   inventoryLocationIds: c.inventoryLocationIds.join(', '),
   orderLocationId: c.orderLocationId ? String(c.orderLocationId) : '',
   tikiWarehouseIds: c.tikiWarehouseIds.join(', '),
+  regional: (c.warehouseMap ?? []).length > 0,
+  warehouseMap: mapDraftOf(c.warehouseMap),
   stockRatioPercent: String(c.stockRatioPercent),
   safetyStock: String(c.safetyStock),
   oversellQuantity: String(c.oversellQuantity),
@@ -57,6 +62,7 @@ function patchOf(d: Draft, c: Config): Record<string, unknown> {
     restockOnCancel: d.restockOnCancel,
     inventoryLocationIds: d.allLocations ? [] : ids(d.inventoryLocationIds),
     tikiWarehouseIds: ids(d.tikiWarehouseIds),
+    warehouseMap: d.regional ? d.warehouseMap : [],
     stockRatioPercent: num(d.stockRatioPercent),
     safetyStock: num(d.safetyStock),
     oversellQuantity: num(d.oversellQuantity),
@@ -64,7 +70,8 @@ function patchOf(d: Draft, c: Config): Record<string, unknown> {
   };
   if (d.orderLocationId) next.orderLocationId = num(d.orderLocationId);
   const patch: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(next)) if (JSON.stringify(v) !== JSON.stringify(c[k])) patch[k] = v;
+  const current: Record<string, unknown> = { ...c, warehouseMap: c.warehouseMap ?? [] };
+  for (const [k, v] of Object.entries(next)) if (JSON.stringify(v) !== JSON.stringify(current[k])) patch[k] = v;
   return patch;
 }
 
@@ -146,7 +153,8 @@ export function ConfigForm({ conn, onSaved }: { conn: Connection; onSaved: (c: C
             <${FieldIssue} error=${error} path="orderLocationId" />
           </label>
         </fieldset>
-        <fieldset>
+        ${!draft.regional &&
+        html`<fieldset>
           <legend>${t('cfgStockSource')}</legend>
           <div class="radios">
             <label><input type="radio" name="locmode" checked=${draft.allLocations} onChange=${() => set('allLocations', true)} data-testid="cfg-all-locations" /> ${t('allLocations')}</label>
@@ -162,8 +170,9 @@ export function ConfigForm({ conn, onSaved }: { conn: Connection; onSaved: (c: C
               </div>`
             : html`<label class="field"><span>${t('locationIds')}</span><input type="text" value=${draft.inventoryLocationIds} onInput=${(e: Event) => set('inventoryLocationIds', (e.target as HTMLInputElement).value)} data-testid="cfg-inventoryLocationIds" /></label>`)}
           <${FieldIssue} error=${error} path="inventoryLocationIds" />
-        </fieldset>
-        <fieldset>
+        </fieldset>`}
+        ${!draft.regional &&
+        html`<fieldset>
           <legend>${t('tikiWarehouses')}</legend>
           <p class="muted small">${t('firstWarehouse')}</p>
           ${sources && !sources.error && sources.warehouses.length > 0
@@ -175,7 +184,15 @@ export function ConfigForm({ conn, onSaved }: { conn: Connection; onSaved: (c: C
               </div>`
             : html`<label class="field"><span>${t('warehouseIds')}</span><input type="text" value=${draft.tikiWarehouseIds} onInput=${(e: Event) => set('tikiWarehouseIds', (e.target as HTMLInputElement).value)} data-testid="cfg-tikiWarehouseIds" /></label>`}
           <${FieldIssue} error=${error} path="tikiWarehouseIds" />
-        </fieldset>
+        </fieldset>`}
+        <${WarehouseMapField}
+          on=${draft.regional}
+          draft=${draft.warehouseMap}
+          sources=${sources}
+          error=${error}
+          onToggle=${(on: boolean) => set('regional', on)}
+          onChange=${(d: MapDraft) => set('warehouseMap', d)}
+        />
         <fieldset class="span2">
           <legend>${t('cfgNumbers')}</legend>
           <div class="grid4">${numberField('stockRatioPercent')} ${numberField('safetyStock')} ${numberField('oversellQuantity')} ${numberField('reconcileIntervalSeconds')}</div>

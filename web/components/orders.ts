@@ -1,10 +1,14 @@
-/** Imported Tiki orders with their status and the Tiki actions: print label, ready to ship, cancel (confirmed). */
+/**
+ * Imported Tiki orders with their status and the Tiki actions: print label, ready to ship, cancel (confirmed); ticked
+ * orders (or all awaiting confirmation) go to the selection bar for one bulk job (order-batch.ts).
+ */
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import type { Connection, Order } from '../types';
 import { useI18n } from '../i18n';
 import { ErrorBox, Modal, Pager, Toast } from './common';
+import { BatchBar, type Selection } from './order-batch';
 import { MESSAGES } from '../../domain/messages';
 import { isActiveConnection, isTerminal, ORDER_STATUSES, type OrderAction } from '../../domain/terms';
 
@@ -27,6 +31,12 @@ export function Orders({ conn }: { conn: Connection }) {
   const [cancelling, setCancelling] = useState<Order | null>(null);
   const [reason, setReason] = useState('');
   const [version, setVersion] = useState(0);
+  const [selection, setSelection] = useState<Selection>({ kind: 'codes', codes: [] });
+  const ticked = (code: string) => selection.kind === 'codes' && selection.codes.includes(code);
+  const tick = (code: string, on: boolean) => {
+    const codes = selection.kind === 'codes' ? selection.codes : [];
+    setSelection({ kind: 'codes', codes: on ? [...codes.filter((c) => c !== code), code] : codes.filter((c) => c !== code) });
+  };
   const canAct = conn.config.processOrdersInHaravan && isActiveConnection(conn.state);
 
   useEffect(() => {
@@ -86,6 +96,14 @@ export function Orders({ conn }: { conn: Connection }) {
       </label>
     </div>
     ${!conn.config.processOrdersInHaravan && html`<p class="muted" data-testid="processed-on-tiki">${t('processedOnTiki')}</p>`}
+    ${canAct &&
+    html`<div class="row-between">
+        <span class="order-actions">
+          <button type="button" class="btn btn-small" disabled=${!data?.items.length} onClick=${() => setSelection({ kind: 'codes', codes: (data?.items ?? []).filter((o) => !isTerminal(o.status)).map((o) => o.tikiCode) })} data-testid="batch-select-page">${t('batchSelectPage')}</button>
+          <button type="button" class="btn btn-small" onClick=${() => setSelection({ kind: 'awaiting' })} data-testid="batch-select-awaiting">${t('batchSelectAwaiting')}</button>
+        </span>
+      </div>
+      <${BatchBar} connectionId=${conn.id} selection=${selection} enabled=${canAct} onClear=${() => setSelection({ kind: 'codes', codes: [] })} onFinished=${() => setVersion((v) => v + 1)} />`}
     <${Toast} text=${toast} />
     <${ErrorBox} error=${error} testId="order-error" />
     ${data && data.items.length === 0 && html`<p class="muted">${t('noOrders')}</p>`}
@@ -94,13 +112,14 @@ export function Orders({ conn }: { conn: Connection }) {
     html`<div class="table-wrap">
         <table data-testid="orders-table">
           <thead>
-            <tr><th>${t('tikiCode')}</th><th>${t('haravanOrder')}</th><th>${t('status')}</th><th>${t('tikiStatus')}</th><th>${t('customer')}</th><th>${t('items')}</th><th>${t('actions')}</th></tr>
+            <tr><th></th><th>${t('tikiCode')}</th><th>${t('haravanOrder')}</th><th>${t('status')}</th><th>${t('tikiStatus')}</th><th>${t('customer')}</th><th>${t('items')}</th><th>${t('actions')}</th></tr>
           </thead>
           <tbody>
             ${data.items.map((o) => {
               const done = isTerminal(o.status);
               const dis = (a: string) => !canAct || done || busy !== null || (a === 'ready-to-ship' && o.status !== 'awaiting_confirmation' && o.status !== 'confirmed');
               return html`<tr data-testid=${`order-${o.tikiCode}`} data-status=${o.status}>
+                <td><input type="checkbox" aria-label=${o.tikiCode} disabled=${!canAct || done} checked=${ticked(o.tikiCode) || (selection.kind === 'awaiting' && o.status === 'awaiting_confirmation')} onChange=${(e: Event) => tick(o.tikiCode, (e.target as HTMLInputElement).checked)} data-testid="order-select" /></td>
                 <td><code>${o.tikiCode}</code>${o.atRisk ? html` <span class="badge badge-attention" title=${o.deadlineAt ? fmtTime(o.deadlineAt) : ''}>${t('atRisk')}</span>` : null}</td>
                 <td>${o.haravanOrderId ?? '—'}</td>
                 <td><span class=${`badge badge-os-${o.status}`} data-testid="order-status">${t(`os_${o.status}`)}</span></td>

@@ -75,6 +75,7 @@ const orderInput = z.object({
           product_id: z.number().int().optional(),
           qty: z.number().int().positive(),
           price: z.number().positive().optional(),
+          warehouse_id: z.number().int().optional(),
         })
         .refine(
           (i) => i.original_sku !== undefined || i.product_id !== undefined,
@@ -235,14 +236,5 @@ export function controlRouter(state: TikiSandboxState, hooks: ControlHooks): Rou
     res.json({ reset: true, settings: { ...DEFAULT_SETTINGS, ...state.settings } });
   });
 
-  r.get('/labels/:code/:kind', (req, res) => {
-    const code = String(req.params.code).replace(/[^0-9A-Za-z-]/g, '');
-    const kind = String(req.params.kind).replace(/\.html$/, '') === 'stamp' ? 'Tem vận chuyển' : 'Phiếu giao hàng';
-    res
-      .type('html')
-      .send(
-        `<!doctype html><html><head><meta charset="utf-8"><title>${kind} ${code}</title></head><body><h1>${kind}</h1><p>Đơn hàng ${code}</p></body></html>`,
-      );
-  });
   return r;
 }

@@ -2,7 +2,8 @@
  * Orders: placement with stock reservation, the status machine of order-rules.ts, the seller
  * actions (confirm, dropship confirm, labels, seller-delivery updates) with Tiki's preconditions, and events.
  *
- * Stock: placing an order reserves `qty` in a seller warehouse with enough sellable stock (primary first);
+ * Stock: placing an order reserves `qty` in a seller warehouse with enough sellable stock (primary first, or the
+ * item's `warehouse_id` when given: a buyer served from that region's warehouse);
  * declined items and canceled orders release it; when the goods leave (shipping or later) both `available` and
  * `reserved` drop by `qty`.
  */
@@ -26,7 +27,7 @@ import {
 export interface PlaceOrderInput {
   code?: string;
   fulfillment_type?: string;
-  items: { original_sku?: string; product_id?: number; qty: number; price?: number }[];
+  items: { original_sku?: string; product_id?: number; qty: number; price?: number; warehouse_id?: number }[];
   customer?: { full_name: string; phone?: string; email?: string | null };
   shipping_address?: Partial<{
     full_name: string;
@@ -156,7 +157,10 @@ export class OrderService {
       if (!Number.isInteger(line.qty) || line.qty < 1)
         throw controlError(400, `items[${i}]: qty must be a positive integer`);
       const primary = this.catalog.primaryWarehouse(seller).id;
-      const candidates = [...product.stocks.keys()].sort((x, y) => Number(y === primary) - Number(x === primary));
+      const candidates =
+        line.warehouse_id !== undefined
+          ? [line.warehouse_id]
+          : [...product.stocks.keys()].sort((x, y) => Number(y === primary) - Number(x === primary));
       const warehouseId = candidates.find((wid) => {
         const s = product.stocks.get(wid);
         return s !== undefined && sellable(s) - (extra.get(`${product.productId}:${wid}`) ?? 0) >= line.qty;
@@ -164,7 +168,7 @@ export class OrderService {
       if (warehouseId === undefined) {
         throw controlError(
           409,
-          `items[${i}]: not enough sellable stock of product ${product.productId} in any warehouse`,
+          `items[${i}]: not enough sellable stock of product ${product.productId} in ${line.warehouse_id !== undefined ? `warehouse ${line.warehouse_id}` : 'any warehouse'}`,
         );
       }
       const key = `${product.productId}:${warehouseId}`;
@@ -320,8 +324,8 @@ export class OrderService {
     }
     const base = `${origin}/_sandbox/labels/${encodeURIComponent(code)}`;
     if (type === 'dropship')
-      return { shipping_label_url: `${base}/label.html`, shipping_stamp_url: `${base}/stamp.html` };
-    return { shipping_label_url: `${base}/label.html` };
+      return { shipping_label_url: `${base}/label`, shipping_stamp_url: `${base}/stamp` };
+    return { shipping_label_url: `${base}/label` };
   }
 
   /** `POST /orders/{code}/seller-delivery/update-delivery`. */

@@ -193,11 +193,11 @@ async function settle(list: () => number[]): Promise<number[]> {
   }
 }
 
-/** The app database shared with the worker process. */
-export async function sharedDatabase(dir: string): Promise<{ db: Db; url: string; close(): Promise<void> }> {
-  if (process.env.TEST_DATABASE_URL) {
-    const db = await openDb({ databaseUrl: process.env.TEST_DATABASE_URL });
-    return { db, url: process.env.TEST_DATABASE_URL, close: () => db.close() };
+/** The app database shared with the worker process (at `url` when given, e.g. the production shape's). */
+export async function sharedDatabase(dir: string, url = process.env.TEST_DATABASE_URL): Promise<{ db: Db; url: string; close(): Promise<void> }> {
+  if (url) {
+    const db = await openDb({ databaseUrl: url });
+    return { db, url, close: () => db.close() };
   }
   void dir;
   const db = (await openDb({ dataDir: 'memory://' })) as PgliteDb;

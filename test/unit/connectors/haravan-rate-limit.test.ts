@@ -3,6 +3,7 @@ import { HaravanClient } from '../../../connectors/haravan/client';
 import {
   HaravanRateLimiter,
   limiterKey,
+  ORDER_RESERVE_UNITS,
   parseCallLimit,
   resetSharedRateLimiters,
   sharedRateLimiter,
@@ -176,6 +177,38 @@ describe('HaravanRateLimiter (unit)', () => {
     }
     await Promise.all(waits);
     expect(order).toEqual(['order2', 'order4', 'high1', 'high3', 'normal0']);
+  });
+
+  it('keeps the order reserve free of stock reads while orders are active, and lifts it once the hold has passed', async () => {
+    const clock = fakeClock();
+    const limiter = new HaravanRateLimiter({ bucketSize: 10, leakPerSecond: 1, safetyMargin: 0, orderReserve: 4, orderHoldMs: 1_000, now: clock.now });
+    (await limiter.acquire('order'))(); // an order call answered: orders are active for the next second; level 1
+    const reads = Array.from({ length: 9 }, () => limiter.acquire('high'));
+    const releases: (() => void)[] = [];
+    reads.forEach((r) => r.then((release) => releases.push(release)));
+    // Level 1 + 5 reads in flight = 6 = capacity 10 − reserve 4: the other four reads wait.
+    expect(await settled(reads)).toEqual([true, true, true, true, true, false, false, false, false]);
+    const order = limiter.acquire('order');
+    expect(await settled([order])).toEqual([true]); // the reserve is there for it
+    clock.advance(2_000);
+    (await order)(); // answered now: orders stay active for another second
+    expect(await settled(reads.slice(5))).toEqual([false, false, false, false]);
+    clock.advance(1_000);
+    releases[0](); // a read answered after the hold: the reserve is lifted, the whole bucket is theirs again
+    expect(await settled(reads.slice(5))).toEqual([true, true, true, true]);
+    expect(limiter.stats()).toMatchObject({ inFlight: 8, queued: 0 });
+  });
+
+  it('gives the process-wide limiter of a shop the order reserve', async () => {
+    const limiter = sharedRateLimiter('http://reserve.test', 'tok', { bucketSize: 10, leakPerSecond: 1, safetyMargin: 0, orderReserve: 3 });
+    (await limiter.acquire('order'))();
+    const reads = Array.from({ length: 8 }, () => limiter.acquire('high'));
+    expect((await settled(reads)).filter(Boolean)).toHaveLength(6); // 10 − 3 reserved − 1 level
+    expect(ORDER_RESERVE_UNITS).toBe(20);
+    const plain = sharedRateLimiter('http://reserve-default.test', 'tok');
+    (await plain.acquire('order'))();
+    const many = Array.from({ length: 79 }, () => plain.acquire('high'));
+    expect((await settled(many)).filter(Boolean)).toHaveLength(79 - 1 - ORDER_RESERVE_UNITS); // capacity 79 (margin 1)
   });
 
   it('parses the call-limit header', () => {
