@@ -69,9 +69,12 @@ export function connectionAccess({ client, store, logger }: Pick<ApiDeps, 'clien
  */
 export function scopeGuard(): Router {
   const r = Router();
+  r.use((_req, res, next) => next(shopScopeOf(res) === undefined ? 'router' : undefined)); // the operator: every shop
+  // A path naming another shop first, so that it answers what that shop's missing connection answers.
+  r.use('/connections/:id', (req, res, next) => next(req.params.id === connectionIdForShop(shopScopeOf(res)!) ? undefined : connectionNotFound(req.params.id)));
+  r.use('/shops/:shopId', (req, res, next) => next(req.params.shopId === String(shopScopeOf(res)) ? undefined : apiError('NOT_FOUND')));
   r.use((req, res, next) => {
-    const shop = shopScopeOf(res);
-    if (shop === undefined) return next('router'); // the operator: every shop
+    const shop = shopScopeOf(res)!;
     const q = req.query.connectionId;
     const named = q === undefined ? [] : Array.isArray(q) ? q : [q];
     const foreign = named.find((c) => c !== connectionIdForShop(shop));
@@ -80,7 +83,5 @@ export function scopeGuard(): Router {
     if (needsCsrf(req.method) && bodyShop !== undefined && Number(bodyShop) !== shop) return next(apiError('NOT_FOUND'));
     next();
   });
-  r.use('/connections/:id', (req, res, next) => next(req.params.id === connectionIdForShop(shopScopeOf(res)!) ? undefined : connectionNotFound(req.params.id)));
-  r.use('/shops/:shopId', (req, res, next) => next(req.params.shopId === String(shopScopeOf(res)) ? undefined : apiError('NOT_FOUND')));
   return r;
 }
