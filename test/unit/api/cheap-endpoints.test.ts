@@ -50,7 +50,9 @@ beforeAll(async () => {
   registerStoreGauges(store, { cacheMs: 1_000 });
   const app = express();
   app.use(systemRoutes(deps));
-  app.use('/v1', express.json(), connectionRoutes(deps));
+  // The caller is the operator, as `authenticate` decides for the operator token (api/security.ts).
+  const operator: express.RequestHandler = (_req, res, next) => ((res.locals.principal = { kind: 'operator' }), next());
+  app.use('/v1', operator, express.json(), connectionRoutes(deps));
   app.use(errorHandler(logger));
   server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
