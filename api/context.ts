@@ -32,6 +32,11 @@ export interface ApiDeps {
    * (`npm start`, the tests) turns it off.
    */
   sessionCookieSecure?: boolean;
+  /**
+   * The Tiki host (TIKI_API_URL) given to Tiki credentials that name no base URL — an operator setting, so a merchant
+   * types only the key. Unset: the client's default, the real Tiki host.
+   */
+  tikiApiUrl?: string;
 }
 
 /** Validate a request part with zod (throws ZodError → 400 VALIDATION_FAILED). */

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     codecCorsOrigins: (process.env.CODEC_CORS_ORIGINS ?? '').split(',').filter(Boolean),
     allowedVendorOrigins: env.allowedVendorOrigins,
     haravanApp: env.haravanApp,
+    tikiApiUrl: env.tikiApiUrl,
   });
   const server = http.createServer(app);
   server.listen(env.apiPort, () => logger.info({ port: env.apiPort }, 'api listening'));

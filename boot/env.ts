@@ -49,6 +49,7 @@ export const ENV_SPEC: EnvVarSpec[] = [
   { name: 'HARAVAN_APP_CLIENT_SECRET', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, description: 'The Haravan app’s client secret (code exchange, refresh; also the HMAC key of the app’s webhooks)' },
   { name: 'HARAVAN_ACCOUNTS_URL', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, default: 'https://accounts.haravan.com', description: 'Haravan’s accounts server (OpenID Connect issuer: authorize, token, key set)' },
   { name: 'HARAVAN_API_URL', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, default: 'https://apis.haravan.com', description: 'The Admin API host of installed shops' },
+  { name: 'TIKI_API_URL', usedBy: ['api', 'dev-stack'], requiredInProduction: false, default: 'https://api.tiki.vn', description: 'The Tiki Open API host a connection uses when its Tiki credentials name no base URL (a merchant connecting from the dashboard types only the key)' },
   { name: 'HARAVAN_WEBHOOK_URL', usedBy: ['worker', 'dev-stack'], requiredInProduction: false, default: 'https://webhook.haravan.com', description: 'Haravan’s webhook host (POST /api/subscribe after an install)' },
   { name: 'SANDBOX', usedBy: ['dev-stack'], requiredInProduction: false, default: 'on', description: 'Start the Haravan/Tiki sandboxes (on/off)' },
   { name: 'LOG_LEVEL', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, default: 'info', description: 'pino log level' },
@@ -68,6 +69,8 @@ export interface AppEnv {
   allowedVendorOrigins: AllowedOrigin[];
   /** Set when the service runs as a Haravan app (client id, secret and PUBLIC_URL given). */
   haravanApp?: HaravanAppSettings;
+  /** TIKI_API_URL, when set: the Tiki host of credentials that name none. */
+  tikiApiUrl?: string;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
@@ -84,6 +87,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
     logLevel: env.LOG_LEVEL || 'info',
     allowedVendorOrigins: parseAllowedOrigins(env.ALLOWED_VENDOR_ORIGINS),
     haravanApp: readHaravanApp(env),
+    tikiApiUrl: env.TIKI_API_URL ? env.TIKI_API_URL.replace(/\/+$/, '') : undefined,
   };
 }
 

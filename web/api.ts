@@ -1,4 +1,8 @@
-/** The dashboard's only way to the service: the /v1 API with the merchant's bearer token (kept in sessionStorage). */
+/**
+ * The dashboard's only way to the service: the /v1 API, either as a merchant signed in by the Haravan app install
+ * (the HttpOnly session cookie, and the session's CSRF token on every state-changing request) or with the operator's
+ * bearer token (kept in sessionStorage).
+ */
 import type { ApiErrorBody, Connection, LinkRun, Order, OrderBatch, Sources, SyncError } from './types';
 import type { PublishAttribute, PublishCategory, Publication, PublishCheck } from './types';
 import type { PublishRequestBody } from '../domain/publication/types';
@@ -10,6 +14,37 @@ export const token = {
   set: (t: string) => sessionStorage.setItem(TOKEN_KEY, t.trim()),
   clear: () => sessionStorage.removeItem(TOKEN_KEY),
 };
+
+/** The merchant session of this page (from GET /v1/session), when signed in through the install. */
+export interface MerchantSession {
+  shopId: number;
+  csrfToken: string;
+  expiresAt: string;
+}
+let session: MerchantSession | null = null;
+
+/** The signed-in merchant's session, if the cookie holds a live one (401 → null). */
+export async function loadSession(): Promise<MerchantSession | null> {
+  const res = await fetch('/v1/session', { credentials: 'same-origin' }).catch(() => undefined);
+  session = res?.ok ? ((await res.json()) as MerchantSession) : null;
+  return session;
+}
+
+export const currentSession = (): MerchantSession | null => session;
+
+/** Sign the merchant out (the server forgets the session at once). */
+export async function endSession(): Promise<void> {
+  if (session) await call('DELETE', '/v1/session').catch(() => undefined);
+  session = null;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** A merchant session sends its cookie (and, to change anything, its CSRF token); the operator its bearer token. */
+function authHeaders(method: string): Record<string, string> {
+  if (session) return SAFE_METHODS.has(method) ? {} : { 'X-CSRF-Token': session.csrfToken };
+  return { Authorization: `Bearer ${token.get() ?? ''}` };
+}
 
 /** An answer that is not 2xx: the API's stable code, its vi/en message and field-level issues. */
 export class ApiFailure extends Error {
@@ -27,11 +62,11 @@ export class ApiFailure extends Error {
 }
 
 export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Authorization: `Bearer ${token.get() ?? ''}` };
+  const headers: Record<string, string> = authHeaders(method);
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (err) {
     throw new ApiFailure(0, 'NETWORK', `The service is not reachable (${(err as Error).message})`, 'Không kết nối được tới dịch vụ');
   }
@@ -57,7 +92,7 @@ const qs = (q: Record<string, string | number | undefined>) => {
 
 /** A file of the API (the merged labels PDF) as a Blob, with the same credentials as `call`. */
 export async function file(path: string): Promise<Blob> {
-  const res = await fetch(path, { headers: { Authorization: `Bearer ${token.get() ?? ''}` } });
+  const res = await fetch(path, { headers: authHeaders('GET'), credentials: 'same-origin' });
   if (!res.ok) throw new ApiFailure(res.status, `HTTP_${res.status}`, res.statusText, res.statusText);
   return res.blob();
 }

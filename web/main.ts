@@ -1,11 +1,12 @@
 /**
- * The merchant dashboard (`/app`): asks for the API token once per browser session, then works the /v1 API
- * with it. Vietnamese first; the English switch is remembered in localStorage.
+ * The dashboard (`/app`). A merchant arrives signed in from the Haravan app install (session cookie): they see and
+ * change only their shop, and connect it by typing only the Tiki side. Without a session it asks for the operator's
+ * API token once per browser session (every shop). Vietnamese first; the English switch is remembered in localStorage.
  */
 import { render } from 'preact';
 import { html } from 'htm/preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, ApiFailure, token } from './api';
+import { api, ApiFailure, endSession, loadSession, token, type MerchantSession } from './api';
 import type { Connection } from './types';
 import { isActiveConnection } from '../domain/terms';
 import { I18nContext, Lang, makeI18n, useI18n } from './i18n';
@@ -32,7 +33,12 @@ const TABS: [Tab, string][] = [
 
 function App() {
   const [lang, setLang] = useState<Lang>(() => (localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'vi'));
-  const [authed, setAuthed] = useState(() => !!token.get());
+  // undefined while the session is being looked up; null: nobody signed in.
+  const [who, setWho] = useState<{ kind: 'operator' } | { kind: 'merchant'; session: MerchantSession } | null | undefined>(() => (token.get() ? { kind: 'operator' } : undefined));
+  useEffect(() => {
+    if (who === undefined) void loadSession().then((s) => setWho(s ? { kind: 'merchant', session: s } : null));
+  }, []);
+  const authed = !!who;
   const i18n = useMemo(() => makeI18n(lang), [lang]);
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -45,17 +51,25 @@ function App() {
   };
   const signOut = () => {
     token.clear();
-    setAuthed(false);
+    void endSession();
+    setWho(null);
   };
   return html`<${I18nContext.Provider} value=${i18n}>
     <header class="topbar">
       <h1>${i18n.t('title')}</h1>
       <div class="actions">
         <button type="button" class="btn btn-ghost" onClick=${switchLang} data-testid="lang-switch">${i18n.t('language')}</button>
+        ${who?.kind === 'merchant' && html`<span class="muted" data-testid="signed-in-shop">${i18n.t('signedInShop')} ${who.session.shopId}</span>`}
         ${authed && html`<button type="button" class="btn btn-ghost" onClick=${signOut} data-testid="sign-out">${i18n.t('signOut')}</button>`}
       </div>
     </header>
-    <main>${authed ? html`<${Dashboard} onUnauthorized=${signOut} />` : html`<${TokenGate} onOk=${() => setAuthed(true)} />`}</main>
+    <main>
+      ${who === undefined
+        ? html`<p class="muted">${i18n.t('loading')}</p>`
+        : who
+          ? html`<${Dashboard} onUnauthorized=${signOut} shopId=${who.kind === 'merchant' ? who.session.shopId : undefined} />`
+          : html`<${TokenGate} onOk=${() => setWho({ kind: 'operator' })} />`}
+    </main>
   <//>`;
 }
 
@@ -76,6 +90,7 @@ function TokenGate({ onOk }: { onOk: () => void }) {
   };
   return html`<section class="card narrow" data-testid="token-gate">
     <h2>${t('tokenTitle')}</h2>
+    <p class="muted" data-testid="merchant-hint">${t('merchantHint')} <a href="/install" data-testid="install-link">${t('installLink')}</a></p>
     <p class="muted">${t('tokenHelp')}</p>
     <form onSubmit=${submit}>
       <label class="field"><span>${t('tokenLabel')}</span><input name="token" type="password" autocomplete="off" required data-testid="token-input" /></label>
@@ -85,7 +100,8 @@ function TokenGate({ onOk }: { onOk: () => void }) {
   </section>`;
 }
 
-function Dashboard({ onUnauthorized }: { onUnauthorized: () => void }) {
+/** `shopId` set: a merchant's session, kept to that one shop (no picker of other shops, no new connection). */
+function Dashboard({ onUnauthorized, shopId }: { onUnauthorized: () => void; shopId?: number }) {
   const { t } = useI18n();
   const [list, setList] = useState<Connection[] | null>(null);
   const [selected, setSelected] = useState<string | null>(() => decodeURIComponent(location.hash.slice(1)) || null);
@@ -111,6 +127,7 @@ function Dashboard({ onUnauthorized }: { onUnauthorized: () => void }) {
   if (!list) return html`<p class="muted">${error ? html`<${ErrorBox} error=${error} />` : t('loading')}</p>`;
   if (showConnect || list.length === 0) {
     return html`<${ConnectForm}
+      installedShopId=${shopId}
       onConnected=${(c: Connection) => {
         setShowConnect(false);
         setSelected(c.id);
@@ -127,7 +144,7 @@ function Dashboard({ onUnauthorized }: { onUnauthorized: () => void }) {
           ${list.map((c) => html`<option value=${c.id}>${c.shopId} · ${t(`st_${c.state}`)}</option>`)}
         </select>
       </label>
-      <button type="button" class="btn" onClick=${() => setShowConnect(true)} data-testid="new-connection">+ ${t('newConnection')}</button>
+      ${(shopId === undefined || !list.some((c) => isActiveConnection(c.state))) && html`<button type="button" class="btn" onClick=${() => setShowConnect(true)} data-testid="new-connection">+ ${t('newConnection')}</button>`}
     </div>
     <${ErrorBox} error=${error} />
     ${selected && html`<${ConnectionView} key=${selected} id=${selected} onListChanged=${reload} />`}

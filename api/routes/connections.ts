@@ -129,7 +129,9 @@ export function connectionRoutes(deps: ApiDeps): Router {
       { reclaimConnectingAfterMs: previous.runOpen ? undefined : deps.staleClaimMs ?? STALE_CLAIM_MS },
     );
     if (!claimed) throw apiError('ALREADY_CONNECTED');
-    await store.saveCredentials(id, { haravan: input.haravan ?? installedHaravan, tiki: input.tiki } as Credentials);
+    // No Tiki host named: the operator's (TIKI_API_URL), else the client's default (the real Tiki).
+    const tiki = input.tiki.baseUrl || !deps.tikiApiUrl ? input.tiki : { ...input.tiki, baseUrl: deps.tikiApiUrl };
+    await store.saveCredentials(id, { haravan: input.haravan ?? installedHaravan, tiki } as Credentials);
     await store.audit(id, 'connect-requested', { shopId: input.shopId });
     let handle;
     try {

@@ -101,6 +101,8 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
       allowedVendorOrigins: parseAllowedOrigins(opts.allowedVendorOrigins ?? 'http://127.0.0.1:*'),
       sessionCookieSecure: false, // plain http, like the embedded demo
       haravanApp,
+      // A merchant of an installed shop types only the Tiki key: the operator's Tiki host is the sandbox.
+      tikiApiUrl: haravanApp ? tiki.url : undefined,
     });
     const srv = http.createServer(app);
     await new Promise<void>((resolve) => srv.listen(port, '127.0.0.1', resolve));

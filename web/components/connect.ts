@@ -1,4 +1,8 @@
-/** Connect form: Haravan shop + token, Tiki OAuth client or API key; the API verifies both before answering. */
+/**
+ * Connect form; the API verifies both sides before answering. For the operator: Haravan shop + token and base
+ * URLs, Tiki OAuth client or API key. For a merchant whose shop installed the app (`installedShopId`): only the Tiki
+ * side — the Haravan token is the installation's and the hosts are operator settings.
+ */
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { api } from '../api';
@@ -6,7 +10,8 @@ import type { Connection } from '../types';
 import { useI18n } from '../i18n';
 import { ErrorBox, FieldIssue } from './common';
 
-export function ConnectForm({ onConnected, onCancel }: { onConnected: (c: Connection) => void; onCancel?: () => void }) {
+export function ConnectForm({ onConnected, onCancel, installedShopId }: { onConnected: (c: Connection) => void; onCancel?: () => void; installedShopId?: number }) {
+  const merchant = installedShopId !== undefined;
   const { t } = useI18n();
   const [mode, setMode] = useState<'oauth' | 'key'>('oauth');
   const [busy, setBusy] = useState(false);
@@ -18,12 +23,15 @@ export function ConnectForm({ onConnected, onCancel }: { onConnected: (c: Connec
     const s = (k: string) => String(f.get(k) ?? '').trim();
     const opt = (k: string) => s(k) || undefined;
     const shop = s('shopId');
-    const body = {
-      // Sent as typed: the API validates it and answers with field-level issues.
-      shopId: /^\d+$/.test(shop) ? Number(shop) : shop,
-      haravan: { accessToken: s('haravanToken'), baseUrl: opt('haravanBaseUrl') },
-      tiki: mode === 'oauth' ? { clientId: s('tikiClientId'), clientSecret: s('tikiClientSecret'), baseUrl: opt('tikiBaseUrl') } : { apiKey: s('tikiApiKey'), baseUrl: opt('tikiBaseUrl') },
-    };
+    const tiki = mode === 'oauth' ? { clientId: s('tikiClientId'), clientSecret: s('tikiClientSecret'), baseUrl: opt('tikiBaseUrl') } : { apiKey: s('tikiApiKey'), baseUrl: opt('tikiBaseUrl') };
+    const body = merchant
+      ? { shopId: installedShopId, tiki }
+      : {
+          // Sent as typed: the API validates it and answers with field-level issues.
+          shopId: /^\d+$/.test(shop) ? Number(shop) : shop,
+          haravan: { accessToken: s('haravanToken'), baseUrl: opt('haravanBaseUrl') },
+          tiki,
+        };
     setBusy(true);
     setError(null);
     try {
@@ -42,16 +50,16 @@ export function ConnectForm({ onConnected, onCancel }: { onConnected: (c: Connec
   </label>`;
 
   return html`<section class="card" data-testid="connect-form">
-    <h2>${t('connectTitle')}</h2>
-    <p class="muted">${t('connectHelp')}</p>
-    <form onSubmit=${submit} novalidate>
-      <div class="grid2">
-        <fieldset>
+    <h2>${merchant ? t('connectTikiTitle') : t('connectTitle')}</h2>
+    <p class="muted">${merchant ? `${t('connectTikiHelp')} ${installedShopId}` : t('connectHelp')}</p>
+    <form onSubmit=${submit} novalidate data-mode=${merchant ? 'merchant' : 'operator'}>
+      <div class=${merchant ? '' : 'grid2'}>
+        ${!merchant && html`<fieldset>
           <legend>Haravan</legend>
           ${field('shopId', t('shopId'), 'shopId', 'text', '200000244883')}
           ${field('haravanToken', t('haravanToken'), 'haravan.accessToken', 'password')}
           ${field('haravanBaseUrl', t('haravanBaseUrl'), 'haravan.baseUrl', 'url', 'https://apis.haravan.com')}
-        </fieldset>
+        </fieldset>`}
         <fieldset>
           <legend>Tiki</legend>
           <div class="field">
@@ -64,7 +72,7 @@ export function ConnectForm({ onConnected, onCancel }: { onConnected: (c: Connec
           ${mode === 'oauth'
             ? html`${field('tikiClientId', t('tikiClientId'), 'tiki.clientId')} ${field('tikiClientSecret', t('tikiClientSecret'), 'tiki.clientSecret', 'password')}`
             : field('tikiApiKey', t('tikiApiKey'), 'tiki.apiKey', 'password')}
-          ${field('tikiBaseUrl', t('tikiBaseUrl'), 'tiki.baseUrl', 'url', 'https://api.tiki.vn')}
+          ${!merchant && field('tikiBaseUrl', t('tikiBaseUrl'), 'tiki.baseUrl', 'url', 'https://api.tiki.vn')}
           <${FieldIssue} error=${error} path="tiki" />
         </fieldset>
       </div>
