@@ -3,7 +3,8 @@
  *
  *   Temporal dev server (+ Web UI, persisted under DATA_DIR) unless TEMPORAL_ADDRESS is set
  *   PGlite under DATA_DIR, shared with the worker process over a local Postgres-protocol socket
- *   Haravan + Tiki sandboxes with a demo shop (unless SANDBOX=off)
+ *   Haravan + Tiki sandboxes with a demo shop (unless SANDBOX=off), the service registered with the Haravan one as
+ *     a Haravan app (GET /install; unless HARAVAN_APP_CLIENT_ID names the operator's own app, boot/demo-app.ts)
  *   the worker as a child process, restarted if it dies (killing it loses nothing)
  *   the HTTP API in this process
  *
@@ -23,6 +24,7 @@ import { Store } from '../store/store';
 import { startSandboxes, RunningSandboxes } from '../sandbox/main';
 import { codecFromEnv } from '../boot/codec';
 import { readEnv } from '../boot/env';
+import { devStackApp, haravanAppEnv, installLine } from '../boot/demo-app';
 import { createLogger } from '../boot/logger';
 import { connectClient } from '../boot/temporal';
 import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../workflows/search-attributes';
@@ -135,6 +137,19 @@ async function main(): Promise<void> {
     cleanups.unshift(() => sandboxes!.close());
   }
 
+  // ---- The Haravan app: the operator's (HARAVAN_APP_*), else the demo app registered with the Haravan sandbox.
+  // Its secret (also the HMAC key of the app's webhooks) is made once per data directory.
+  const haravanApp = devStackApp({
+    env: process.env,
+    apiPort: env.apiPort,
+    haravanSandboxUrl: sandboxes?.haravanUrl,
+    demoSecret: () => persistedSecret(path.join(env.dataDir, 'haravan-app-secret'), () => crypto.randomBytes(24).toString('base64url')),
+  });
+  if (haravanApp?.registration) {
+    const res = await fetch(`${sandboxes!.haravanUrl}/_sandbox/apps`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(haravanApp.registration) });
+    if (res.status !== 201) throw new Error(`registering the demo Haravan app with the sandbox failed: ${res.status} ${await res.text()}`);
+  }
+
   // ---- Worker (child process, restarted when it dies)
   // The worker's /metrics is on by default here (WORKER_METRICS_PORT, 9464; `off` disables it).
   const workerMetricsPort = process.env.WORKER_METRICS_PORT ?? '9464';
@@ -146,6 +161,7 @@ async function main(): Promise<void> {
     ENCRYPTION_KEY: encryptionKey,
     TASK_QUEUE: env.taskQueue,
     WORKER_METRICS_PORT: workerMetrics ? workerMetricsPort : '',
+    ...(haravanApp ? haravanAppEnv(haravanApp.settings) : {}),
   };
   let restarts = 0;
   const startWorker = () => {
@@ -179,6 +195,9 @@ async function main(): Promise<void> {
       ...env.allowedVendorOrigins,
       ...parseAllowedOrigins(sandboxes ? [sandboxes.haravanUrl, sandboxes.tikiUrl].flatMap(loopbackTwins).join(',') : ''),
     ],
+    haravanApp: haravanApp?.settings,
+    // A merchant signed in through the install types only the Tiki key: its host is the Tiki sandbox here.
+    tikiApiUrl: process.env.TIKI_API_URL || sandboxes?.tikiUrl,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(env.apiPort, resolve));
@@ -191,7 +210,8 @@ async function main(): Promise<void> {
         shopId: sandboxes.demo.shopId,
         haravan: { accessToken: sandboxes.demo.haravanToken, baseUrl: sandboxes.haravanUrl },
         tiki: { clientId: sandboxes.demo.tiki.clientId, clientSecret: sandboxes.demo.tiki.clientSecret, baseUrl: sandboxes.tikiUrl },
-      })}'\n`
+      })}'\n` +
+      (haravanApp?.source === 'demo' ? installLine(haravanApp.settings, sandboxes.demo.shopId) : '')
     : '';
   process.stdout.write(
     `\nHaravan ⇄ Tiki sync is running\n` +
