@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { AllowedOrigin, parseAllowedOrigins } from '../domain/vendor-origins';
+import { retentionDaysFrom } from '../domain/audit';
 import { DEFAULT_ACCOUNTS_URL, DEFAULT_API_URL, DEFAULT_WEBHOOK_URL, type HaravanAppSettings } from '../domain/haravan-app';
 
 export interface EnvVarSpec {
@@ -50,6 +51,7 @@ export const ENV_SPEC: EnvVarSpec[] = [
   { name: 'HARAVAN_ACCOUNTS_URL', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, default: 'https://accounts.haravan.com', description: 'Haravan’s accounts server (OpenID Connect issuer: authorize, token, key set)' },
   { name: 'HARAVAN_API_URL', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, default: 'https://apis.haravan.com', description: 'The Admin API host of installed shops' },
   { name: 'HARAVAN_WEBHOOK_URL', usedBy: ['worker', 'dev-stack'], requiredInProduction: false, default: 'https://webhook.haravan.com', description: 'Haravan’s webhook host (POST /api/subscribe after an install)' },
+  { name: 'AUDIT_RETENTION_DAYS', usedBy: ['worker'], requiredInProduction: false, default: '30', description: 'Days the audit trail per SKU and per order (and the connection log) is kept; the audit prune workflow deletes older entries every hour' },
   { name: 'SANDBOX', usedBy: ['dev-stack'], requiredInProduction: false, default: 'on', description: 'Start the Haravan/Tiki sandboxes (on/off)' },
   { name: 'LOG_LEVEL', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, default: 'info', description: 'pino log level' },
 ];
@@ -68,6 +70,8 @@ export interface AppEnv {
   allowedVendorOrigins: AllowedOrigin[];
   /** Set when the service runs as a Haravan app (client id, secret and PUBLIC_URL given). */
   haravanApp?: HaravanAppSettings;
+  /** AUDIT_RETENTION_DAYS (domain/audit.ts). */
+  auditRetentionDays: number;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
@@ -84,6 +88,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
     logLevel: env.LOG_LEVEL || 'info',
     allowedVendorOrigins: parseAllowedOrigins(env.ALLOWED_VENDOR_ORIGINS),
     haravanApp: readHaravanApp(env),
+    auditRetentionDays: retentionDaysFrom(env.AUDIT_RETENTION_DAYS),
   };
 }
 
