@@ -164,7 +164,7 @@ test('an imported order’s history has its steps in time order; another connect
 });
 
 test('/openapi.json lists both history routes and the AuditEntry shape', async () => {
-  const doc = await (await fetch(`${stack.apiUrl}/openapi.json`)).json();
+  const doc: any = await (await fetch(`${stack.apiUrl}/openapi.json`)).json();
   expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/connections/{id}/links/{variantId}/history', '/v1/connections/{id}/orders/{tikiCode}/history']));
   expect(doc.paths['/v1/connections/{id}/links/{variantId}/history'].get.responses).toHaveProperty('404');
   expect(doc.components.schemas.AuditEntry.properties).toEqual(expect.objectContaining({ at: expect.anything(), kind: expect.anything(), summary: expect.anything(), details: expect.anything() }));
