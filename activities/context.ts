@@ -24,6 +24,8 @@ export interface ActivityDeps {
   clients: ClientFactory;
   /** The Haravan app's settings (the install and its token refresh); absent when the service is not an app. */
   haravanApp?: HaravanAppSettings;
+  /** AUDIT_RETENTION_DAYS (default: read from the environment at each prune, domain/audit.ts). */
+  auditRetentionDays?: number;
 }
 
 export interface ConnectionClients {

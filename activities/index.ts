@@ -8,6 +8,7 @@ import { createSourcesActivities } from './sources';
 import { createStockActivities } from './stock';
 import { createPollShardActivities } from './poll-shard';
 import { createDispatcher } from './orders/dispatch';
+import { createAuditPruneActivities } from './audit-prune';
 
 /** All activities, bound to their dependencies (the worker registers this object). */
 export function createActivities(deps: ActivityDeps) {
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPublishingActivities(deps),
     ...createSourcesActivities(deps),
     ...createInstallActivities(deps),
+    ...createAuditPruneActivities(deps),
   };
 }
 

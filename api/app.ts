@@ -9,6 +9,7 @@ import { authenticate } from './security';
 import { scopeGuard } from './routes/connection-access';
 import { registerStoreGauges } from './metrics';
 import { dashboardApiRoutes, dashboardRoutes } from './routes/app';
+import { auditRoutes } from './routes/audit';
 import { connectionRoutes } from './routes/connections';
 import { failureRoutes } from './routes/failures';
 import { installRoutes } from './routes/install';
@@ -62,6 +63,7 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use(linkRoutes(deps));
   v1.use(failureRoutes(deps));
   v1.use(orderRoutes(deps));
+  v1.use(auditRoutes(deps));
   v1.use(orderBatchRoutes(deps));
   v1.use(publicationRoutes(deps));
   v1.use(dashboardApiRoutes(deps));

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { AllowedOrigin, parseAllowedOrigins } from '../domain/vendor-origins';
+import { retentionDaysFrom } from '../domain/audit';
 import { DEFAULT_ACCOUNTS_URL, DEFAULT_API_URL, DEFAULT_WEBHOOK_URL, type HaravanAppSettings } from '../domain/haravan-app';
 
 export interface EnvVarSpec {
@@ -51,6 +52,7 @@ export const ENV_SPEC: EnvVarSpec[] = [
   { name: 'HARAVAN_API_URL', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, default: 'https://apis.haravan.com', description: 'The Admin API host of installed shops' },
   { name: 'TIKI_API_URL', usedBy: ['api', 'dev-stack'], requiredInProduction: false, default: 'https://api.tiki.vn', description: 'The Tiki Open API host a connection uses when its Tiki credentials name no base URL (a merchant connecting from the dashboard types only the key)' },
   { name: 'HARAVAN_WEBHOOK_URL', usedBy: ['worker', 'dev-stack'], requiredInProduction: false, default: 'https://webhook.haravan.com', description: 'Haravan’s webhook host (POST /api/subscribe after an install)' },
+  { name: 'AUDIT_RETENTION_DAYS', usedBy: ['worker'], requiredInProduction: false, default: '30', description: 'Days the audit trail per SKU and per order (and the connection log) is kept; the audit prune workflow deletes older entries every hour' },
   { name: 'SANDBOX', usedBy: ['dev-stack'], requiredInProduction: false, default: 'on', description: 'Start the Haravan/Tiki sandboxes (on/off)' },
   { name: 'LOG_LEVEL', usedBy: ['api', 'worker', 'dev-stack'], requiredInProduction: false, default: 'info', description: 'pino log level' },
 ];
@@ -71,6 +73,8 @@ export interface AppEnv {
   haravanApp?: HaravanAppSettings;
   /** TIKI_API_URL, when set: the Tiki host of credentials that name none. */
   tikiApiUrl?: string;
+  /** AUDIT_RETENTION_DAYS (domain/audit.ts). */
+  auditRetentionDays: number;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
@@ -88,6 +92,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
     allowedVendorOrigins: parseAllowedOrigins(env.ALLOWED_VENDOR_ORIGINS),
     haravanApp: readHaravanApp(env),
     tikiApiUrl: env.TIKI_API_URL ? env.TIKI_API_URL.replace(/\/+$/, '') : undefined,
+    auditRetentionDays: retentionDaysFrom(env.AUDIT_RETENTION_DAYS),
   };
 }
 

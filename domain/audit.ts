@@ -7,8 +7,8 @@
  *   (domain/reservations.ts), what was written to Tiki and when Tiki confirmed it, or why nothing was written.
  * - An order entry is one step of the order's life: seen, the safe create's settle and look-ups, imported, a
  *   duplicate repaired, mirrored, a status change, an action, at risk, a failed import.
- * - Entries are append-only and kept `AUDIT_RETENTION_DAYS` (default 30) days; one periodic prune per worker
- *   removes older ones for every connection at once.
+ * - Entries are append-only and kept `AUDIT_RETENTION_DAYS` (default 30) days; one periodic prune per task queue
+ *   (workflows/audit-prune.ts, a durable timer) removes older ones for every connection at once.
  * - An "unchanged" entry identical to its subject's latest entry (same fingerprint) within `AUDIT_REPEAT_MS` is not
  *   written again, so each reconciliation does not add one row per linked variant.
  */
@@ -84,7 +84,7 @@ export interface StockAuditDetails {
 
 export const AUDIT_RETENTION_DAYS_DEFAULT = 30;
 const DAY_MS = 86_400_000;
-/** The prune runs this often in each worker (one statement for every connection). */
+/** The prune runs this often (workflows/audit-prune.ts; one statement set for every connection). */
 export const AUDIT_PRUNE_EVERY_MS = 3_600_000;
 /** An unchanged entry identical to its subject's latest one is written again only after this long. */
 export const AUDIT_REPEAT_MS = DAY_MS;

@@ -29,6 +29,7 @@ export const MESSAGES = {
   CONNECTION_NOT_ACTIVE: { vi: 'Kết nối không ở trạng thái hoạt động', en: 'The connection is not active', severity: 'error', http: 409 },
   LINK_RUN_NOT_FOUND: { vi: 'Không tìm thấy lượt đồng bộ sản phẩm', en: 'Link run not found', severity: 'error', http: 404 },
   ORDER_NOT_FOUND: { vi: 'Không tìm thấy đơn hàng', en: 'Order not found', severity: 'error', http: 404 },
+  LINK_NOT_FOUND: { vi: 'Không tìm thấy biến thể đã liên kết trong kết nối này', en: 'No linked variant with this id in this connection', severity: 'error', http: 404 },
   PROCESSED_ON_TIKI: { vi: 'Đơn hàng được xử lý trên Tiki (tắt "Xử lý đơn hàng tại Haravan"), không thể thao tác từ Haravan', en: 'Orders are processed on Tiki ("Process orders in Haravan" is off); this action is not available here', severity: 'error', http: 409 },
   INVALID_ORDER_STATE: { vi: 'Trạng thái đơn hàng hiện tại không cho phép thao tác này', en: 'The order is not in a state that allows this action', severity: 'error', http: 409 },
   // ---- bulk order work (order batches, domain/order-batch.ts) ----

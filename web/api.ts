@@ -3,7 +3,7 @@
  * (the HttpOnly session cookie, and the session's CSRF token on every state-changing request) or with the operator's
  * bearer token (kept in sessionStorage).
  */
-import type { ApiErrorBody, Connection, LinkRun, Order, OrderBatch, Sources, SyncError } from './types';
+import type { ApiErrorBody, AuditEntry, Connection, Link, LinkRun, Order, OrderBatch, Sources, SyncError } from './types';
 import type { PublishAttribute, PublishCategory, Publication, PublishCheck } from './types';
 import type { PublishRequestBody } from '../domain/publication/types';
 
@@ -106,6 +106,9 @@ export const api = {
   startLinkRun: (id: string, body: { all: true; dryRun: boolean }) => call<LinkRun & { alreadyRunning: boolean }>('POST', `/v1/connections/${enc(id)}/link-runs`, body),
   getLinkRun: (id: string, runId: string) => call<LinkRun>('GET', `/v1/connections/${enc(id)}/link-runs/${enc(runId)}`),
   syncErrors: (id: string, q: { code?: string; page: number; limit: number }) => call<{ items: SyncError[]; total: number }>('GET', `/v1/connections/${enc(id)}/sync-errors${qs(q)}`),
+  links: (id: string, q: { page: number; limit: number }) => call<{ items: Link[]; total: number }>('GET', `/v1/connections/${enc(id)}/links${qs(q)}`),
+  linkHistory: (id: string, variantId: number, q: { offset: number; limit: number }) => call<{ items: AuditEntry[]; total: number }>('GET', `/v1/connections/${enc(id)}/links/${variantId}/history${qs(q)}`),
+  orderHistory: (id: string, tikiCode: string, q: { offset: number; limit: number }) => call<{ items: AuditEntry[]; total: number }>('GET', `/v1/connections/${enc(id)}/orders/${enc(tikiCode)}/history${qs(q)}`),
   pushNow: (id: string) => call<{ pushId: string }>('POST', `/v1/connections/${enc(id)}/stock-pushes`, {}),
   orders: (id: string, q: { status?: string; page: number; limit: number }) => call<{ items: Order[]; total: number }>('GET', `/v1/connections/${enc(id)}/orders${qs(q)}`),
   orderAction: (id: string, tikiCode: string, action: string, reason?: string) =>

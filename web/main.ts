@@ -14,6 +14,7 @@ import { ErrorBox, StateBadge } from './components/common';
 import { ConnectForm } from './components/connect';
 import { Overview } from './components/overview';
 import { LinkPanel } from './components/link-run';
+import { LinksList } from './components/links';
 import { SyncErrors } from './components/sync-errors';
 import { ConfigForm } from './components/config';
 import { Orders } from './components/orders';
@@ -214,6 +215,7 @@ function ConnectionView({ id, onListChanged }: { id: string; onListChanged: () =
         void refresh();
       }}
     />`}
+    ${tab === 'link' && html`<${LinksList} conn=${conn} />`}
     ${tab === 'errors' && html`<${SyncErrors} conn=${conn} version=${errorsVersion} />`}
     ${tab === 'config' && html`<${ConfigForm} conn=${conn} onSaved=${(c: Connection) => setConn(c)} />`}
     ${tab === 'orders' && html`<${Orders} conn=${conn} />`}

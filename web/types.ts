@@ -141,3 +141,26 @@ export interface Publication {
   attempts: number;
   categoryId?: number;
 }
+
+/** api.md: `Link` (one linked variant). */
+export interface Link {
+  haravanProductId: number;
+  haravanVariantId: number;
+  barcode: string;
+  tikiSku: string;
+  tikiProductId: number;
+  lastPushedQuantity?: number;
+  lastPushedPrice?: number;
+  converged?: boolean;
+  lastVerifiedAt?: string;
+}
+
+/** api.md additions: `AuditEntry` (the history of a linked variant or an order), newest first. */
+export interface AuditEntry {
+  at: string;
+  subject: 'variant' | 'order';
+  kind: string;
+  summary: string;
+  summaryVi: string;
+  details: unknown;
+}

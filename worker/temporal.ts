@@ -1,6 +1,6 @@
 /** The worker's Temporal side: the workflow bundle, the SDK runtime (logs, metrics) and the worker itself; used by `npm run worker`, `npm start` and the tests. */
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, Worker, WorkflowBundleWithSourceMap, makeTelemetryFilterString } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
@@ -9,6 +9,7 @@ import { ActivityDeps, ClientFactory } from '../activities/context';
 import type { Store } from '../store/store';
 import type { HaravanAppSettings } from '../domain/haravan-app';
 import { readEnv } from '../boot/env';
+import { auditPruneWorkflowId } from '../workflows/ids';
 import { classifyVendorErrors } from './activity-interceptor';
 import { dataConverterFor, FAILURE_CONVERTER_PATH } from '../boot/codec';
 import { createLogger, temporalLogger } from '../boot/logger';
@@ -59,6 +60,8 @@ export interface AppWorkerOptions {
   haravanApp?: HaravanAppSettings;
   /** Reuse an existing connection (tests); otherwise one is opened to `address`. */
   connection?: NativeConnection;
+  /** Start the audit trail's periodic prune (workflows/audit-prune.ts) if it is not running (default true). */
+  auditPrune?: boolean;
 }
 
 export interface AppWorker {
@@ -91,6 +94,7 @@ export async function createAppWorker(opts: AppWorkerOptions): Promise<AppWorker
     maxCachedWorkflows: opts.maxCachedWorkflows,
     shutdownGraceTime: '10 seconds',
   });
+  if (opts.auditPrune !== false) await ensureAuditPrune(opts.client, opts.taskQueue, opts.logger);
   return {
     worker,
     close: async () => {
@@ -98,4 +102,24 @@ export async function createAppWorker(opts: AppWorkerOptions): Promise<AppWorker
       if (owned) await connection.close();
     },
   };
+}
+
+/**
+ * The audit prune of this task queue, started unless it runs (every worker asks at start-up; the first one starts it).
+ * A failure to ask is logged, not fatal: the next worker start asks again.
+ */
+export async function ensureAuditPrune(client: Client, taskQueue: string, logger: Logger): Promise<void> {
+  try {
+    await client.workflow.start('auditPruneWorkflow', {
+      taskQueue,
+      workflowId: auditPruneWorkflowId(taskQueue),
+      args: [],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      staticSummary: 'Audit trail prune (AUDIT_RETENTION_DAYS)',
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+    logger.warn({ err: String(err) }, 'could not start the audit prune workflow');
+  }
 }

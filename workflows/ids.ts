@@ -9,6 +9,8 @@ export const stockSyncWorkflowId = (shopId: number): string => `stock-sync-${sho
 export const orderIntakeWorkflowId = (shopId: number): string => `order-intake-${shopId}`;
 /** The poll shards (domain/poll-shards.ts): `POLL_SHARDS` of them, ids 0…n-1. */
 export const pollShardWorkflowId = (shard: number): string => `poll-shard-${shard}`;
+/** The audit trail's periodic prune (workflows/audit-prune.ts): one per task queue. */
+export const auditPruneWorkflowId = (taskQueue: string): string => `audit-prune-${taskQueue}`;
 export const linkRunWorkflowId = (shopId: number, runId: string): string => `link-run-${shopId}-${runId}`;
 export const orderWorkflowId = (shopId: number, tikiCode: string): string => `order-${shopId}-${tikiCode}`;
 /** Where PATCH .../credentials keeps the candidate credentials until they are verified (then promoted or deleted). */

@@ -9,4 +9,5 @@ export { publishWorkflow } from './publish';
 export { tikiCatalogWorkflow } from './publishing';
 export { readSourcesWorkflow } from './sources';
 export { pollShardWorkflow } from './poll-shard';
+export { auditPruneWorkflow } from './audit-prune';
 export { installLoginWorkflow, installGrantWorkflow, installationWorkflow } from './installation';

@@ -5,6 +5,7 @@ import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import type { ApiDeps } from '../context';
+import { registerAuditPaths } from '../audit-schemas';
 import { registerOrderBatchPaths } from '../order-batch-schemas';
 import { registerPublicationPaths } from '../publication-schemas';
 import { registerSessionPaths } from '../session-schemas';
@@ -37,13 +38,13 @@ export function systemRoutes(deps: ApiDeps): Router {
   });
 
   r.get('/openapi.json', (_req, res) => {
-    openapi ??= buildOpenApi([registerPublicationPaths, registerOrderBatchPaths, registerSessionPaths]);
+    openapi ??= buildOpenApi([registerPublicationPaths, registerOrderBatchPaths, registerSessionPaths, registerAuditPaths]);
     res.json(openapi);
   });
 
   r.get('/docs', (_req, res) => {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.send(renderReference((openapi ??= buildOpenApi([registerPublicationPaths, registerOrderBatchPaths, registerSessionPaths])) as OpenApiDoc));
+    res.send(renderReference((openapi ??= buildOpenApi([registerPublicationPaths, registerOrderBatchPaths, registerSessionPaths, registerAuditPaths])) as OpenApiDoc));
   });
 
   // Temporal remote codec protocol: POST /codec/encode and /codec/decode with {payloads}, for the Web UI.

@@ -52,11 +52,11 @@ export class AuditTrailRepo extends Repo {
     await this.recordAudit(connectionId, [{ subjectType: 'order', subjectId: tikiCode, kind, details: { tikiCode, ...details }, once: opts.once }]);
   }
 
-  /** A subject's entries, newest first. */
-  async auditHistory(connectionId: string, subjectType: AuditSubject, subjectId: string, page: Page): Promise<{ items: AuditTrailEntry[]; total: number }> {
+  /** A subject's entries, newest first; `page.offset` (rows to skip) wins over `page.page` when given. */
+  async auditHistory(connectionId: string, subjectType: AuditSubject, subjectId: string, page: Page & { offset?: number }): Promise<{ items: AuditTrailEntry[]; total: number }> {
     const where = 'connection_id = $1 AND subject_type = $2 AND subject_id = $3';
     const [rows, count] = await Promise.all([
-      this.db.query(`SELECT id, at, kind, details FROM audit_trail WHERE ${where} ORDER BY id DESC LIMIT $4 OFFSET $5`, [connectionId, subjectType, subjectId, page.limit, offset(page)]),
+      this.db.query(`SELECT id, at, kind, details FROM audit_trail WHERE ${where} ORDER BY id DESC LIMIT $4 OFFSET $5`, [connectionId, subjectType, subjectId, page.limit, page.offset ?? offset(page)]),
       this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_trail WHERE ${where}`, [connectionId, subjectType, subjectId]),
     ]);
     return { items: rows.map((r) => ({ id: Number(r.id), at: iso(r.at)!, kind: String(r.kind), details: r.details })), total: Number(count[0]?.n ?? 0) };

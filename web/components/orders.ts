@@ -9,6 +9,7 @@ import type { Connection, Order } from '../types';
 import { useI18n } from '../i18n';
 import { ErrorBox, Modal, Pager, Toast } from './common';
 import { BatchBar, type Selection } from './order-batch';
+import { AuditDrawer, HistoryButton } from './audit-drawer';
 import { MESSAGES } from '../../domain/messages';
 import { isActiveConnection, isTerminal, ORDER_STATUSES, type OrderAction } from '../../domain/terms';
 
@@ -32,6 +33,7 @@ export function Orders({ conn }: { conn: Connection }) {
   const [reason, setReason] = useState('');
   const [version, setVersion] = useState(0);
   const [selection, setSelection] = useState<Selection>({ kind: 'codes', codes: [] });
+  const [historyOf, setHistoryOf] = useState<string | null>(null);
   const ticked = (code: string) => selection.kind === 'codes' && selection.codes.includes(code);
   const tick = (code: string, on: boolean) => {
     const codes = selection.kind === 'codes' ? selection.codes : [];
@@ -132,6 +134,7 @@ export function Orders({ conn }: { conn: Connection }) {
                   <button type="button" class="btn btn-small" disabled=${dis('ready-to-ship')} onClick=${() => act(o, 'ready-to-ship')} data-testid="action-ready-to-ship">${t('readyToShip')}</button>
                   <button type="button" class="btn btn-small btn-danger" disabled=${!canAct || done || busy !== null} onClick=${() => (setReason(''), setCancelling(o))} data-testid="action-cancel">${t('cancelOrder')}</button>
                   ${o.labelUrl && html`<a class="small" href=${o.labelUrl} target="_blank" rel="noopener">${t('printLabel')} ↗</a>`}
+                  <${HistoryButton} onOpen=${() => setHistoryOf(o.tikiCode)} />
                 </td>
               </tr>`;
             })}
@@ -139,6 +142,7 @@ export function Orders({ conn }: { conn: Connection }) {
         </table>
       </div>
       <${Pager} page=${page} limit=${LIMIT} total=${data.total} onPage=${setPage} />`}
+    ${historyOf && html`<${AuditDrawer} connectionId=${conn.id} subject=${{ type: 'order', tikiCode: historyOf }} onClose=${() => setHistoryOf(null)} />`}
     ${cancelling &&
     html`<${Modal}
       title=${`${t('cancelOrder')} ${cancelling.tikiCode}`}

@@ -1,4 +1,4 @@
-import { AUDIT_RETENTION_DAYS_DEFAULT, auditCutoff, isRetained, retentionDaysFrom, stockFingerprint, type StockAuditDetails } from '../../../domain/audit';
+import { AUDIT_RETENTION_DAYS_DEFAULT, ORDER_AUDIT_KINDS, STOCK_AUDIT_KINDS, auditCutoff, isRetained, retentionDaysFrom, stockFingerprint, type StockAuditDetails } from '../../../domain/audit';
 import { explainQuantity, QUANTITY_RULE_WORDS, summarizeAudit } from '../../../domain/audit-summary';
 import { DEFAULT_CONFIG, mergeConfig, type Config } from '../../../domain/config';
 import { computeTarget, explainTarget, QUANTITY_RULES, quantityRuleRow, type QuantityRule, type VariantStockState } from '../../../domain/stock';
@@ -111,6 +111,22 @@ describe('summaries in both languages', () => {
     ['order-status-changed', { from: 'queueing', to: 'shipping' }, 'Trạng thái Tiki: queueing → shipping', 'Tiki status: queueing → shipping'],
   ])('%s', (kind, d, vi, en) => {
     expect(summarizeAudit(kind, d)).toEqual({ vi, en });
+  });
+
+  // Every kind the activities write has its own words in both languages (a new kind without wording fails here).
+  it.each([...STOCK_AUDIT_KINDS.map((k) => [k, details({ code: 'TIKI_SKU_REJECTED' })] as const), ...ORDER_AUDIT_KINDS.map((k) => [k, { tikiCode: 'T1', code: 'HARAVAN_UNAVAILABLE' }] as const)])(
+    '%s has its own sentence in vi and en',
+    (kind, d) => {
+      const s = summarizeAudit(kind, d);
+      expect(s.vi).not.toBe(kind);
+      expect(s.en).not.toBe(kind);
+      expect(s.vi).not.toBe(s.en);
+      expect(s.en).toMatch(/^[A-Z]/);
+    },
+  );
+
+  it('an unknown kind falls back to the kind itself (never an empty line)', () => {
+    expect(summarizeAudit('something-new', {})).toEqual({ vi: 'something-new', en: 'something-new' });
   });
 });
 
