@@ -5,6 +5,7 @@ import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import type { ApiDeps } from '../context';
+import { registerChartPaths } from '../chart-schemas';
 import { registerOrderBatchPaths } from '../order-batch-schemas';
 import { registerPublicationPaths } from '../publication-schemas';
 import { buildOpenApi } from '../schemas';
@@ -36,13 +37,13 @@ export function systemRoutes(deps: ApiDeps): Router {
   });
 
   r.get('/openapi.json', (_req, res) => {
-    openapi ??= buildOpenApi([registerPublicationPaths, registerOrderBatchPaths]);
+    openapi ??= buildOpenApi([registerPublicationPaths, registerOrderBatchPaths, registerChartPaths]);
     res.json(openapi);
   });
 
   r.get('/docs', (_req, res) => {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.send(renderReference((openapi ??= buildOpenApi([registerPublicationPaths, registerOrderBatchPaths])) as OpenApiDoc));
+    res.send(renderReference((openapi ??= buildOpenApi([registerPublicationPaths, registerOrderBatchPaths, registerChartPaths])) as OpenApiDoc));
   });
 
   // Temporal remote codec protocol: POST /codec/encode and /codec/decode with {payloads}, for the Web UI.
