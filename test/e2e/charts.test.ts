@@ -4,6 +4,11 @@
  * runs; then `GET /v1/connections/:id/charts` must count exactly those in the buckets of the moments they happened.
  * Bucket boundaries are worked out here from the clock (UTC hours, Vietnam days = UTC+7), not by the service's code.
  */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
 import { eventually, startStack, TestStack } from '../helpers/stack';
 import { get, post } from '../helpers/seed';
 
@@ -24,6 +29,9 @@ const DAY_S = 86_400;
 const VN_OFFSET_S = 7 * HOUR_S;
 
 let stack: TestStack;
+// Callbacks of page.evaluate run in the page (the project's lib has no DOM types).
+declare const document: any;
+declare const getComputedStyle: any;
 
 interface Series {
   hours: number;
@@ -181,4 +189,41 @@ test('an imported Tiki order is one order on today (Vietnam day), with its intak
   }, 180_000);
   expect(checked.ordersPerDay.verdict.at(-1)).toBe('complete');
   expect(checked.ordersPerDay.verdict.slice(0, -1).every((v) => v === null)).toBe(true);
+});
+
+test('the dashboard overview draws the four charts with uPlot, labelled in Vietnamese and, after the switch, in English', async () => {
+  const executablePath = execFileSync('bash', [path.resolve(__dirname, '../../scripts/chromium.sh')], { encoding: 'utf8' }).trim();
+  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'charts-chromium-'));
+  const context = await chromium.launchPersistentContext(profileDir, { executablePath, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'], viewport: { width: 1280, height: 1400 }, locale: 'vi-VN' });
+  const errors: string[] = [];
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(30_000);
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(`${stack.apiUrl}/app#${CONN}`);
+    await page.getByTestId('token-input').fill(stack.token);
+    await page.getByTestId('token-submit').click();
+    const ids = ['chart-stock-latency', 'chart-order-latency', 'chart-orders-per-day', 'chart-writes-per-hour'];
+    // Every chart has data by now: each is a uPlot (its canvas and legend), none the empty state.
+    for (const id of ids) await page.locator(`[data-testid=${id}][data-empty=false] .uplot canvas`).waitFor();
+    const legend = () => page.evaluate(() => Array.from(document.querySelectorAll('.u-legend .u-label')).map((e: any) => e.textContent));
+    expect(await legend()).toEqual(expect.arrayContaining(['Tiki đã nhận', 'Tiki từ chối', 'Đơn đã nhập', 'p50', 'p95']));
+    expect(await page.getByTestId('verdicts').innerText()).toContain('Đủ đơn');
+    // uPlot's stylesheet is bundled into the page's own CSS: its cursor layer lies over the canvas (static without it).
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('.uplot .u-over')).position)).toBe('absolute');
+    await page.screenshot({ path: path.join(os.tmpdir(), 'charts-vi.png'), fullPage: true });
+
+    await page.getByTestId('lang-switch').click();
+    await page.getByText('Confirmed by Tiki').first().waitFor();
+    expect(await legend()).toEqual(expect.arrayContaining(['Confirmed by Tiki', 'Refused by Tiki', 'Orders imported']));
+    expect(await page.getByTestId('verdicts').innerText()).toContain('Complete');
+    for (const id of ids) expect(await page.locator(`[data-testid=${id}] .uplot`).count()).toBe(1);
+    await page.screenshot({ path: path.join(os.tmpdir(), 'charts-en.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.goto('about:blank');
+  } finally {
+    await context.close();
+    fs.rmSync(profileDir, { recursive: true, force: true });
+  }
 });
