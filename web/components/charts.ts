@@ -16,6 +16,8 @@ import { ErrorBox } from './common';
 const REFRESH_MS = 60_000;
 const HEIGHT = 220;
 const COLORS = { p50: '#1a73e8', p95: '#b26a00', bars: '#2e7d32', rejected: '#c62828' };
+/** Counts are whole: no 0.25 ticks. */
+const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 1_000_000];
 const VERDICT_CLASS: Record<CompletenessVerdict, string> = { complete: 'ok', repaired: 'warn', incomplete: 'err' };
 
 interface ChartSpec {
@@ -69,13 +71,19 @@ function Chart({ spec }: { spec: ChartSpec }) {
       series: [{ label: spec.by === 'day' ? i18n.t('chartDay') : i18n.t('chartTime'), value: (_u, v) => (v == null ? '—' : fmt.legend(v)) }, ...spec.series],
       axes: [
         { splits: (u) => ticks(xs, u.width), values: (_u, splits) => splits.map((v) => fmt.axis(v)) },
-        { label: spec.yLabel, values: (_u, splits) => splits.map((v) => i18n.fmtNum(v)), size: 60 },
+        { label: spec.yLabel, values: (_u, splits) => splits.map((v) => i18n.fmtNum(v)), size: 60, ...(spec.bars ? { incrs: COUNT_STEPS } : {}) },
       ],
       cursor: { drag: { x: false, y: false } },
     };
     if (spec.bars) {
-      const bars = uPlot.paths.bars!({ size: [0.6, 40] });
-      opts.series = opts.series.map((s, i) => (i === 0 ? s : { ...s, paths: bars, points: { show: false } }));
+      // Several series side by side in each bucket (writes left, refusals right), not drawn over each other.
+      const n = spec.series.length;
+      opts.series = opts.series.map((s, i) =>
+        i === 0 ? s : { ...s, paths: uPlot.paths.bars!({ size: [n > 1 ? 0.4 : 0.6, 40], align: n > 1 ? (i === 1 ? -1 : 1) : 0 }), points: { show: false } },
+      );
+    } else {
+      // A bucket alone between gaps is a point, not an invisible line.
+      opts.series = opts.series.map((s, i) => (i === 0 ? s : { ...s, points: { show: true, size: 6 } }));
     }
     const plot = new uPlot(opts, spec.data, el);
     return () => plot.destroy();
