@@ -1,5 +1,6 @@
 /** Business metrics recorded by activities (exported by the worker's /metrics). */
 import client from 'prom-client';
+import { percentile } from '../domain/overview-charts';
 
 function histogram(name: string, help: string, buckets: number[], labelNames: string[] = []) {
   const existing = client.register.getSingleMetric(name);
@@ -50,7 +51,6 @@ export class LatencyTracker {
     const list = this.samples.get(key);
     if (!list || list.length === 0) return null;
     const sorted = [...list].sort((a, b) => a - b);
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-    return { p50: at(0.5), p95: at(0.95), n: sorted.length };
+    return { p50: percentile(sorted, 0.5)!, p95: percentile(sorted, 0.95)!, n: sorted.length };
   }
 }

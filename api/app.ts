@@ -10,6 +10,7 @@ import { scopeGuard } from './routes/connection-access';
 import { registerStoreGauges } from './metrics';
 import { dashboardApiRoutes, dashboardRoutes } from './routes/app';
 import { auditRoutes } from './routes/audit';
+import { chartRoutes } from './routes/charts';
 import { connectionRoutes } from './routes/connections';
 import { failureRoutes } from './routes/failures';
 import { installRoutes } from './routes/install';
@@ -67,6 +68,7 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use(orderBatchRoutes(deps));
   v1.use(publicationRoutes(deps));
   v1.use(dashboardApiRoutes(deps));
+  v1.use(chartRoutes(deps));
   app.use('/v1', v1);
 
   app.use((_req, _res, next) => next(new ApiError(404, 'NOT_FOUND')));

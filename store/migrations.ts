@@ -307,6 +307,23 @@ DELETE FROM audit_log WHERE action LIKE 'order-%' AND details->>'tikiCode' IS NO
     sql: `ALTER TABLE links ADD COLUMN last_pushed_split JSONB;`,
   },
   {
+    // Issue 19, item 4: numbered 201 (the 200s) so that other branches' migrations of issue 19 keep their own numbers.
+    version: 201,
+    name: 'stock write log for the overview charts (store/repos/charts.ts)',
+    sql: `
+CREATE TABLE stock_write_log (
+  connection_id TEXT NOT NULL,
+  at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  written INT NOT NULL DEFAULT 0,
+  rejected INT NOT NULL DEFAULT 0,
+  latencies_ms JSONB NOT NULL DEFAULT '[]'::jsonb
+);
+CREATE INDEX stock_write_log_by_connection ON stock_write_log (connection_id, at);
+CREATE INDEX stock_write_log_by_at ON stock_write_log (at);
+CREATE INDEX orders_by_imported_at ON orders (connection_id, imported_at);
+`,
+  },
+  {
     // Issue 16: numbered 161 so that other branches' migrations keep their own numbers.
     version: 161,
     name: 'installations of the Haravan app: one per shop, tokens sealed (store/repos/installations.ts)',

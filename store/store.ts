@@ -1,6 +1,6 @@
 /**
  * The read model and bulk data of the service: connections, encrypted credentials, links, sync errors,
- * link runs, order mappings, remembered Haravan customer ids, failures, cursors, the audit log, merchant sessions, per-shop API tokens, order batches and the audit trail per variant and order. Workflow state stays small; this is
+ * link runs, order mappings, remembered Haravan customer ids, failures, cursors, the audit log, merchant sessions, per-shop API tokens, order batches, the audit trail per variant and order, and the stock write log of the overview charts. Workflow state stays small; this is
  * where everything large lives. Every method is one SQL statement (or an idempotent sequence).
  *
  * One facade over one repository per aggregate (store/repos/*.ts): callers hold a `Store` and call its
@@ -11,6 +11,7 @@ import { migrate } from './migrations';
 import type { Keyring } from './secrets';
 import { AuditRepo } from './repos/audit';
 import { AuditTrailRepo } from './repos/audit-trail';
+import { ChartRepo } from './repos/charts';
 import { ConnectionRepo } from './repos/connections';
 import { CredentialRepo } from './repos/credentials';
 import { CursorRepo } from './repos/cursors';
@@ -35,12 +36,12 @@ export type { AuditRecord, AuditTrailEntry } from './repos/audit-trail';
 export type { SessionRecord, ShopTokenRecord } from './repos/sessions';
 export type { OrderBatchRecord, OrderBatchItemRecord, BatchLabelFile } from './repos/order-batches';
 
-const REPOS = [ConnectionRepo, CredentialRepo, LinkRepo, SyncErrorRepo, LinkRunRepo, CursorRepo, OrderRepo, CustomerRepo, FailureRepo, AuditRepo, AuditTrailRepo, PublicationRepo, TikiCatalogRepo, SessionRepo, OrderBatchRepo, InstallationRepo];
+const REPOS = [ConnectionRepo, CredentialRepo, LinkRepo, SyncErrorRepo, LinkRunRepo, CursorRepo, OrderRepo, CustomerRepo, FailureRepo, AuditRepo, AuditTrailRepo, PublicationRepo, TikiCatalogRepo, SessionRepo, OrderBatchRepo, InstallationRepo, ChartRepo];
 
 /* eslint-disable @typescript-eslint/no-unsafe-declaration-merging -- the TypeScript mixin pattern: the interface
    gives Store the repositories' method types, mixIn() below puts their bodies on its prototype (and refuses a
    name defined twice), so the type and the runtime object agree. */
-export interface Store extends ConnectionRepo, CredentialRepo, LinkRepo, SyncErrorRepo, LinkRunRepo, CursorRepo, OrderRepo, CustomerRepo, FailureRepo, AuditRepo, AuditTrailRepo, PublicationRepo, TikiCatalogRepo, SessionRepo, OrderBatchRepo, InstallationRepo {}
+export interface Store extends ConnectionRepo, CredentialRepo, LinkRepo, SyncErrorRepo, LinkRunRepo, CursorRepo, OrderRepo, CustomerRepo, FailureRepo, AuditRepo, AuditTrailRepo, PublicationRepo, TikiCatalogRepo, SessionRepo, OrderBatchRepo, InstallationRepo, ChartRepo {}
 
 export class Store extends Repo {
   /* eslint-enable @typescript-eslint/no-unsafe-declaration-merging */

@@ -3,7 +3,7 @@
  * (the HttpOnly session cookie, and the session's CSRF token on every state-changing request) or with the operator's
  * bearer token (kept in sessionStorage).
  */
-import type { ApiErrorBody, AuditEntry, Connection, Link, LinkRun, Order, OrderBatch, Sources, SyncError } from './types';
+import type { ApiErrorBody, AuditEntry, Charts, Connection, Link, LinkRun, Order, OrderBatch, Sources, SyncError } from './types';
 import type { PublishAttribute, PublishCategory, Publication, PublishCheck } from './types';
 import type { PublishRequestBody } from '../domain/publication/types';
 
@@ -116,6 +116,7 @@ export const api = {
   startOrderBatch: (id: string, body: { action: string; tikiCodes?: string[]; select?: 'awaiting_confirmation' }) => call<OrderBatch>('POST', `/v1/connections/${enc(id)}/order-batches`, body),
   orderBatch: (id: string, batchId: string) => call<OrderBatch>('GET', `/v1/connections/${enc(id)}/order-batches/${enc(batchId)}`),
   sources: (id: string) => call<Sources>('GET', `/v1/connections/${enc(id)}/sources`),
+  charts: (id: string, hours?: number) => call<Charts>('GET', `/v1/connections/${enc(id)}/charts${qs({ hours })}`),
   publications: (id: string) => call<{ items: Publication[]; total: number }>('GET', `/v1/connections/${enc(id)}/publications?limit=250`),
   publish: (id: string, body: PublishBody) => call<{ items: PublishCheck[] } | { items: Publication[] }>('POST', `/v1/connections/${enc(id)}/publications`, body),
   resubmit: (id: string, pubId: string, body: Omit<PublishBody, 'productIds' | 'dryRun'>) => call<Publication>('POST', `/v1/connections/${enc(id)}/publications/${enc(pubId)}/resubmit`, body),

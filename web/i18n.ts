@@ -1,6 +1,7 @@
 /** Vietnamese first, English on request. One table; a missing key shows itself rather than a blank. */
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import type { CompletenessVerdict } from '../domain/overview-charts';
 import type { ConnectionState, OrderStatus, Severity } from '../domain/terms';
 
 export type Lang = 'vi' | 'en';
@@ -223,10 +224,28 @@ const STRINGS = {
   ps_failed: ['Lỗi', 'Failed'],
   ps_expired: ['Hết hạn', 'Expired'],
   ps_cancelled: ['Đã hủy', 'Cancelled'],
+  chartsTitle: ['Biểu đồ', 'Charts'],
+  chartStockLatency: ['Độ trễ tồn kho Haravan → Tiki (từ lúc thấy thay đổi đến khi Tiki xác nhận)', 'Stock latency Haravan → Tiki (change seen → Tiki confirmed)'],
+  chartOrderLatency: ['Độ trễ nhận đơn Tiki → Haravan (từ lúc đặt đến khi tạo đơn Haravan)', 'Order intake latency Tiki → Haravan (placed → Haravan order created)'],
+  chartOrdersPerDay: ['Đơn đã nhập mỗi ngày và kết quả kiểm tra đủ đơn', 'Orders imported per day and the completeness check'],
+  chartWritesPerHour: ['Ghi tồn kho/giá lên Tiki mỗi giờ', 'Tiki stock/price writes per hour'],
+  chartNoData: ['Chưa có số liệu trong khoảng thời gian này.', 'No data in this period yet.'],
+  chartTime: ['Thời điểm', 'Time'],
+  chartDay: ['Ngày', 'Day'],
+  chartMs: ['mili giây', 'milliseconds'],
+  chartOrders: ['đơn', 'orders'],
+  chartSkus: ['SKU', 'SKUs'],
+  chartImported: ['Đơn đã nhập', 'Orders imported'],
+  chartWrites: ['Tiki đã nhận', 'Confirmed by Tiki'],
+  chartRejected: ['Tiki từ chối', 'Refused by Tiki'],
+  verdictNone: ['Chưa có lượt kiểm tra đủ đơn nào trong 14 ngày qua.', 'No completeness check in the last 14 days.'],
+  verdict_complete: ['Đủ đơn', 'Complete'],
+  verdict_repaired: ['Đã bù đơn thiếu', 'Missing orders repaired'],
+  verdict_incomplete: ['Còn thiếu đơn', 'Orders still missing'],
 } as const satisfies Record<string, readonly [string, string]>;
 
-/** Every connection state, severity and order status of domain/terms.ts has its label: a new term does not compile without one. */
-type TermLabel = `st_${ConnectionState}` | `sev_${Severity}` | `os_${OrderStatus}`;
+/** Every connection state, severity and order status of domain/terms.ts (and completeness verdict) has its label: a new term does not compile without one. */
+type TermLabel = `st_${ConnectionState}` | `sev_${Severity}` | `os_${OrderStatus}` | `verdict_${CompletenessVerdict}`;
 const _everyTermLabelled: Record<TermLabel, readonly [string, string]> = STRINGS;
 
 export type Key = keyof typeof STRINGS;

@@ -1,5 +1,6 @@
 /** The API shapes the dashboard reads (as the API's presenters produce them, api/schemas.ts; only the fields it shows). */
 import type { Config as DomainConfig } from '../domain/config';
+import type { DailyOrders, HourlyWrites, LatencySeries } from '../domain/overview-charts';
 import type { ConnectionState, LinkRunState, LinkStatus, Severity } from '../domain/terms';
 
 /** The connection configuration is the domain's own type (no I/O in domain/config.ts, so it bundles as a type only). */
@@ -163,4 +164,14 @@ export interface AuditEntry {
   summary: string;
   summaryVi: string;
   details: unknown;
+}
+
+/** `GET /v1/connections/:id/charts` (api/chart-schemas.ts; the series of domain/overview-charts.ts). */
+export interface Charts {
+  hours: number;
+  generatedAt: string;
+  stockLatency: LatencySeries;
+  orderLatency: LatencySeries;
+  ordersPerDay: DailyOrders;
+  writesPerHour: HourlyWrites;
 }

@@ -72,6 +72,8 @@ export function createCompletenessActivities(deps: ActivityDeps, { dispatch, wor
         completenessRepaired: figures.repaired,
       });
       if (figures.repaired > 0) await store.bumpCounters(connectionId, { completenessRepairedTotal: figures.repaired });
+      // Each check's figures are kept: the overview draws the verdict per day (domain/overview-charts.ts).
+      await store.audit(connectionId, 'order-completeness', { from: from.toISOString(), ...figures });
       // A create Haravan performed after every look-up had missed it leaves two orders for one Tiki code: repair them.
       const duplicatesCancelled = await repairDuplicatesSince(store, (await clients.forConnection(connectionId)).haravan, connectionId, from);
       logger.info({ connectionId, ...figures, duplicatesCancelled }, 'order completeness');

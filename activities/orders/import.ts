@@ -23,6 +23,7 @@ import { TIKI_PRE_ACCEPTANCE_STATUSES, ourStatus } from '../../domain/order-stat
 import { buildOrderLinkIndex, isImportable, mapTikiOrderToHaravan } from '../../domain/orders';
 import { redactVendorText } from '../../domain/redact';
 import { parseTikiDateTime } from '../../domain/tiki-time';
+import { orderIntakeLatencyMs } from '../../domain/overview-charts';
 import { isTerminal } from '../../domain/terms';
 import { orderLocationFor } from '../../domain/warehouse-map';
 import type { ActivityDeps } from '../context';
@@ -144,7 +145,7 @@ export function createImportActivities(deps: ActivityDeps, { applyMirror }: Mirr
         await store.recordOrderStep(connectionId, tikiCode, 'order-imported', { haravanOrderId: haravanOrder.id, createdNow, ambiguous: created.ambiguous, warnings: mapped.warnings });
         ordersImportedCounter.inc();
         const placedAt = parseTikiDateTime(o.created_at);
-        if (placedAt) orderIntakeHistogram.observe(Math.max(0, Date.now() - placedAt.getTime()) / 1000);
+        if (placedAt) orderIntakeHistogram.observe(orderIntakeLatencyMs(placedAt.getTime(), Date.now()) / 1000);
 
         const rec = (await store.getOrder(connectionId, tikiCode))!;
         // Haravan now commits the order's units: the stock target adds back what Tiki still reserves for it.

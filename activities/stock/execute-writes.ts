@@ -9,6 +9,7 @@
  */
 import { ConnectorError } from '../../connectors/errors';
 import { messageWithFacts } from '../../domain/messages';
+import { stockLatencyMs } from '../../domain/overview-charts';
 import { redactVendorText } from '../../domain/redact';
 import { classifyPriority, sortByPriority, warehouseQuantities } from '../../domain/stock';
 import { hasChange, heldAfterWrite, isSuperseded, mergeConfirmed, readBackPays, sameChange } from '../../domain/stock-writes';
@@ -130,6 +131,10 @@ async function writePlanned(
       lastConfirmed: written.get(p.link.haravanVariantId),
     });
 
+  // The overview charts' write log (store/repos/charts.ts): best effort, a failed insert never fails the write.
+  const logWrites = (entry: { written?: number; rejected?: number; latenciesMs?: number[] }) =>
+    store.logStockWrites(connectionId, entry).catch((err: unknown) => logger.warn({ connectionId, err: String(err) }, 'stock write log not recorded'));
+
   const confirm = async (batch: PlannedPush[]) => {
     const now = Date.now();
     await markedPending;
@@ -141,19 +146,22 @@ async function writePlanned(
       connectionId,
       batch.map((p, i) => ({ haravanVariantId: p.link.haravanVariantId, ...values[i], converged: true, verified: opts.verified && p.current !== undefined })),
     );
+    const latenciesMs: number[] = [];
     for (const [i, p] of batch.entries()) {
       refused.delete(p.link.haravanVariantId);
       fresh.set(p.link.haravanVariantId, Math.max(fresh.get(p.link.haravanVariantId) ?? 0, p.readAt));
       written.set(p.link.haravanVariantId, mergeConfirmed(written.get(p.link.haravanVariantId), values[i]));
       if (!p.seen) continue;
-      const ms = Math.max(0, now - p.seen.seenAt);
+      const ms = stockLatencyMs(p.seen.seenAt, now);
       summary.latenciesMs.push(ms);
+      latenciesMs.push(ms);
       latency.seen.record(connectionId, ms);
       stockPropagationHistogram.observe(ms / 1000);
       if (p.seen.changedAt && now - p.seen.changedAt < LATENCY_WINDOW_MS) latency.change.record(connectionId, Math.max(0, now - p.seen.changedAt));
     }
     for (const p of batch) audit.confirmed(p);
     summary.pushed += batch.length;
+    await logWrites({ written: batch.length, latenciesMs });
   };
 
   const item = (p: PlannedPush, batch: boolean) => {
@@ -187,6 +195,7 @@ async function writePlanned(
         if (refused.size > GUARD_MAX_ENTRIES) refused.clear();
         refused.set(p.link.haravanVariantId, { quantity: p.change.quantity, price: p.change.price });
         skuWritesCounter.inc({ outcome: 'rejected' });
+        await logWrites({ rejected: 1 });
         // The inbox gets our words and the status; Tiki's text goes to the log, redacted.
         logger.warn({ connectionId, tikiProductId: p.link.tikiProductId, detail: redactVendorText(err.message) }, 'Tiki refused a SKU write');
         await store.recordFailure({

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ApiError } from '../errors';
 import type { ApiDeps } from '../context';
 import { registerAuditPaths } from '../audit-schemas';
+import { registerChartPaths } from '../chart-schemas';
 import { registerOrderBatchPaths } from '../order-batch-schemas';
 import { registerPublicationPaths } from '../publication-schemas';
 import { registerSessionPaths } from '../session-schemas';
@@ -38,13 +39,13 @@ export function systemRoutes(deps: ApiDeps): Router {
   });
 
   r.get('/openapi.json', (_req, res) => {
-    openapi ??= buildOpenApi([registerPublicationPaths, registerOrderBatchPaths, registerSessionPaths, registerAuditPaths]);
+    openapi ??= buildOpenApi([registerPublicationPaths, registerOrderBatchPaths, registerSessionPaths, registerAuditPaths, registerChartPaths]);
     res.json(openapi);
   });
 
   r.get('/docs', (_req, res) => {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.send(renderReference((openapi ??= buildOpenApi([registerPublicationPaths, registerOrderBatchPaths, registerSessionPaths, registerAuditPaths])) as OpenApiDoc));
+    res.send(renderReference((openapi ??= buildOpenApi([registerPublicationPaths, registerOrderBatchPaths, registerSessionPaths, registerAuditPaths, registerChartPaths])) as OpenApiDoc));
   });
 
   // Temporal remote codec protocol: POST /codec/encode and /codec/decode with {payloads}, for the Web UI.

@@ -1,9 +1,10 @@
-/** Connection state and health, linked counts, measured latencies and order completeness, push now, disconnect. */
+/** Connection state and health, linked counts, measured latencies and order completeness, the charts (charts.ts), push now, disconnect. */
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import type { Connection } from '../types';
 import { useI18n } from '../i18n';
+import { OverviewCharts } from './charts';
 import { ErrorBox, Modal, StateBadge, Toast } from './common';
 import { isActiveConnection } from '../../domain/terms';
 
@@ -90,6 +91,8 @@ export function Overview({ conn, onChanged }: { conn: Connection; onChanged: () 
         <dd><code>${conn.workflowId}</code></dd>
       </dl>
     </section>
+
+    <${OverviewCharts} connectionId=${conn.id} />
 
     ${confirming &&
     html`<${Modal} title=${t('disconnect')} confirmLabel=${t('disconnect')} danger busy=${busy} onConfirm=${disconnect} onCancel=${() => setConfirming(false)} testId="disconnect-dialog">
