@@ -7,12 +7,14 @@
  *
  * The vendor calls run in the worker (workflows/installation.ts); this file only speaks HTTP. Each pass carries a
  * fresh `state` that is also set as a cookie of this browser, and the callback must bring back the very same
- * value (no login CSRF). Haravan's callback is a cross-site form POST, on which only a `SameSite=None; Secure`
- * cookie is sent. The `nonce` of a pass is an HMAC of its state under the client secret, so nothing is stored
+ * value (no login CSRF), and only once: the step's workflow id is the state's and a second start of it is refused (a
+ * callback replayed with its cookie as first sent). Haravan's callback is a cross-site form POST, on which only a
+ * `SameSite=None; Secure` cookie is sent. The `nonce` of a pass is an HMAC of its state under the client secret, so nothing is stored
  * server-side and a state cannot be forged. A refusal is a page with a stable code and the message in vi and en.
  */
 import crypto from 'node:crypto';
 import express, { Request, Response, Router } from 'express';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { authorizeUrl, INSTALL_ATTEMPT_MS, INSTALL_PATHS, parseShopId, redirectUri, type HaravanAppSettings } from '../../domain/haravan-app';
 import { messageFor } from '../../domain/messages';
 import type { InstallGrantInput, InstallGrantResult, InstallLoginInput, InstallLoginResult } from '../../workflows/definitions';
@@ -84,8 +86,24 @@ export function installRoutes(deps: ApiDeps, startSession: SessionStarter): Rout
     setStateCookie(res, state, INSTALL_ATTEMPT_MS / 1000);
     res.redirect(302, authorizeUrl(app, { step, state, nonce: nonceOf(app, state), orgId }));
   };
-  const run = <I, O>(workflow: string, step: Step, random: string, input: I): Promise<O> =>
-    deps.client.workflow.execute(workflow, { taskQueue: deps.taskQueue, workflowId: installStepWorkflowId(step, random), args: [input], workflowExecutionTimeout: '2 minutes' } as never) as Promise<O>;
+  /**
+   * The step's workflow, whose id is the state's: a state that already ran (the callback posted again, even with its
+   * cookie as first sent) is refused, not run twice — undefined then.
+   */
+  const run = async <I, O>(workflow: string, step: Step, random: string, input: I): Promise<O | undefined> => {
+    try {
+      return (await deps.client.workflow.execute(workflow, {
+        taskQueue: deps.taskQueue,
+        workflowId: installStepWorkflowId(step, random),
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [input],
+        workflowExecutionTimeout: '2 minutes',
+      } as never)) as O;
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return undefined;
+      throw err;
+    }
+  };
 
   r.get(INSTALL_PATHS.start, (req, res) => {
     const app = deps.haravanApp;
@@ -119,6 +137,7 @@ export function installRoutes(deps: ApiDeps, startSession: SessionStarter): Rout
     callback('login', async (req, res, app, bound) => {
       const input: InstallLoginInput = { idToken: req.body.id_token, nonce: nonceOf(app, bound.state) };
       const who = await run<InstallLoginInput, InstallLoginResult>('installLoginWorkflow', 'login', bound.random, input);
+      if (!who) return refuse(res, 'INSTALL_STATE_INVALID');
       if (!who.ok) return refuse(res, who.code);
       pass(res, app, 'grant', who.shopId);
     }),
@@ -131,6 +150,7 @@ export function installRoutes(deps: ApiDeps, startSession: SessionStarter): Rout
       if (bound.shopId === undefined) return refuse(res, 'INSTALL_STATE_INVALID');
       const input: InstallGrantInput = { idToken: req.body.id_token, nonce: nonceOf(app, bound.state), code: req.body.code, redirectUri: redirectUri(app, 'grant'), shopId: bound.shopId };
       const done = await run<InstallGrantInput, InstallGrantResult>('installGrantWorkflow', 'grant', bound.random, input);
+      if (!done) return refuse(res, 'INSTALL_STATE_INVALID');
       if (!done.ok) return refuse(res, done.code);
       await startSession(res, deps, { shopId: done.shopId, userId: done.userId });
       res.redirect(302, '/app');

@@ -120,4 +120,10 @@ export class InstallationRepo extends CredentialRepo {
     }
     return n;
   }
+
+  /** Key rotation: how many installations are still sealed under a key other than the current one. */
+  async installationsUnderOldKeys(): Promise<number> {
+    const rows = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM installations WHERE key_id <> $1', [this.keyring.current.id]);
+    return Number(rows[0].n);
+  }
 }

@@ -3,8 +3,9 @@
  * with a connected shop (connection workflow, its children, an imported order); then step 1 (ENCRYPTION_KEY = B,
  * ENCRYPTION_KEYS_PREVIOUS = A, worker and API restarted) and step 2 (`npm run rotate-keys`, a real process, same
  * environment). Afterwards the running workflows keep working (config update, a new order imported, stock pushed),
- * the history written under A stays readable (describe, queries, the Web UI's /codec decode), stored credentials are
- * under B only, and — why step 3 keeps A — history payloads written under A cannot be decoded without it.
+ * the history written under A stays readable (describe, queries, the Web UI's /codec decode), stored credentials (and
+ * a Haravan app installation's sealed tokens) are under B only, and — why step 3 keeps A — history payloads written
+ * under A cannot be decoded without it.
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -78,6 +79,8 @@ let firstOrder: string;
 let secondOrder: string;
 let sellable: { barcode: string; haravanVariantId: number };
 let oldInput: Payload;
+const INSTALLED_SHOP = 909090;
+const INSTALLED_TOKENS = { accessToken: 'hrv-app-access-under-A', refreshToken: 'hrv-app-refresh-under-A' };
 
 beforeAll(async () => {
   stack = await startStack({ encryptionKey: KEY_A });
@@ -93,6 +96,8 @@ beforeAll(async () => {
   firstOrder = await tikiOrderImported(sellable.barcode);
   const raw = new Client({ connection: stack.env.connection, namespace: 'default' });
   oldInput = (await raw.workflow.getHandle(connectionWorkflowId(shop.shopId)).fetchHistory()).events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0] as Payload;
+  // A Haravan app installation of another shop, its tokens sealed under key A (rotate-keys re-seals those too).
+  await stack.store.saveInstallation(INSTALLED_SHOP, { ...INSTALLED_TOKENS, scopes: ['openid', 'wh_api'], installedBy: '100001', issuedAt: new Date(), expiresAt: new Date(Date.now() + 3_600_000) });
 });
 
 afterAll(async () => {
@@ -117,11 +122,16 @@ describe('after the README rotation steps 1 and 2 (ENCRYPTION_KEY = B, ENCRYPTIO
   test('rotate-keys exits 0 with nothing left under an old key; the credentials read with key B alone', async () => {
     expect(rotation).toMatchObject({ code: 0 });
     expect(rotation.stdout).toMatch(/rotate-keys: [1-9]\d* credential record\(s\) re-encrypted; 0 left under an old key/);
+    expect(rotation.stdout).toMatch(/rotate-keys: 1 installation\(s\) re-encrypted; 0 left under an old key/);
     const onlyB = new Store(stack.store.db, makeKeyring(KEY_B));
     expect((await onlyB.loadCredentials(connId))!.haravan.accessToken).toBe(shop.accessToken);
     await expect(new Store(stack.store.db, makeKeyring(KEY_A)).loadCredentials(connId)).rejects.toThrow();
+    expect(await onlyB.loadInstallationTokens(INSTALLED_SHOP)).toEqual(INSTALLED_TOKENS);
+    await expect(new Store(stack.store.db, makeKeyring(KEY_A)).loadInstallationTokens(INSTALLED_SHOP)).rejects.toThrow();
     // A second run finds nothing to do.
-    expect((await rotateKeys({ ENCRYPTION_KEY: KEY_B, ENCRYPTION_KEYS_PREVIOUS: KEY_A })).stdout).toMatch(/0 credential record\(s\) re-encrypted; 0 left/);
+    const again = (await rotateKeys({ ENCRYPTION_KEY: KEY_B, ENCRYPTION_KEYS_PREVIOUS: KEY_A })).stdout;
+    expect(again).toMatch(/0 credential record\(s\) re-encrypted; 0 left/);
+    expect(again).toMatch(/0 installation\(s\) re-encrypted; 0 left/);
   });
 
   test('the running workflows keep working: config update, a new Tiki order imported, stock pushed', async () => {

@@ -54,3 +54,30 @@ test('a rotation: old payloads (also from before the per-purpose keys) still dec
   expect(await new Store(db, makeKeyring(NEW)).loadCredentials('conn-a')).toEqual(creds);
   await after.close();
 });
+
+test("a rotation: the Haravan app installations' sealed tokens stay readable and are re-encrypted under the new key", async () => {
+  const db = await openDb({ dataDir: 'memory://' });
+  const before = new Store(db, makeKeyring(OLD));
+  await before.migrate();
+  const grant = { accessToken: 'hrv-app-access', refreshToken: 'hrv-app-refresh', scopes: ['openid', 'wh_api'], installedBy: '100001', issuedAt: new Date(), expiresAt: new Date(Date.now() + 3_600_000) };
+  await before.saveInstallation(4242, grant);
+  await before.saveInstallation(4343, { ...grant, accessToken: 'hrv-app-access-2', refreshToken: undefined });
+  const tokens = { accessToken: 'hrv-app-access', refreshToken: 'hrv-app-refresh' };
+  // Under the new material alone, the old seal cannot be opened.
+  await expect(new Store(db, makeKeyring(NEW)).loadInstallationTokens(4242)).rejects.toThrow();
+
+  const after = new Store(db, makeKeyring(NEW, [OLD]));
+  expect(await after.loadInstallationTokens(4242)).toEqual(tokens);
+  expect(await after.installationsUnderOldKeys()).toBe(2);
+  expect(await after.reencryptInstallations()).toBe(2);
+  expect(await after.installationsUnderOldKeys()).toBe(0);
+  expect(await after.reencryptInstallations()).toBe(0);
+  const keyIds = await db.query<{ key_id: string }>('SELECT DISTINCT key_id FROM installations');
+  expect(keyIds.map((r) => r.key_id)).toEqual([makeKeyring(NEW).current.id]);
+  // Once re-encrypted, the old material is not needed: the tokens and the record read with the new key alone.
+  const onlyNew = new Store(db, makeKeyring(NEW));
+  expect(await onlyNew.loadInstallationTokens(4242)).toEqual(tokens);
+  expect((await onlyNew.loadInstallationTokens(4343))?.accessToken).toBe('hrv-app-access-2');
+  expect(await onlyNew.getInstallation(4242)).toMatchObject({ shopId: 4242, installedBy: '100001', status: 'installed', scopes: ['openid', 'wh_api'] });
+  await after.close();
+});
