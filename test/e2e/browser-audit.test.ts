@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { eventually, startStack, TestStack } from '../helpers/stack';
+
+const SHOTS = path.resolve(__dirname, '../../test-output/screenshots');
 import { connectBody, get, post, seedDemoShop, SeededShop } from '../helpers/seed';
 
 declare const sessionStorage: any;
@@ -70,6 +72,8 @@ test('a linked variant’s History button opens the drawer: summary in the chose
   expect(await entries.first().getByTestId('audit-details').count()).toBe(0);
   await entries.first().getByTestId('audit-details-toggle').click();
   expect(await entries.first().getByTestId('audit-details').innerText()).toContain('"explanation"');
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, 'audit-drawer-link.png'), fullPage: true });
   await drawer.getByTestId('audit-close').click();
   await drawer.waitFor({ state: 'detached' });
   // English: the same entry in English.
@@ -102,5 +106,6 @@ test('an imported order’s History button lists its seen and imported steps', a
   // Newest first: imported above seen.
   expect(kinds.indexOf('order-imported')).toBeLessThan(kinds.indexOf('order-seen'));
   expect(kinds.indexOf('order-seen')).toBeGreaterThan(-1);
+  await page.screenshot({ path: path.join(SHOTS, 'audit-drawer-order.png'), fullPage: true });
   expect(await drawer.locator('[data-testid=audit-entry][data-kind=order-imported]').getByTestId('audit-summary').innerText()).toMatch(/^Imported into Haravan \(order \d+\)$/);
 });
