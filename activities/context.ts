@@ -55,7 +55,12 @@ interface CachedClients {
   generation: string;
   loadedAt: number;
   usedAt: number;
+  /** An installation's access token expires then (ms): the entry is not reused past it (a refresh made a new one). */
+  tokenExpiresAt?: number;
 }
+
+/** A cached installation token is read anew this long before it expires. */
+const TOKEN_EXPIRY_MARGIN_MS = 10_000;
 
 /**
  * Clients per connection, with their decrypted credentials — the worker's one cache of them. An entry is dropped
@@ -113,7 +118,8 @@ export class ClientFactory {
     const now = this.now();
     this.sweep(now);
     const cached = this.cache.get(connectionId);
-    if (cached && opts.maxAgeMs && now - cached.loadedAt < opts.maxAgeMs) {
+    const tokenFresh = (e: CachedClients) => e.tokenExpiresAt === undefined || now < e.tokenExpiresAt - TOKEN_EXPIRY_MARGIN_MS;
+    if (cached && opts.maxAgeMs && now - cached.loadedAt < opts.maxAgeMs && tokenFresh(cached)) {
       cached.usedAt = now;
       return this.live(connectionId, cached);
     }
@@ -138,6 +144,7 @@ export class ClientFactory {
       generation: conn.createdAt,
       loadedAt: this.now(),
       usedAt: this.now(),
+      tokenExpiresAt: creds.haravan.expiresAt ? Date.parse(creds.haravan.expiresAt) : undefined,
     };
     this.cache.set(connectionId, entry);
     return this.live(connectionId, entry);

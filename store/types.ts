@@ -8,8 +8,11 @@ export type TikiCredentials =
   | { apiKey: string; baseUrl?: string };
 
 export interface Credentials {
-  /** `installation`: made from the shop's app installation, whose current token replaces `accessToken` (store/repos/installations.ts). */
-  haravan: { accessToken: string; baseUrl?: string; installation?: true };
+  /**
+   * `installation`: made from the shop's app installation, whose current token replaces `accessToken` (store/repos/installations.ts);
+   * `expiresAt` (ISO) is then that token's expiry, filled in when read, never stored.
+   */
+  haravan: { accessToken: string; baseUrl?: string; installation?: true; expiresAt?: string };
   tiki: TikiCredentials;
 }
 

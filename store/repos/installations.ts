@@ -96,13 +96,15 @@ export class InstallationRepo extends CredentialRepo {
 
   /**
    * A connection's credentials as its clients use them: those made from the installation carry the installation's
-   * current access token ('' once the app is uninstalled, which Haravan refuses like any revoked token).
+   * current access token and its expiry ('' once the app is uninstalled, which Haravan refuses like any revoked token).
    */
   async resolveCredentials(connectionId: string, shopId: number): Promise<Credentials | null> {
     const creds = await this.loadCredentials(connectionId);
     if (!creds?.haravan.installation) return creds;
-    const tokens = await this.loadInstallationTokens(shopId);
-    return { ...creds, haravan: { ...creds.haravan, accessToken: tokens?.accessToken ?? '' } };
+    const rows = await this.db.query<{ key_id: string; ciphertext: string; expires_at: unknown }>('SELECT key_id, ciphertext, expires_at FROM installations WHERE shop_id = $1', [shopId]);
+    if (!rows[0]) return { ...creds, haravan: { ...creds.haravan, accessToken: '' } };
+    const tokens = open<InstallationTokens>(this.keyring, { keyId: rows[0].key_id, ciphertext: rows[0].ciphertext }, aad(shopId));
+    return { ...creds, haravan: { ...creds.haravan, accessToken: tokens.accessToken, expiresAt: iso(rows[0].expires_at as never)! } };
   }
 
   /** Key rotation: re-seal every installation under the current key. Returns how many were rewritten. */

@@ -2,7 +2,7 @@
  * Driving the Haravan app install over plain HTTP, as a browser would (cookies kept by hand): GET /install, the
  * sandbox's authorize page, its grant/deny decision, the form_post back to the service, for both passes. The
  * service is reached at PUBLIC_URL's path on the API's own address (PUBLIC_URL names `localhost`, another site
- * than the sandbox's `127.0.0.1`; the browser test, test/e2e/install-browser.test.ts, uses the names themselves).
+ * than the sandbox's `127.0.0.1`; the browser test, test/e2e/browser-install.test.ts, uses the names themselves).
  */
 import type { TestStack } from './stack';
 
@@ -17,6 +17,8 @@ export interface InstallOutcome {
   code?: string;
   /** `name=value` of every cookie the service set on the way (the last value of each name). */
   cookies: Record<string, string>;
+  /** Posts the last callback again, exactly as it was sent (a replayed form POST). */
+  replayLastCallback(): Promise<{ status: number; code?: string }>;
 }
 
 const field = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
@@ -45,6 +47,7 @@ export async function installOverHttp(stack: TestStack, shopId: number, opts: In
   const jar: Record<string, string> = {};
   const toApi = (url: string) => url.replace(app.publicUrl, stack.apiUrl);
   let res = await fetch(`${stack.apiUrl}/install?orgid=${shopId}`, { redirect: 'manual' });
+  let last: { url: string; init: RequestInit } | undefined;
   keepCookies(res, jar);
   for (let pass = 0; pass < 2; pass++) {
     const location = res.headers.get('location') ?? '';
@@ -60,16 +63,26 @@ export async function installOverHttp(stack: TestStack, shopId: number, opts: In
     const post = await decided.text();
     const action = unescapeHtml(/<form method="post" action="([^"]+)"/.exec(post)?.[1] ?? '');
     const fields = Object.fromEntries([...post.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], unescapeHtml(m[2])]));
-    res = await fetch(toApi(action), {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(opts.withoutCookies ? {} : { Cookie: cookieHeader(jar) }) },
-      body: new URLSearchParams(fields),
-    });
+    last = {
+      url: toApi(action),
+      init: {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(opts.withoutCookies ? {} : { Cookie: cookieHeader(jar) }) },
+        body: new URLSearchParams(fields).toString(),
+      },
+    };
+    res = await fetch(last.url, last.init);
     keepCookies(res, jar);
   }
   const body = await res.text();
-  return { status: res.status, location: res.headers.get('location') ?? undefined, body, code: /data-code="([^"]+)"/.exec(body)?.[1], cookies: jar };
+  const codeOf = (html: string) => /data-code="([^"]+)"/.exec(html)?.[1];
+  const replayLastCallback = async () => {
+    if (!last) throw new Error('no callback was posted');
+    const again = await fetch(last.url, last.init);
+    return { status: again.status, code: codeOf(await again.text()) };
+  };
+  return { status: res.status, location: res.headers.get('location') ?? undefined, body, code: codeOf(body), cookies: jar, replayLastCallback };
 }
 
 /** Call the sandbox's control API. */

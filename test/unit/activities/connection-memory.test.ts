@@ -129,6 +129,31 @@ test('clients resolved before a reconnect refuse to write, and another worker re
   workerB.forget(connectionId);
 });
 
+test("an installed shop's cached clients are not reused past the access token's expiry (a refresh made a new one)", async () => {
+  const { connectionId, shopId } = await connectedShop();
+  let now = Date.now();
+  const issuedAt = new Date(now);
+  const expiresAt = new Date(now + 30_000);
+  await store.saveInstallation(shopId, { accessToken: 'token-a', refreshToken: 'refresh-a', scopes: [], installedBy: '1', issuedAt, expiresAt });
+  await store.saveCredentials(connectionId, { haravan: { accessToken: '', baseUrl: haravan.url, installation: true }, tiki: { clientId: `tiki-mem-${shopId}`, clientSecret: `tiki-secret-${shopId}`, baseUrl: tiki.url } });
+  expect((await store.resolveCredentials(connectionId, shopId))!.haravan).toMatchObject({ accessToken: 'token-a', expiresAt: expiresAt.toISOString() });
+  const worker = new ClientFactory(store, () => now);
+  const first = await worker.whileConnected(connectionId, { maxAgeMs: 60_000 });
+  // Refreshed (as the installation workflow does before expiry): within maxAgeMs the poll's fast path keeps the entry…
+  await store.saveRefreshedTokens(shopId, { accessToken: 'token-b', refreshToken: 'refresh-b', issuedAt: new Date(now + 20_000), expiresAt: new Date(now + 60_000) });
+  now += 5_000;
+  expect((await worker.whileConnected(connectionId, { maxAgeMs: 60_000 }))!.haravan).toBe(first!.haravan);
+  // …but not once the token it holds is about to expire: the new token's clients are built.
+  now += 20_000;
+  const second = await worker.whileConnected(connectionId, { maxAgeMs: 60_000 });
+  expect(second!.haravan).not.toBe(first!.haravan);
+  expect((await store.resolveCredentials(connectionId, shopId))!.haravan.accessToken).toBe('token-b');
+  // The new entry is reused again within maxAgeMs (its token lives on).
+  now += 1_000;
+  expect((await worker.whileConnected(connectionId, { maxAgeMs: 60_000 }))!.haravan).toBe(second!.haravan);
+  worker.forget(connectionId);
+});
+
 test('entries of a connection not used for the idle TTL expire (a worker that never hears of the disconnect)', async () => {
   const baseline = registries();
   const { connectionId } = await connectedShop();
