@@ -1,32 +1,41 @@
 /**
- * bench/scale — N connections on ONE worker process, on the embedded stack with the sandboxes.
+ * bench/scale — N connections on one or two worker processes, on the embedded stack with the sandboxes.
  *
  *   npx tsx bench/scale.ts                       # SCALE_CONNECTIONS=1000 by default
- *   SCALE_CONNECTIONS=200 SCALE_TRAFFIC_SECONDS=60 npx tsx bench/scale.ts
+ *   SCALE_CONNECTIONS=200 SCALE_WORKERS=2 SCALE_TRAFFIC_SECONDS=60 npx tsx bench/scale.ts
  *
  * Stack: a Temporal dev server (the provisioned CLI, in-memory), a throw-away PostgreSQL (scripts/postgres.sh on
- * its own port and directory), the Haravan and Tiki sandboxes and the HTTP API in this process, and the worker as
- * its own process (`node --import tsx worker/main.ts`) so its RSS and CPU are its own (its process tree is summed;
- * SCALE_PROFILE_DIR=<dir> also writes a CPU profile of the idle phase).
+ * its own port and directory), the Haravan and Tiki sandboxes (every vendor call counted, bench/lib/call-recorder.ts)
+ * and the HTTP API in this process, and each worker as its own process (`node --import tsx worker/main.ts`) so its
+ * RSS and CPU are its own (SCALE_PROFILE_DIR=<dir> also writes a CPU profile of the first worker's idle phase).
+ * POLL_MODE (default shards) and POLL_SHARDS (default here 8) are passed to the workers.
  *
  * Phases, each printed as it ends:
  *   1. setup     — seed N demo shops (19 products / 44 variants each, ~30 linked), connect each through the API
  *                  and run its link run; stops early when SCALE_SETUP_BUDGET_SECONDS is spent (prints how far).
- *   2. idle      — worker RSS and CPU over SCALE_IDLE_SECONDS with no traffic.
- *   3. traffic   — light traffic on random connections: Haravan stock edits (SCALE_STOCK_PER_SECOND) measured
+ *   2. with SCALE_WORKERS=2: idle and traffic (below) on both workers, then the second stops (SIGTERM) and its
+ *                  shard activities start again on the first; the phases below run on that one worker.
+ *   3. idle      — worker RSS and CPU over SCALE_IDLE_SECONDS with no traffic, vendor calls per second, Temporal
+ *                  actions per idle connection-hour (the dev server's `action` counter), where the shards run; and
+ *                  the CPU floor: the vendor calls of the first SCALE_FLOOR_SECONDS are recorded and made again,
+ *                  at the same times, by a bare keep-alive client in its own process (bench/lib/floor-client.ts):
+ *                  worker CPU per call against the floor's.
+ *   4. traffic   — light traffic on random connections: Haravan stock edits (SCALE_STOCK_PER_SECOND) measured
  *                  until Tiki shows the new quantity, Tiki orders (SCALE_ORDERS_PER_SECOND) measured until the
  *                  Haravan order exists; worker RSS/CPU; Temporal task backlog.
- *   4. fairness  — one big merchant (SCALE_BIG_SKUS variants, 0 = skip) runs a link run and a full stock pass
+ *   5. fairness  — one big merchant (SCALE_BIG_SKUS variants, 0 = skip) runs a link run and a full stock pass
  *                  while the same light traffic goes on: the small merchants' latencies during it.
- *   5. histories — history length of the current run of every connection / stock-sync / order-intake workflow.
+ *   6. histories — history length of the current run of every connection / stock-sync / order-intake workflow.
  *
  * SCALE_STACK=prod-shape: the Temporal server and PostgreSQL of `scripts/prod-shape.sh` (started if not running; the
  * bench uses a database `scale_bench` of its own on that cluster) instead of a dev server and a throw-away cluster.
  *
- * Targets (issue 9): RSS ≤ 1 GiB, idle CPU ≤ 5 %, stock p50 ≤ 1.5 s / p95 ≤ 3 s, orders p50 ≤ 2 s / p95 ≤ 5 s.
- * The worker gets POLL_IDLE_MAX_SECONDS (default here 8; set 0 for the fixed 2 s cadence).
+ * Targets (issue 18, 1,000 connections on one worker at the 2 s cadence): RSS ≤ 1 GiB, idle CPU ≤ 50 % of one core,
+ * CPU per call ≤ 2× the floor, stock p50 ≤ 1.5 s / p95 ≤ 3 s, orders p50 ≤ 2 s / p95 ≤ 5 s, no backlog, Temporal
+ * actions ≤ 10 per idle connection-hour. The workers get POLL_IDLE_MAX_SECONDS (default here 8; 0 = the fixed 2 s).
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -34,22 +43,26 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { createApp } from '../api/app';
-import { startHaravanSandbox } from '../sandbox/haravan/app';
-import { startTikiSandbox } from '../sandbox/tiki/app';
+import fs from 'node:fs';
+import { createHaravanSandbox } from '../sandbox/haravan/app';
+import { createTikiSandbox } from '../sandbox/tiki/app';
 import { generateDemoShop } from '../sandbox/demo-data';
 import { openDb } from '../store/db';
 import { makeKeyring } from '../store/secrets';
 import { Store } from '../store/store';
 import { codecFromEnv, dataConverterFor } from '../boot/codec';
 import { parseAllowedOrigins } from '../domain/vendor-origins';
-import { connectionWorkflowId, orderIntakeWorkflowId, stockSyncWorkflowId } from '../workflows/ids';
+import { connectionWorkflowId, orderIntakeWorkflowId, pollShardWorkflowId, stockSyncWorkflowId } from '../workflows/ids';
+import { shardCountFrom } from '../domain/poll-shards';
 import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../workflows/search-attributes';
 import { ProcSampler, percentile, summarize } from './lib/scale-proc';
+import { CallRecorder, listenLoopback, type RecordedCall } from './lib/call-recorder';
 import { runBench, sleep } from './lib/util';
 import { freeLoopbackPort } from '../worker/metrics-server';
 import { parseProdShapeEnv } from '../scripts/prod-shape-env';
 
 const root = path.resolve(__dirname, '..');
+const execFileAsync = promisify(execFile);
 const num = (name: string, def: number) => (process.env[name] !== undefined ? Number(process.env[name]) : def);
 const N = num('SCALE_CONNECTIONS', 1000);
 const CONNECT_CONCURRENCY = num('SCALE_CONNECT_CONCURRENCY', 6);
@@ -64,8 +77,12 @@ const ORDER_RATE = num('SCALE_ORDERS_PER_SECOND', 0.5);
 const BIG_SKUS = num('SCALE_BIG_SKUS', 10_000);
 const BIG_BUDGET_S = num('SCALE_BIG_BUDGET_SECONDS', 600);
 const POLL_IDLE_MAX = process.env.POLL_IDLE_MAX_SECONDS ?? '8';
-/** Who polls (docs/architecture.md, Poll shards): per-connection (default) or shards. */
-const POLL_MODE = process.env.POLL_MODE ?? 'per-connection';
+/** Who polls (docs/architecture.md, Poll shards): shards (default) or per-connection. */
+const POLL_MODE = process.env.POLL_MODE ?? 'shards';
+/** Worker processes at the start; with 2, phases run with both, then the second stops and the rest run on one. */
+const WORKERS = Math.max(1, num('SCALE_WORKERS', 1));
+/** Seconds of the idle phase whose vendor calls are recorded and made again by the bare client (the CPU floor). */
+const FLOOR_WINDOW_S = num('SCALE_FLOOR_SECONDS', 20);
 const ENCRYPTION_KEY = 'scale-bench-encryption-key-0123456789';
 const API_TOKEN = 'scale-bench-token';
 const TASK_QUEUE = 'scale-bench';
@@ -265,8 +282,12 @@ async function main() {
     cleanups.unshift(() => connection.close());
 
     // ---- Sandboxes and API in this process
-    const haravan = await startHaravanSandbox(0, {});
-    const tiki = await startTikiSandbox(0, { rateLimitPerSecond: 200 });
+    // Served through a recorder: every vendor call counted, a window of them recorded for the CPU floor.
+    const recorder = new CallRecorder();
+    const haravanSandbox = createHaravanSandbox({});
+    const tikiSandbox = createTikiSandbox({ rateLimitPerSecond: 200 });
+    const haravan = await listenLoopback(recorder.wrap('haravan', haravanSandbox.app), () => haravanSandbox.shutdown());
+    const tiki = await listenLoopback(recorder.wrap('tiki', tikiSandbox.app));
     cleanups.unshift(() => tiki.close());
     cleanups.unshift(() => haravan.close());
     const app = createApp({
@@ -287,8 +308,8 @@ async function main() {
     const api = (method: string, p: string, body?: unknown) =>
       json(method, apiUrl + p, body, { Authorization: `Bearer ${API_TOKEN}` });
 
-    // ---- The worker, its own process
-    const worker = spawn(
+    // ---- The workers, each its own process
+    const spawnWorker = () => spawn(
       process.execPath,
       // `node --import tsx` (no tsx parent process): the sampled pid is the worker itself, and SIGUSR2 reaches it.
       ['--import', 'tsx', path.join(root, 'worker/main.ts')],
@@ -302,15 +323,33 @@ async function main() {
           LOG_LEVEL: 'warn',
           POLL_IDLE_MAX_SECONDS: POLL_IDLE_MAX,
           POLL_MODE,
+          // A few shards per worker so that two workers share them evenly (the service's default is 4).
+          POLL_SHARDS: process.env.POLL_SHARDS ?? '8',
           WORKER_CPU_PROFILE_DIR: PROFILE_DIR,
-          // Two poll activities per connection hold a slot each: room for them plus the real work.
-          WORKER_MAX_CONCURRENT_ACTIVITIES: process.env.WORKER_MAX_CONCURRENT_ACTIVITIES ?? String(2 * N + 300),
+          // Per-connection polling: two poll activities per connection hold a slot each, room for them plus the real work.
+          ...(POLL_MODE === 'per-connection' ? { WORKER_MAX_CONCURRENT_ACTIVITIES: process.env.WORKER_MAX_CONCURRENT_ACTIVITIES ?? String(2 * N + 300) } : {}),
         },
         stdio: ['ignore', 'ignore', 'inherit'],
       },
     );
-    children.unshift(worker);
-    const workerPid = worker.pid!;
+    const workers = Array.from({ length: WORKERS }, () => spawnWorker());
+    children.unshift(...workers);
+    const workerPid = workers[0].pid!;
+    /** CPU and RSS of every running worker process, summed (one sampler per process). */
+    const sampleWorkers = (procs: ChildProcess[]) => {
+      const samplers = procs.map((w) => new ProcSampler(w.pid!).start());
+      return {
+        stop: () => {
+          const r = samplers.map((x) => x.stop());
+          return {
+            cpuPercent: r.reduce((a, x) => a + x.cpuPercent, 0),
+            perWorker: r.map((x) => x.cpuPercent.toFixed(1)).join(' + '),
+            rssMaxMiB: r.reduce((a, x) => a + x.rssMaxMiB, 0),
+            seconds: r[0].seconds,
+          };
+        },
+      };
+    };
 
     // ---- 1. setup
     const t0 = Date.now();
@@ -545,42 +584,109 @@ async function main() {
       return out.join(', ');
     };
 
-    // ---- 2. idle
-    log(`settling ${SETTLE_S} s (initial pushes, first polls)…`);
-    await sleep(SETTLE_S * 1000);
-    const idleSampler = new ProcSampler(workerPid).start();
-    const actionsBefore = await temporalActions();
-    if (PROFILE_DIR) process.kill(workerPid, 'SIGUSR2'); // start the worker's CPU profile (worker/cpu-profile.ts)
-    await sleep(IDLE_S * 1000);
-    const idle = idleSampler.stop();
-    const actionsAfter = await temporalActions();
-    const actionsLine =
-      actionsBefore !== undefined && actionsAfter !== undefined
-        ? `Temporal actions ${actionsAfter - actionsBefore} over ${idle.seconds.toFixed(0)} s = ${(((actionsAfter - actionsBefore) / shops.length) * (3600 / idle.seconds)).toFixed(1)} per idle connection-hour (POLL_MODE=${POLL_MODE})`
-        : 'Temporal actions: not read (no dev server metrics)';
-    if (PROFILE_DIR) {
-      process.kill(workerPid, 'SIGUSR2');
-      log(`idle CPU profile of the worker: ${PROFILE_DIR}/worker-${workerPid}-1.cpuprofile`);
-    }
-    log(
-      `IDLE (${shops.length} connections, ${idle.seconds.toFixed(0)} s, load ${load()}): worker CPU ${idle.cpuPercent.toFixed(1)} % of one core (p95 of 1 s samples ${idle.cpuP95.toFixed(1)} %), RSS max ${idle.rssMaxMiB.toFixed(0)} MiB; ${await backlog()}; ${actionsLine}`,
-    );
+    // ---- where the shard activities run (pid of the worker identity `<pid>@<host>`, per shard)
+    const placement = async () => {
+      const shards = shardCountFrom(process.env.POLL_SHARDS ?? '8');
+      const on: string[] = [];
+      for (let k = 0; k < shards; k++) {
+        try {
+          const d = await client.workflow.getHandle(pollShardWorkflowId(k)).describe();
+          const act = d.raw.pendingActivities?.find((a) => a.activityType?.name === 'pollShard');
+          on.push(String(act?.lastWorkerIdentity ?? '-').split('@')[0]);
+        } catch {
+          on.push('none');
+        }
+      }
+      const counts = new Map<string, number>();
+      for (const pid of on) counts.set(pid, (counts.get(pid) ?? 0) + 1);
+      return `${shards} shards on ${[...counts].map(([pid, n]) => `pid ${pid}: ${n}`).join(', ')}`;
+    };
+
+    // ---- 2. idle (with the CPU floor: the recorded window's calls made again by a bare keep-alive client)
+    const idlePhase = async (label: string, procs: ChildProcess[], withFloor: boolean) => {
+      const sampler = sampleWorkers(procs);
+      const actionsBefore = await temporalActions();
+      const callsBefore = recorder.total;
+      if (PROFILE_DIR && withFloor) process.kill(workerPid, 'SIGUSR2'); // start the worker's CPU profile (worker/cpu-profile.ts)
+      let recorded: RecordedCall[] | undefined;
+      let win: ReturnType<ReturnType<typeof sampleWorkers>['stop']> | undefined;
+      if (withFloor && FLOOR_WINDOW_S > 0) {
+        const windowSampler = sampleWorkers(procs);
+        recorded = await recorder.record(FLOOR_WINDOW_S * 1000);
+        win = windowSampler.stop();
+        await sleep(Math.max(0, IDLE_S - FLOOR_WINDOW_S) * 1000);
+      } else {
+        await sleep(IDLE_S * 1000);
+      }
+      const idle = sampler.stop();
+      const calls = recorder.total - callsBefore;
+      const actionsAfter = await temporalActions();
+      const actionsLine =
+        actionsBefore !== undefined && actionsAfter !== undefined
+          ? `Temporal actions ${actionsAfter - actionsBefore} over ${idle.seconds.toFixed(0)} s = ${(((actionsAfter - actionsBefore) / shops.length) * (3600 / idle.seconds)).toFixed(1)} per idle connection-hour (POLL_MODE=${POLL_MODE}; target ≤ 10)`
+          : 'Temporal actions: not read (no dev server metrics)';
+      let floorLine = '';
+      if (recorded && win) {
+        const workerCpuMs = (win.cpuPercent / 100) * win.seconds * 1000;
+        const planFile = path.join(os.tmpdir(), `scale-floor-${process.pid}.json`);
+        fs.writeFileSync(planFile, JSON.stringify({ bases: { haravan: haravan.url, tiki: tiki.url }, calls: recorded }));
+        // Asynchronously: the sandboxes answering it live in this process.
+        const out = (await execFileAsync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/lib/floor-client.ts'), planFile], { encoding: 'utf8', maxBuffer: 1 << 20 })).stdout;
+        fs.rmSync(planFile, { force: true });
+        const floor = JSON.parse(out.trim().split('\n').pop()!) as { calls: number; ok: number; cpuMs: number; seconds: number };
+        const perCall = (workerCpuMs / Math.max(1, recorded.length)) * 1000;
+        const floorPerCall = (floor.cpuMs / Math.max(1, floor.calls)) * 1000;
+        const haravanCalls = recorded.filter((c) => c.vendor === 'haravan').length;
+        floorLine =
+          `FLOOR (${FLOOR_WINDOW_S} s of the idle phase: ${recorded.length} vendor calls, ${haravanCalls} Haravan + ${recorded.length - haravanCalls} Tiki, ${(recorded.length / win.seconds).toFixed(0)}/s): ` +
+          `worker ${perCall.toFixed(0)} µs CPU per call (${win.cpuPercent.toFixed(1)} % of one core), ${((perCall * 3) / 1000).toFixed(2)} ms per idle round of 3 calls; ` +
+          `the same calls by a bare keep-alive client: ${floorPerCall.toFixed(0)} µs per call (${floor.ok}/${floor.calls} answered ok in ${floor.seconds.toFixed(0)} s) → ratio ${(perCall / floorPerCall).toFixed(2)}× (target ≤ 2×)`;
+      }
+      if (PROFILE_DIR && withFloor) {
+        process.kill(workerPid, 'SIGUSR2');
+        log(`idle CPU profile of the worker: ${PROFILE_DIR}/worker-${workerPid}-1.cpuprofile`);
+      }
+      log(
+        `${label} (${shops.length} connections, ${procs.length} worker${procs.length > 1 ? 's' : ''}, ${idle.seconds.toFixed(0)} s, load ${load()}): worker CPU ${idle.cpuPercent.toFixed(1)} % of one core${procs.length > 1 ? ` (${idle.perWorker})` : ''}, RSS max ${idle.rssMaxMiB.toFixed(0)} MiB; vendor calls ${(calls / idle.seconds).toFixed(0)}/s; ${await backlog()}; ${actionsLine}; ${await placement()}`,
+      );
+      if (floorLine) log(floorLine);
+      return idle;
+    };
 
     // ---- 3. traffic
-    const trafficSampler = new ProcSampler(workerPid).start();
-    const backlogMid = setTimeout(async () => log(`traffic midpoint: ${await backlog()}`), (TRAFFIC_S * 1000) / 2);
-    const tr = await traffic(TRAFFIC_S, shops);
-    clearTimeout(backlogMid);
-    const busy = trafficSampler.stop();
-    log(
-      `TRAFFIC (${shops.length} connections, ${TRAFFIC_S} s, ${STOCK_RATE} stock edits/s + ${ORDER_RATE} orders/s, load ${load()}): worker CPU ${busy.cpuPercent.toFixed(1)} % (p95 ${busy.cpuP95.toFixed(1)} %), RSS max ${busy.rssMaxMiB.toFixed(0)} MiB; ${await backlog()}`,
-    );
-    log(
-      `  stock  Haravan edit → Tiki quantity: ${summarize(tr.stockMs)}, lost ${tr.stockLost} (${tr.stockLostSettled} of them equal to Haravan's value when given up: cancelled out meanwhile), wrong value ${tr.stockWrong} (target p50 ≤ 1.50 s, p95 ≤ 3.00 s)${tr.lostSamples.length ? `\n    not on Tiki: ${tr.lostSamples.slice(0, 5).join('; ')}` : ''}`,
-    );
-    log(
-      `  orders Tiki order → Haravan order:   ${summarize(tr.orderMs)}, lost ${tr.orderLost} (target p50 ≤ 2.00 s, p95 ≤ 5.00 s)${tr.orderRefused ? `; ${tr.orderRefused} refused by Tiki when placed (${tr.refusedSample})` : ''}`,
-    );
+    const trafficPhase = async (label: string, procs: ChildProcess[]) => {
+      const sampler = sampleWorkers(procs);
+      const backlogMid = setTimeout(async () => log(`traffic midpoint: ${await backlog()}`), (TRAFFIC_S * 1000) / 2);
+      const tr = await traffic(TRAFFIC_S, shops);
+      clearTimeout(backlogMid);
+      const busy = sampler.stop();
+      log(
+        `${label} (${shops.length} connections, ${procs.length} worker${procs.length > 1 ? 's' : ''}, ${TRAFFIC_S} s, ${STOCK_RATE} stock edits/s + ${ORDER_RATE} orders/s, load ${load()}): worker CPU ${busy.cpuPercent.toFixed(1)} %${procs.length > 1 ? ` (${busy.perWorker})` : ''}, RSS max ${busy.rssMaxMiB.toFixed(0)} MiB; ${await backlog()}`,
+      );
+      log(
+        `  stock  Haravan edit → Tiki quantity: ${summarize(tr.stockMs)}, lost ${tr.stockLost} (${tr.stockLostSettled} of them equal to Haravan's value when given up: cancelled out meanwhile), wrong value ${tr.stockWrong} (target p50 ≤ 1.50 s, p95 ≤ 3.00 s)${tr.lostSamples.length ? `\n    not on Tiki: ${tr.lostSamples.slice(0, 5).join('; ')}` : ''}`,
+      );
+      log(
+        `  orders Tiki order → Haravan order:   ${summarize(tr.orderMs)}, lost ${tr.orderLost} (target p50 ≤ 2.00 s, p95 ≤ 5.00 s)${tr.orderRefused ? `; ${tr.orderRefused} refused by Tiki when placed (${tr.refusedSample})` : ''}`,
+      );
+      return { tr, busy };
+    };
+
+    log(`settling ${SETTLE_S} s (initial pushes, first polls)…`);
+    await sleep(SETTLE_S * 1000);
+    if (workers.length > 1) {
+      await idlePhase('IDLE', workers, false);
+      await trafficPhase('TRAFFIC', workers);
+      // The others stop (SIGTERM: their shard activities wind down and start again on the first worker).
+      for (const w of workers.slice(1)) {
+        w.kill('SIGTERM');
+        await new Promise<void>((r) => (w.exitCode !== null ? r() : w.once('exit', () => r())));
+      }
+      log(`stopped ${workers.length - 1} worker(s): the rest runs on pid ${workerPid}; settling ${SETTLE_S} s`);
+      await sleep(SETTLE_S * 1000);
+    }
+    const idle = await idlePhase('IDLE', [workers[0]], true);
+    const { tr, busy } = await trafficPhase('TRAFFIC', [workers[0]]);
 
     // ---- 4. fairness: a big merchant working while the small ones trade
     if (BIG_SKUS > 0) {
@@ -668,7 +774,7 @@ async function main() {
     }
     const rss = Math.max(idle.rssMaxMiB, busy.rssMaxMiB);
     log(
-      `SUMMARY ${shops.length}/${N} connections: RSS max ${rss.toFixed(0)} MiB (${rss <= 1024 ? 'ok' : 'OVER'} ≤ 1024), idle CPU ${idle.cpuPercent.toFixed(1)} % (${idle.cpuPercent <= 5 ? 'ok' : 'OVER'} ≤ 5), stock p50/p95 ${(percentile(tr.stockMs, 50) / 1000).toFixed(2)}/${(percentile(tr.stockMs, 95) / 1000).toFixed(2)} s, orders p50/p95 ${(percentile(tr.orderMs, 50) / 1000).toFixed(2)}/${(percentile(tr.orderMs, 95) / 1000).toFixed(2)} s`,
+      `SUMMARY ${shops.length}/${N} connections: RSS max ${rss.toFixed(0)} MiB (${rss <= 1024 ? 'ok' : 'OVER'} ≤ 1024), idle CPU ${idle.cpuPercent.toFixed(1)} % (${idle.cpuPercent <= 50 ? 'ok' : 'OVER'} ≤ 50), stock p50/p95 ${(percentile(tr.stockMs, 50) / 1000).toFixed(2)}/${(percentile(tr.stockMs, 95) / 1000).toFixed(2)} s, orders p50/p95 ${(percentile(tr.orderMs, 50) / 1000).toFixed(2)}/${(percentile(tr.orderMs, 95) / 1000).toFixed(2)} s`,
     );
   } finally {
     for (const c of children) c.kill('SIGTERM');

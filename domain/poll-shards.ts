@@ -1,5 +1,5 @@
 /**
- * Rules of the poll shards (`POLL_MODE=shards`): a fixed number of shard workflows (`poll-shard-<k>`) poll every
+ * Rules of the poll shards (the default; `POLL_MODE=per-connection` is the older design): a fixed number of shard workflows (`poll-shard-<k>`) poll every
  * connected connection's Haravan deltas and Tiki event queue, instead of two heartbeating activities per connection.
  *
  * - Membership is derived, never sent: a connection belongs to shard `shardOf(key, shards)` while it is connected
@@ -14,9 +14,9 @@
 export const POLL_MODES = ['per-connection', 'shards'] as const;
 export type PollMode = (typeof POLL_MODES)[number];
 
-/** `POLL_MODE`: unset or unknown = per-connection (the default). */
+/** `POLL_MODE`: unset or unknown = shards (the default); `per-connection` keeps two poll activities per shop. */
 export function pollModeFrom(value: string | undefined): PollMode {
-  return value === 'shards' ? 'shards' : 'per-connection';
+  return value === 'per-connection' ? 'per-connection' : 'shards';
 }
 
 /** `POLL_SHARDS` (default 4): how many shard workflows share the connections. */

@@ -10,11 +10,11 @@ import {
 } from '../../../domain/poll-shards';
 
 test.each([
-  [undefined, 'per-connection'],
-  ['', 'per-connection'],
+  [undefined, 'shards'],
+  ['', 'shards'],
   ['per-connection', 'per-connection'],
   ['shards', 'shards'],
-  ['SHARDS', 'per-connection'],
+  ['PER-CONNECTION', 'shards'],
 ])('POLL_MODE %p is %p', (value, mode) => {
   expect(pollModeFrom(value)).toBe(mode);
 });
