@@ -146,12 +146,11 @@ export function isMissingCustomerRefusal(status: number | undefined, text: strin
 }
 
 /**
- * The customer searches to make, in order, for a buyer not remembered yet. The email is searched only when it is
- * not the synthetic one of the phone: Haravan's search is free text over name, email and phone, so the phone's
- * search already finds a customer carrying `<phone>@84.phone`. Should it not, the create is refused (email and
- * phone are unique per shop) and the caller searches again with every query (`customerSearches(…, true)`).
+ * The customer searches to make, in order, once Haravan refused to create a buyer not remembered yet (its phone
+ * or email is taken: both are unique per shop). The caller stops at the first search that finds the buyer
+ * (`sameCustomer`): the phone first — Haravan's search is free text over name, email and phone, so it also finds
+ * a customer carrying the synthetic `<phone>@84.phone` — then the email, which may be what is taken.
  */
-export function customerSearches(phone: string | null, email: string | null, everyQuery = false): string[] {
-  if (!everyQuery && phone && email && email.toLowerCase() === syntheticEmail(phone)) return [phone];
+export function customerSearches(phone: string | null, email: string | null): string[] {
   return [phone, email].filter((q): q is string => !!q);
 }

@@ -3,6 +3,7 @@
 # Debian PostgreSQL, its schemas set up by the server's own SQL tool, the dynamic config docker-compose uses, two
 # worker processes and two API processes. Not part of CI (README.md, "Production shape").
 #
+#   bash scripts/prod-shape.sh build     # only build (or find cached) the server, its SQL tool and the schema files
 #   bash scripts/prod-shape.sh start     # idempotent: starts what is not running; stdout: the env lines below
 #   bash scripts/prod-shape.sh stop      # stops everything it started (PostgreSQL too); nothing of it keeps running
 #   bash scripts/prod-shape.sh status    # one line per part; exit 0 only if every part runs
@@ -324,6 +325,7 @@ cmd_kill9() {
 }
 
 case "${1:-}" in
+  build) ensure_binaries ;;
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;

@@ -1,7 +1,8 @@
 /**
  * The buyer's Haravan customer. Its id is remembered per buyer identity (domain/customer.ts `customerKey`, store
- * per connection), so a repeat buyer costs no Haravan call; otherwise an existing customer with the same identity
- * is reused (search), else one is created. An order with no buyer data makes no call at all.
+ * per connection), so a repeat buyer costs no Haravan call; otherwise the customer is created, and when Haravan
+ * refuses the create because it has that phone or email already (both unique per shop), the existing customer is
+ * found by search and reused (domain/customer.ts `customerSearches`). An order with no buyer data makes no call.
  */
 import { ConnectorError } from '../../connectors/errors';
 import { customerKey, customerSearches, isMissingCustomerRefusal, sameCustomer } from '../../domain/customer';
@@ -9,8 +10,8 @@ import type { Store } from '../../store/store';
 import type { ConnectionClients } from '../context';
 
 export async function findOrCreateCustomer(c: ConnectionClients, phone: string | null, email: string | null, body: Record<string, unknown>): Promise<number | undefined> {
-  const find = async (everyQuery: boolean): Promise<number | undefined> => {
-    for (const q of customerSearches(phone, email, everyQuery)) {
+  const find = async (): Promise<number | undefined> => {
+    for (const q of customerSearches(phone, email)) {
       const found = await c.haravan.searchCustomers(q);
       const hit = found.find((x) => sameCustomer(x, phone, email));
       if (hit) return Number(hit.id);
@@ -18,16 +19,16 @@ export async function findOrCreateCustomer(c: ConnectionClients, phone: string |
     return undefined;
   };
   if (!phone && !email) return undefined;
-  const existing = await find(false);
-  if (existing !== undefined) return existing;
+  // Create first: a buyer new to the shop (the common case for a marketplace) costs one call, not a search and a
+  // create; one Haravan already has costs the refused create and a search (a lost create answer likewise).
   try {
     const created = await c.haravan.createCustomer(body as never);
     return Number(created.id);
   } catch (err) {
-    // A concurrent import created it first, or the first search missed it (unique phone/email): look it up again.
+    // Haravan has that phone or email already (the buyer, or a concurrent import's create): find and reuse it.
     if (err instanceof ConnectorError && err.code === 'VALIDATION') {
-      const again = await find(true);
-      if (again !== undefined) return again;
+      const existing = await find();
+      if (existing !== undefined) return existing;
     }
     throw err;
   }

@@ -34,11 +34,15 @@ export function customerInput(raw: Record<string, unknown>): CustomerInput {
   };
 }
 
-/** Phone key for uniqueness: digits only, a leading 84 country code read as 0. */
+/**
+ * Phone key for uniqueness and search, as a dialer reads the number: digits only, a leading 84 country code read as
+ * 0, and the trunk 0 written after it (`+84 (0)90…`) dropped.
+ */
 export function phoneKey(phone: string | null | undefined): string | undefined {
   if (!phone) return undefined;
   let digits = phone.replace(/\D/g, '');
-  if (digits.startsWith('84') && digits.length >= 11) digits = `0${digits.slice(2)}`;
+  if (digits.startsWith('840') && digits.length >= 12) digits = digits.slice(2);
+  else if (digits.startsWith('84') && digits.length >= 11) digits = `0${digits.slice(2)}`;
   return digits || undefined;
 }
 

@@ -358,10 +358,10 @@ describe('Haravan customer remembered per buyer', () => {
     return { res, calls: (await haravanCalls(s)) - before, order: (await haravanOrdersFor(s, code))[0] };
   };
 
-  test('a miss searches and creates the customer and remembers it; the next order of that buyer spends only the order create', async () => {
+  test('a new buyer is created (no search) and remembered; the next order of that buyer spends only the order create', async () => {
     const s = await shop();
     const first = await importCounting(s, await placeOrder(s, '0912 000 777'));
-    expect(first.calls).toBe(3); // customer search by phone, customer create, order create
+    expect(first.calls).toBe(2); // customer create, order create
     expect(await store.getHaravanCustomerId(s.connectionId, 'phone:0912000777')).toBe(first.order.customer.id);
     // The same buyer, written in the international form.
     const second = await importCounting(s, await placeOrder(s, '+84 912 000 777'));
@@ -377,10 +377,26 @@ describe('Haravan customer remembered per buyer', () => {
     expect(res.state).toBe('imported');
     expect(order.customer.id).not.toBe(987654321);
     expect(await haravanCustomers(s)).toEqual([expect.objectContaining({ id: order.customer.id })]);
-    expect(calls).toBeGreaterThanOrEqual(4); // refused create, search(es), customer create, order create
+    expect(calls).toBe(3); // order create refused (no such customer), customer create, order create
     expect(await store.getHaravanCustomerId(s.connectionId, 'phone:0912000888')).toBe(order.customer.id);
     expect(await haravanOrdersFor(s, String(order.note_attributes.find((a: any) => a.name === 'tiki_order_code').value))).toHaveLength(1);
     expect((await store.listFailures(s.connectionId, { page: 1, limit: 10 })).total).toBe(0);
+  });
+
+  test('a buyer Haravan already has (not remembered yet): the refused create, one search, the order create; the id is remembered', async () => {
+    const s = await shop();
+    const created = await fetch(`${haravan.url}/com/customers.json`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer hrv-unit-${s.shopId}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ customer: { first_name: 'An', last_name: 'Lê', phone: '+84 912 000 555' } }),
+    });
+    const existing = ((await created.json()) as any).customer;
+    const { res, calls, order } = await importCounting(s, await placeOrder(s, '0912000555'));
+    expect(res.state).toBe('imported');
+    expect(calls).toBe(3);
+    expect(order.customer.id).toBe(existing.id);
+    expect(await haravanCustomers(s)).toHaveLength(1);
+    expect(await store.getHaravanCustomerId(s.connectionId, 'phone:0912000555')).toBe(existing.id);
   });
 
   test('an order without buyer data (phone masked by Tiki) makes no customer search or create', async () => {
