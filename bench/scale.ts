@@ -56,7 +56,8 @@ import { connectionWorkflowId, orderIntakeWorkflowId, pollShardWorkflowId, stock
 import { shardCountFrom } from '../domain/poll-shards';
 import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../workflows/search-attributes';
 import { ProcSampler, percentile, summarize } from './lib/scale-proc';
-import { CallRecorder, listenLoopback, type RecordedCall } from './lib/call-recorder';
+import { CallRecorder, type RecordedCall } from './lib/call-recorder';
+import { listenOnLoopback } from '../sandbox/common/listen';
 import { runBench, sleep } from './lib/util';
 import { freeLoopbackPort } from '../worker/metrics-server';
 import { parseProdShapeEnv } from '../scripts/prod-shape-env';
@@ -286,8 +287,8 @@ async function main() {
     const recorder = new CallRecorder();
     const haravanSandbox = createHaravanSandbox({});
     const tikiSandbox = createTikiSandbox({ rateLimitPerSecond: 200 });
-    const haravan = await listenLoopback(recorder.wrap('haravan', haravanSandbox.app), () => haravanSandbox.shutdown());
-    const tiki = await listenLoopback(recorder.wrap('tiki', tikiSandbox.app));
+    const haravan = await listenOnLoopback(recorder.wrap('haravan', haravanSandbox.app), 0, () => haravanSandbox.shutdown());
+    const tiki = await listenOnLoopback(recorder.wrap('tiki', tikiSandbox.app), 0);
     cleanups.unshift(() => tiki.close());
     cleanups.unshift(() => haravan.close());
     const app = createApp({

@@ -5,7 +5,6 @@
  * (`/_sandbox/...`) are neither counted nor recorded.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 export type Vendor = 'haravan' | 'tiki';
 
@@ -59,23 +58,4 @@ export class CallRecorder {
     this.window = undefined;
     return w.calls;
   }
-}
-
-/** Serve `handler` on 127.0.0.1 (any free port). */
-export async function listenLoopback(handler: http.RequestListener, beforeClose: () => unknown = () => undefined): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer(handler);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => {
-      await beforeClose();
-      await new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-      });
-    },
-  };
 }

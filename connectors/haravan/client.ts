@@ -1,7 +1,5 @@
 /**
  * Typed client of the Haravan Admin ("Omni") API: `<baseUrl>/com/<resource>.json`, Bearer auth.
- * Over ~300 lines: one method per vendor endpoint the service calls, each a thin request + schema parse over the
- * shared transport; split by resource when it grows further (not done yet).
  * Returns zod-validated snake_case vendor objects; every failure is a ConnectorError.
  *
  * Longer than ~300 lines on purpose: one short method per Haravan endpoint the service uses (shop, locations,

@@ -1,7 +1,5 @@
 /**
  * Typed client of the Tiki Seller Open API.
- * Over ~300 lines: one method per vendor endpoint (catalogue, stock, orders, events, product requests) over the
- * shared auth/rate-limit transport; split by area when it grows further (not done yet).
  *
  * Auth: OAuth2 client credentials (Bearer) or the legacy seller key (`tiki-api` header). Both schemes use the
  * same paths below (the key is accepted wherever the Bearer token is; see sandbox/tiki/README.md).

@@ -1,5 +1,5 @@
 /** Serving a sandbox app on 127.0.0.1 (both simulators start and stop the same way). */
-import type { Express } from 'express';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Listening {
@@ -8,10 +8,10 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** Listen on `port` (0 = any free port) on 127.0.0.1. */
-export function listenOnLoopback(app: Express, port: number, beforeClose: () => void | Promise<void>): Promise<Listening> {
+/** Listen on `port` (0 = any free port) on 127.0.0.1 (an express app, or any request listener wrapping one). */
+export function listenOnLoopback(app: http.RequestListener, port: number, beforeClose: () => unknown = () => undefined): Promise<Listening> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, '127.0.0.1');
+    const server = http.createServer(app).listen(port, '127.0.0.1');
     server.once('error', reject);
     server.once('listening', () => {
       const { port: actual } = server.address() as AddressInfo;
