@@ -40,6 +40,12 @@ export const SHARD_REFRESH_MS = 3_000;
 /** A shard with no member for this long ends its activity; its workflow parks until a join wakes it. */
 export const SHARD_PARK_AFTER_MS = 60_000;
 const CLIENTS_MAX_AGE_MS = 60_000;
+/**
+ * The loop wakes at every task's end (hundreds of times a second on a full shard); it heartbeats at most this often.
+ * Each SDK heartbeat encodes its details through the data converter and codec and crosses into Core, which
+ * throttles what it sends to the server anyway — far below the shard's 30 s heartbeat timeout.
+ */
+export const SHARD_HEARTBEAT_EVERY_MS = 1_000;
 const KINDS = ['haravan', 'tiki', 'sweep', 'reconcile'] as const;
 type Kind = (typeof KINDS)[number];
 const HEAVY: ReadonlySet<Kind> = new Set(['sweep', 'reconcile']);
@@ -253,7 +259,7 @@ export function createPollShardActivities(deps: ActivityDeps, jobs: PollShardJob
       await store.setCursor(connectionId, 'poll-shard', String(key));
       await temporal.workflow.signalWithStart('pollShardWorkflow', {
         taskQueue,
-        workflowId: pollShardWorkflowId(shard),
+        workflowId: pollShardWorkflowId(taskQueue, shard),
         args: [{ shard, shards }],
         signal: shardWakeSignal,
         signalArgs: [],
@@ -275,6 +281,7 @@ export function createPollShardActivities(deps: ActivityDeps, jobs: PollShardJob
       const deadline = Date.now() + opts.durationMs;
       const parkAfter = opts.parkAfterMs ?? SHARD_PARK_AFTER_MS;
       let refreshedAt = 0;
+      let heartbeatAt = 0;
       let memberSeenAt = Date.now();
       const onCancel = () => poller.wake();
       ctx.cancellationSignal.addEventListener('abort', onCancel);
@@ -288,7 +295,10 @@ export function createPollShardActivities(deps: ActivityDeps, jobs: PollShardJob
           if (poller.members.size > 0 || poller.running > 0) memberSeenAt = now;
           else if (now - memberSeenAt >= parkAfter) break;
           const next = poller.startDue(now, Math.min(deadline, refreshedAt + SHARD_REFRESH_MS));
-          heartbeat({ members: poller.members.size, running: poller.running });
+          if (now - heartbeatAt >= SHARD_HEARTBEAT_EVERY_MS) {
+            heartbeat({ members: poller.members.size, running: poller.running });
+            heartbeatAt = now;
+          }
           await poller.wait(Math.max(1, Math.min(next - Date.now(), 1_000)));
         }
         // Wind down: the tasks in flight finish (a cancelled one stops at its next check), still heartbeating.

@@ -591,7 +591,7 @@ async function main() {
       const on: string[] = [];
       for (let k = 0; k < shards; k++) {
         try {
-          const d = await client.workflow.getHandle(pollShardWorkflowId(k)).describe();
+          const d = await client.workflow.getHandle(pollShardWorkflowId(TASK_QUEUE, k)).describe();
           const act = d.raw.pendingActivities?.find((a) => a.activityType?.name === 'pollShard');
           on.push(String(act?.lastWorkerIdentity ?? '-').split('@')[0]);
         } catch {

@@ -1,5 +1,5 @@
 /**
- * Rules of the poll shards (the default; `POLL_MODE=per-connection` is the older design): a fixed number of shard workflows (`poll-shard-<k>`) poll every
+ * Rules of the poll shards (the default; `POLL_MODE=per-connection` is the older design): a fixed number of shard workflows (`poll-shard-<task queue>-<k>`) poll every
  * connected connection's Haravan deltas and Tiki event queue, instead of two heartbeating activities per connection.
  *
  * - Membership is derived, never sent: a connection belongs to shard `shardOf(key, shards)` while it is connected

@@ -7,8 +7,12 @@ export const connectionIdForShop = (shopId: number): string => `conn-${shopId}`;
 export const connectionWorkflowId = (shopId: number): string => `connection-${shopId}`;
 export const stockSyncWorkflowId = (shopId: number): string => `stock-sync-${shopId}`;
 export const orderIntakeWorkflowId = (shopId: number): string => `order-intake-${shopId}`;
-/** The poll shards (domain/poll-shards.ts): `POLL_SHARDS` of them, ids 0…n-1. */
-export const pollShardWorkflowId = (shard: number): string => `poll-shard-${shard}`;
+/**
+ * The poll shards (domain/poll-shards.ts): `POLL_SHARDS` of them per task queue, numbered 0…n-1. The task queue is
+ * in the id because a shard polls what its workers' database holds: two deployments sharing a namespace (staging
+ * beside production, a bench beside the prod-shape service) must not meet in one shard workflow.
+ */
+export const pollShardWorkflowId = (taskQueue: string, shard: number): string => `poll-shard-${taskQueue}-${shard}`;
 /** The audit trail's periodic prune (workflows/audit-prune.ts): one per task queue. */
 export const auditPruneWorkflowId = (taskQueue: string): string => `audit-prune-${taskQueue}`;
 export const linkRunWorkflowId = (shopId: number, runId: string): string => `link-run-${shopId}-${runId}`;

@@ -1,5 +1,5 @@
 /**
- * A poll shard (`poll-shard-<k>`, `POLL_MODE=shards`): runs one long heartbeating activity that polls the shard's
+ * A poll shard (`poll-shard-<task queue>-<k>`, `POLL_MODE=shards`): runs one long heartbeating activity that polls the shard's
  * members (`activities/poll-shard.ts`; membership and schedule rules in `domain/poll-shards.ts`), restarted when
  * it ends. A dead worker is noticed at the missed heartbeat and the activity resumes on another worker from the
  * stored cursors. With no member the activity ends and the shard parks: a join wakes it, and it looks again every

@@ -99,7 +99,7 @@ test('a killed worker’s shard resumes on the other worker within the heartbeat
     const change = (qty: number) => post(`${haravan.url}/_sandbox/shops/${shop.shopId}/inventory`, { variantId: link.haravanVariantId, locationId: v.inventory![0].location_id, qtyOnhand: qty });
 
     // The shard activity runs on one of the workers (its identity is `<pid>@<host>`).
-    const shard = pollShardWorkflowId(shardOf(shardKey(connId), shardCountFrom(undefined)));
+    const shard = pollShardWorkflowId(taskQueue, shardOf(shardKey(connId), shardCountFrom(undefined)));
     const runningOn = async () => {
       const d = await client.workflow.getHandle(shard).describe();
       const act = d.raw.pendingActivities?.find((a) => a.activityType?.name === 'pollShard');

@@ -75,7 +75,7 @@ test('connect joins the shard; changes flow through it; a lost join signal heals
   // Joined: marker stored, shard workflow running, the children run no poll activity.
   expect(await stack.store.getCursor(id, 'poll-shard')).toBe(String(shardKey(id)));
   const k = shardOfConn(id);
-  expect((await stack.client.workflow.getHandle(pollShardWorkflowId(k)).describe()).status.name).toBe('RUNNING');
+  expect((await stack.client.workflow.getHandle(pollShardWorkflowId(stack.taskQueue, k)).describe()).status.name).toBe('RUNNING');
   expect((await stack.store.listPollShardMembers(k, shardCountFrom(undefined))).map((m) => m.connectionId)).toContain(id);
   for (const wf of [stockSyncWorkflowId(shop.shopId), orderIntakeWorkflowId(shop.shopId)]) {
     // A push of the link run's products may be in flight; no poll activity may be.
