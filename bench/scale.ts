@@ -242,6 +242,16 @@ async function shapeDatabase(serviceUrl: string, name: string): Promise<string> 
   return url.toString();
 }
 
+/** Terminate every running workflow of the bench's task queue (the prod-shape server keeps them between runs). */
+async function terminateBenchWorkflows(client: Client): Promise<void> {
+  let n = 0;
+  for await (const wf of client.workflow.list({ query: `TaskQueue = '${TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
+    await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('bench/scale: cleaning up').catch(() => undefined);
+    n++;
+  }
+  if (n > 0) log(`terminated ${n} running workflows of task queue ${TASK_QUEUE}`);
+}
+
 async function main() {
   const children: ChildProcess[] = [];
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -281,6 +291,12 @@ async function main() {
     const connection = (await waitFor(() => Connection.connect({ address }), 60_000, 500))!;
     const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(ENCRYPTION_KEY) });
     cleanups.unshift(() => connection.close());
+    if (shape) {
+      // The shape's server outlives the run: what an earlier run (or an interrupted one) left running on the bench's
+      // task queue goes first, and this run's goes at the end (its database is dropped above, its sandboxes die).
+      await terminateBenchWorkflows(client);
+      cleanups.unshift(() => terminateBenchWorkflows(client));
+    }
 
     // ---- Sandboxes and API in this process
     // Served through a recorder: every vendor call counted, a window of them recorded for the CPU floor.
