@@ -29,6 +29,7 @@ import type { PollShardMember } from '../store/types';
 import { credentialsRejectedSignal, shardWakeSignal, stockChangesSignal } from '../workflows/definitions';
 import { connectionWorkflowId, pollShardWorkflowId, stockSyncWorkflowId } from '../workflows/ids';
 import { bulkReadActive } from './bulk-reads';
+import { DueQueue } from './due-queue';
 import { isNotLive, type ActivityDeps } from './context';
 import { TikiEventQueue } from './orders/event-queue';
 import type { Dispatcher } from './orders/dispatch';
@@ -63,6 +64,12 @@ export interface PollShardResult {
   events: number;
 }
 
+/** One task of a member. */
+interface MemberTask {
+  m: MemberState;
+  kind: Kind;
+}
+
 interface MemberState {
   member: PollShardMember;
   deltas: HaravanDeltas;
@@ -87,6 +94,11 @@ export function createPollShardActivities(deps: ActivityDeps, jobs: PollShardJob
 
   class ShardPoller {
     readonly members = new Map<string, MemberState>();
+    /** The members' tasks by due time, light and heavy apart (each kind has its own slots). */
+    private readonly queues = {
+      light: new DueQueue<MemberTask>((t, at) => this.isCurrent(t, at)),
+      heavy: new DueQueue<MemberTask>((t, at) => this.isCurrent(t, at)),
+    };
     private light = 0;
     private heavy = 0;
     private ended: () => void = () => undefined;
@@ -116,27 +128,44 @@ export function createPollShardActivities(deps: ActivityDeps, jobs: PollShardJob
         };
         m.member = member;
         // The periodic jobs are due from what the store holds (a new interval applies at once).
-        if (!m.busy.has('sweep') && m.failures.sweep === 0) m.due.sweep = sweepDueAt(member.lastSweepAt, member.config.orderSweepIntervalSeconds, now);
-        if (!m.busy.has('reconcile') && m.failures.reconcile === 0) {
-          m.due.reconcile = reconcileDueAt(member.lastReconcileAt, member.connectedAt, member.config.reconcileIntervalSeconds, now);
+        const sweep = sweepDueAt(member.lastSweepAt, member.config.orderSweepIntervalSeconds, now);
+        const reconcile = reconcileDueAt(member.lastReconcileAt, member.connectedAt, member.config.reconcileIntervalSeconds, now);
+        if (!prev) {
+          m.due.sweep = sweep;
+          m.due.reconcile = reconcile;
+          this.members.set(member.connectionId, m);
+          for (const kind of KINDS) this.enqueue(m, kind);
+          continue;
         }
-        this.members.set(member.connectionId, m);
+        if (!m.busy.has('sweep') && m.failures.sweep === 0) this.setDue(m, 'sweep', sweep, now);
+        if (!m.busy.has('reconcile') && m.failures.reconcile === 0) this.setDue(m, 'reconcile', reconcile, now);
       }
       this.result.members = Math.max(this.result.members, this.members.size);
     }
 
-    /** Start every due task there is a slot for; returns when the next one falls due. */
+    /** Start every due task there is a slot for; returns when the next one falls due (a task's end wakes it sooner). */
     startDue(now: number, until: number): number {
-      let next = until;
-      for (const m of this.members.values()) {
-        for (const kind of KINDS) {
-          if (m.busy.has(kind)) continue;
-          const free = HEAVY.has(kind) ? this.heavy < this.maxHeavy : this.light < this.maxLight;
-          if (m.due[kind] <= now && free) this.start(m, kind);
-          else next = Math.min(next, Math.max(m.due[kind], now + 50));
-        }
-      }
-      return next;
+      const start = (t: MemberTask) => this.start(t.m, t.kind);
+      const light = this.queues.light.drain(now, () => this.light < this.maxLight, start);
+      const heavy = this.queues.heavy.drain(now, () => this.heavy < this.maxHeavy, start);
+      // A task waiting for a slot is started at the next task's end (it wakes the loop), or 50 ms from now.
+      return Math.min(until, Math.max(Math.min(light, heavy), now + 50));
+    }
+
+    private isCurrent({ m, kind }: MemberTask, at: number): boolean {
+      return this.members.get(m.member.connectionId) === m && !m.busy.has(kind) && m.due[kind] === at;
+    }
+
+    /** A task already due stays queued at its earlier time (waiting for a slot, it is not queued again each refresh). */
+    private setDue(m: MemberState, kind: Kind, at: number, now: number): void {
+      if (m.due[kind] === at || (m.due[kind] <= now && at <= now)) return;
+      m.due[kind] = at;
+      this.enqueue(m, kind);
+    }
+
+    private enqueue(m: MemberState, kind: Kind): void {
+      const at = m.due[kind];
+      (HEAVY.has(kind) ? this.queues.heavy : this.queues.light).push({ m, kind }, at);
     }
 
     /** Resolves when a task ended or after `ms`. */
@@ -169,6 +198,7 @@ export function createPollShardActivities(deps: ActivityDeps, jobs: PollShardJob
         if (heavy) this.heavy--;
         else this.light--;
         m.busy.delete(kind);
+        this.enqueue(m, kind);
         this.ended();
       });
     }

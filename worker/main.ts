@@ -3,7 +3,8 @@ import { readEnv } from '../boot/env';
 import { createLogger } from '../boot/logger';
 import { openStore } from '../boot/store';
 import { connectClient } from '../boot/temporal';
-import { createAppWorker, installRuntime } from './temporal';
+import fs from 'node:fs';
+import { buildWorkflowBundleFile, createAppWorker, defaultMaxCachedWorkflows, installRuntime } from './temporal';
 import { installCpuProfileToggle } from './cpu-profile';
 import { freeLoopbackPort, MetricsServer, startWorkerMetricsServer } from './metrics-server';
 
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   }
   installCpuProfileToggle(process.env.WORKER_CPU_PROFILE_DIR, (msg) => logger.warn(msg));
   const store = await openStore(env);
+  const workflowBundlePath = await buildWorkflowBundleFile();
   const client = await connectClient({ address: env.temporalAddress, namespace: env.temporalNamespace, encryptionKey: env.encryptionKey });
   const { worker, close } = await createAppWorker({
     address: env.temporalAddress,
@@ -38,8 +40,11 @@ async function main(): Promise<void> {
     logger,
     encryptionKey: env.encryptionKey,
     maxConcurrentActivityTaskExecutions: process.env.WORKER_MAX_CONCURRENT_ACTIVITIES ? Number(process.env.WORKER_MAX_CONCURRENT_ACTIVITIES) : undefined,
-    maxCachedWorkflows: process.env.WORKER_MAX_CACHED_WORKFLOWS ? Number(process.env.WORKER_MAX_CACHED_WORKFLOWS) : undefined,
+    maxCachedWorkflows: process.env.WORKER_MAX_CACHED_WORKFLOWS ? Number(process.env.WORKER_MAX_CACHED_WORKFLOWS) : defaultMaxCachedWorkflows(),
+    workflowBundlePath,
   });
+  // Loaded by the worker at its creation: the file is no longer needed.
+  fs.rmSync(workflowBundlePath, { force: true });
   const stop = () => {
     logger.info('worker shutting down');
     worker.shutdown();

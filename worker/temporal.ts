@@ -1,5 +1,9 @@
 /** The worker's Temporal side: the workflow bundle, the SDK runtime (logs, metrics) and the worker itself; used by `npm run worker`, `npm start` and the tests. */
+import { execFile } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import v8 from 'node:v8';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, Worker, WorkflowBundleWithSourceMap, makeTelemetryFilterString } from '@temporalio/worker';
 import type { Logger } from 'pino';
@@ -25,6 +29,28 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
     logger: temporalLogger(createLogger('workflow-bundler', 'warn')),
   });
   return bundlePromise;
+}
+
+/**
+ * Build the workflow bundle in a child process (worker/bundle.ts) into a file under the system's temp directory; the
+ * worker loads it by path. The same code as `workflowBundle()`, without webpack's memory in this process.
+ */
+export async function buildWorkflowBundleFile(): Promise<string> {
+  const out = path.join(os.tmpdir(), `haravan-tiki-workflows-${process.pid}.js`);
+  // This process's own flags (e.g. the tsx loader) run the TypeScript script.
+  await promisify(execFile)(process.execPath, [...process.execArgv, path.resolve(__dirname, 'bundle.ts'), out], { maxBuffer: 16 * 2 ** 20 });
+  return out;
+}
+
+/**
+ * Default size of a worker's sticky workflow cache: the SDK's (from the heap limit, ~2,300 workflows at a 4 GiB heap),
+ * at most 1,000. Each cached workflow holds about 0.45 MiB (bench/scale.ts); a shop keeps three long-lived
+ * workflows that are idle nearly all the time (the poll shards poll for them), so a cache for all of them is memory
+ * spent on nothing: an evicted one replays its (short, continued-as-new) history when it next has work.
+ */
+export function defaultMaxCachedWorkflows(heapLimitBytes = v8.getHeapStatistics().heap_size_limit): number {
+  const sdkDefault = Math.max(Math.floor((Math.max(heapLimitBytes / 2 ** 20 - 200, 0) * 600) / 1024), 10);
+  return Math.min(1_000, sdkDefault);
 }
 
 let runtimeInstalled = false;
@@ -58,6 +84,8 @@ export interface AppWorkerOptions {
   maxCachedWorkflows?: number;
   /** The Haravan app's settings (default: from the environment, boot/env.ts). */
   haravanApp?: HaravanAppSettings;
+  /** A workflow bundle built into a file (`buildWorkflowBundleFile`); otherwise it is built in this process. */
+  workflowBundlePath?: string;
   /** Reuse an existing connection (tests); otherwise one is opened to `address`. */
   connection?: NativeConnection;
   /** Start the audit trail's periodic prune (workflows/audit-prune.ts) if it is not running (default true). */
@@ -85,7 +113,7 @@ export async function createAppWorker(opts: AppWorkerOptions): Promise<AppWorker
     connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: opts.workflowBundlePath ? { codePath: opts.workflowBundlePath } : await workflowBundle(),
     activities: createActivities(deps),
     // Vendor errors become typed, retryable-or-not failures in one place (activities/errors.ts).
     interceptors: { activity: [classifyVendorErrors] },
