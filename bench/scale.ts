@@ -164,13 +164,13 @@ async function pool<T>(
 }
 
 /** The dev server's Prometheus endpoint (its `action` counter: what a hosted Temporal bills), set by startDevServer. */
-let devServerMetricsUrl = '';
+let temporalMetricsUrl = '';
 
 /** Sum of the dev server's `action` counter over every label set, or undefined when it cannot be read. */
 async function temporalActions(): Promise<number | undefined> {
-  if (!devServerMetricsUrl) return undefined;
+  if (!temporalMetricsUrl) return undefined;
   try {
-    const text = await (await fetch(devServerMetricsUrl)).text();
+    const text = await (await fetch(temporalMetricsUrl)).text();
     let sum = 0;
     for (const line of text.split('\n')) {
       const m = /^action(?:_total)?(?:\{[^}]*\})?\s+([0-9.eE+-]+)$/.exec(line);
@@ -190,7 +190,7 @@ async function startDevServer(children: ChildProcess[]): Promise<string> {
   }).trim();
   const temporalPort = await freeLoopbackPort();
   const metricsPort = await freeLoopbackPort();
-  devServerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+  temporalMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   const temporal = spawn(
     cli,
     [
@@ -274,6 +274,8 @@ async function main() {
           )
         : undefined;
     if (shape) log(`stack: prod-shape (Temporal server ${shape.temporalAddress} on PostgreSQL)`);
+    // The shape's server counts the actions of every task queue: the service's own (idle) shops are counted too.
+    if (shape?.temporalMetrics) temporalMetricsUrl = shape.temporalMetrics;
 
     // ---- PostgreSQL (its own cluster, or its own database on the shape's: other engineers use the default one)
     const databaseUrl = shape
@@ -641,7 +643,7 @@ async function main() {
       const actionsLine =
         actionsBefore !== undefined && actionsAfter !== undefined
           ? `Temporal actions ${actionsAfter - actionsBefore} over ${idle.seconds.toFixed(0)} s = ${(((actionsAfter - actionsBefore) / shops.length) * (3600 / idle.seconds)).toFixed(1)} per idle connection-hour (POLL_MODE=${POLL_MODE}; target ≤ 10)`
-          : 'Temporal actions: not read (no dev server metrics)';
+          : 'Temporal actions: not read (no Temporal metrics)';
       let floorLine = '';
       if (recorded && win) {
         const workerCpuMs = (win.cpuPercent / 100) * win.seconds * 1000;

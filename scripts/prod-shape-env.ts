@@ -8,6 +8,8 @@ export interface ProdShapeStack {
   encryptionKey: string;
   taskQueue: string;
   workerMetrics: string[];
+  /** The Temporal server's Prometheus endpoint (its `action` counter: what a hosted Temporal bills). */
+  temporalMetrics?: string;
 }
 
 export function parseProdShapeEnv(stdout: string): ProdShapeStack {
@@ -30,5 +32,6 @@ export function parseProdShapeEnv(stdout: string): ProdShapeStack {
     encryptionKey: need('ENCRYPTION_KEY'),
     taskQueue: need('TASK_QUEUE'),
     workerMetrics: need('WORKER_METRICS').split(','),
+    temporalMetrics: vars.get('PROD_SHAPE_TEMPORAL_METRICS'),
   };
 }

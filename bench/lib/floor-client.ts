@@ -27,6 +27,8 @@ function call(c: RecordedCall): Promise<boolean> {
     const req = http.request(new URL(c.path, plan.bases[c.vendor]), { method: c.method, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('error', () => resolve(false));
+      res.on('aborted', () => resolve(false));
       res.on('end', () => {
         try {
           JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
@@ -36,6 +38,8 @@ function call(c: RecordedCall): Promise<boolean> {
         }
       });
     });
+    // As the connectors: a call unanswered after 15 s is given up (and counted as not ok), never waited for forever.
+    req.setTimeout(15_000, () => req.destroy(new Error('timeout')));
     req.on('error', () => resolve(false));
     req.end(body);
   });
