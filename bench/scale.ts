@@ -5,9 +5,11 @@
  *   SCALE_CONNECTIONS=200 SCALE_WORKERS=2 SCALE_TRAFFIC_SECONDS=60 npx tsx bench/scale.ts
  *
  * Stack: a Temporal dev server (the provisioned CLI, in-memory), a throw-away PostgreSQL (scripts/postgres.sh on
- * its own port and directory), the Haravan and Tiki sandboxes (every vendor call counted, bench/lib/call-recorder.ts)
- * and the HTTP API in this process, and each worker as its own process (`node --import tsx worker/main.ts`) so its
- * RSS and CPU are its own (SCALE_PROFILE_DIR=<dir> also writes a CPU profile of the first worker's idle phase).
+ * its own port and directory), the Haravan and the Tiki sandbox each in a process of its own (bench/lib/sandbox-host.ts;
+ * every vendor call counted, bench/lib/call-recorder.ts), the HTTP API and the traffic probes in this process, and
+ * each worker as its own process (`node --import tsx worker/main.ts`) so its RSS and CPU are its own; the idle and
+ * traffic lines also print the CPU of the rest of the rig (`rig CPU:`). SCALE_PROFILE_DIR=<dir> writes CPU profiles
+ * of the first worker and both sandboxes over the idle phase.
  * POLL_MODE (default shards) and POLL_SHARDS (default here 8) are passed to the workers.
  *
  * Phases, each printed as it ends:
@@ -44,8 +46,6 @@ import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { createApp } from '../api/app';
 import fs from 'node:fs';
-import { createHaravanSandbox } from '../sandbox/haravan/app';
-import { createTikiSandbox } from '../sandbox/tiki/app';
 import { generateDemoShop } from '../sandbox/demo-data';
 import { openDb } from '../store/db';
 import { makeKeyring } from '../store/secrets';
@@ -56,8 +56,8 @@ import { connectionWorkflowId, orderIntakeWorkflowId, pollShardWorkflowId, stock
 import { shardCountFrom } from '../domain/poll-shards';
 import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../workflows/search-attributes';
 import { ProcSampler, percentile, summarize } from './lib/scale-proc';
-import { CallRecorder, type RecordedCall } from './lib/call-recorder';
-import { listenOnLoopback } from '../sandbox/common/listen';
+import type { RecordedCall } from './lib/call-recorder';
+import { startSandboxProcess } from './lib/sandbox-process';
 import { runBench, sleep } from './lib/util';
 import { freeLoopbackPort } from '../worker/metrics-server';
 import { parseProdShapeEnv } from '../scripts/prod-shape-env';
@@ -165,6 +165,8 @@ async function pool<T>(
 
 /** The dev server's Prometheus endpoint (its `action` counter: what a hosted Temporal bills), set by startDevServer. */
 let temporalMetricsUrl = '';
+/** The dev server's pid (its CPU is printed beside the worker's), set by startDevServer. */
+let temporalPid: number | undefined;
 
 /** Sum of the dev server's `action` counter over every label set, or undefined when it cannot be read. */
 async function temporalActions(): Promise<number | undefined> {
@@ -211,6 +213,7 @@ async function startDevServer(children: ChildProcess[]): Promise<string> {
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   children.push(temporal);
+  temporalPid = temporal.pid;
   return `127.0.0.1:${temporalPort}`;
 }
 
@@ -300,15 +303,13 @@ async function main() {
       cleanups.unshift(() => terminateBenchWorkflows(client));
     }
 
-    // ---- Sandboxes and API in this process
-    // Served through a recorder: every vendor call counted, a window of them recorded for the CPU floor.
-    const recorder = new CallRecorder();
-    const haravanSandbox = createHaravanSandbox({});
-    const tikiSandbox = createTikiSandbox({ rateLimitPerSecond: 200 });
-    const haravan = await listenOnLoopback(recorder.wrap('haravan', haravanSandbox.app), 0, () => haravanSandbox.shutdown());
-    const tiki = await listenOnLoopback(recorder.wrap('tiki', tikiSandbox.app), 0);
-    cleanups.unshift(() => tiki.close());
+    // ---- Sandboxes, each in its own process (every vendor call counted, a window of them recorded for the floor),
+    // and the API in this process
+    const haravan = await startSandboxProcess('haravan', { ...process.env, WORKER_CPU_PROFILE_DIR: PROFILE_DIR });
     cleanups.unshift(() => haravan.close());
+    const tiki = await startSandboxProcess('tiki', { ...process.env, WORKER_CPU_PROFILE_DIR: PROFILE_DIR });
+    cleanups.unshift(() => tiki.close());
+    const vendorCalls = async () => (await haravan.served()) + (await tiki.served());
     const app = createApp({
       client,
       store,
@@ -366,6 +367,37 @@ async function main() {
             rssMaxMiB: r.reduce((a, x) => a + x.rssMaxMiB, 0),
             seconds: r[0].seconds,
           };
+        },
+      };
+    };
+
+    /**
+     * CPU of the rest of the rig over the same window — each sandbox process, the Temporal dev server, PostgreSQL
+     * (postmaster and backends) and this process (API, traffic probes): a saturated rig shows here, not as the worker's.
+     */
+    const sampleRig = () => {
+      const pgPid = (() => {
+        try {
+          return Number(fs.readFileSync(path.join(pgEnv.PG_DATA_DIR, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]) || undefined;
+        } catch {
+          return undefined;
+        }
+      })();
+      const parts: [string, ProcSampler][] = [
+        ['Haravan sandbox', new ProcSampler(haravan.child.pid!).start()],
+        ['Tiki sandbox', new ProcSampler(tiki.child.pid!).start()],
+        ...(shape || !temporalPid ? [] : ([['Temporal', new ProcSampler(temporalPid).start()]] as [string, ProcSampler][])),
+        ...(shape || !pgPid ? [] : ([['PostgreSQL', new ProcSampler(pgPid).start()]] as [string, ProcSampler][])),
+      ];
+      const own = process.cpuUsage();
+      const t = Date.now();
+      return {
+        stop: () => {
+          const self = process.cpuUsage(own);
+          const seconds = (Date.now() - t) / 1000;
+          const line = parts.map(([name, smp]) => `${name} ${smp.stop().cpuPercent.toFixed(0)} %`);
+          line.push(`bench (API, probes) ${((100 * (self.user + self.system)) / 1e6 / Math.max(seconds, 0.001)).toFixed(0)} %`);
+          return `rig CPU: ${line.join(', ')}`;
         },
       };
     };
@@ -624,21 +656,24 @@ async function main() {
     // ---- 2. idle (with the CPU floor: the recorded window's calls made again by a bare keep-alive client)
     const idlePhase = async (label: string, procs: ChildProcess[], withFloor: boolean) => {
       const sampler = sampleWorkers(procs);
+      const rig = sampleRig();
       const actionsBefore = await temporalActions();
-      const callsBefore = recorder.total;
-      if (PROFILE_DIR && withFloor) process.kill(workerPid, 'SIGUSR2'); // start the worker's CPU profile (worker/cpu-profile.ts)
+      const callsBefore = await vendorCalls();
+      // Start the CPU profiles of the worker and the sandboxes (worker/cpu-profile.ts).
+      if (PROFILE_DIR && withFloor) for (const pid of [workerPid, haravan.child.pid!, tiki.child.pid!]) process.kill(pid, 'SIGUSR2');
       let recorded: RecordedCall[] | undefined;
       let win: ReturnType<ReturnType<typeof sampleWorkers>['stop']> | undefined;
       if (withFloor && FLOOR_WINDOW_S > 0) {
         const windowSampler = sampleWorkers(procs);
-        recorded = await recorder.record(FLOOR_WINDOW_S * 1000);
+        recorded = (await Promise.all([haravan.record(FLOOR_WINDOW_S * 1000), tiki.record(FLOOR_WINDOW_S * 1000)])).flat().sort((a, b) => a.atMs - b.atMs);
         win = windowSampler.stop();
         await sleep(Math.max(0, IDLE_S - FLOOR_WINDOW_S) * 1000);
       } else {
         await sleep(IDLE_S * 1000);
       }
       const idle = sampler.stop();
-      const calls = recorder.total - callsBefore;
+      const rigLine = rig.stop();
+      const calls = (await vendorCalls()) - callsBefore;
       const actionsAfter = await temporalActions();
       const actionsLine =
         actionsBefore !== undefined && actionsAfter !== undefined
@@ -649,7 +684,6 @@ async function main() {
         const workerCpuMs = (win.cpuPercent / 100) * win.seconds * 1000;
         const planFile = path.join(os.tmpdir(), `scale-floor-${process.pid}.json`);
         fs.writeFileSync(planFile, JSON.stringify({ bases: { haravan: haravan.url, tiki: tiki.url }, calls: recorded }));
-        // Asynchronously: the sandboxes answering it live in this process.
         const out = (await execFileAsync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/lib/floor-client.ts'), planFile], { encoding: 'utf8', maxBuffer: 1 << 20 })).stdout;
         fs.rmSync(planFile, { force: true });
         const floor = JSON.parse(out.trim().split('\n').pop()!) as { calls: number; ok: number; cpuMs: number; seconds: number };
@@ -662,12 +696,13 @@ async function main() {
           `the same calls by a bare keep-alive client: ${floorPerCall.toFixed(0)} µs per call (${floor.ok}/${floor.calls} answered ok in ${floor.seconds.toFixed(0)} s) → ratio ${(perCall / floorPerCall).toFixed(2)}× (target ≤ 2×)`;
       }
       if (PROFILE_DIR && withFloor) {
-        process.kill(workerPid, 'SIGUSR2');
+        for (const pid of [workerPid, haravan.child.pid!, tiki.child.pid!]) process.kill(pid, 'SIGUSR2');
         log(`idle CPU profile of the worker: ${PROFILE_DIR}/worker-${workerPid}-1.cpuprofile`);
       }
       log(
         `${label} (${shops.length} connections, ${procs.length} worker${procs.length > 1 ? 's' : ''}, ${idle.seconds.toFixed(0)} s, load ${load()}): worker CPU ${idle.cpuPercent.toFixed(1)} % of one core${procs.length > 1 ? ` (${idle.perWorker})` : ''}, RSS max ${idle.rssMaxMiB.toFixed(0)} MiB; vendor calls ${(calls / idle.seconds).toFixed(0)}/s; ${await backlog()}; ${actionsLine}; ${await placement()}`,
       );
+      log(`  ${rigLine}`);
       if (floorLine) log(floorLine);
       return idle;
     };
@@ -675,13 +710,16 @@ async function main() {
     // ---- 3. traffic
     const trafficPhase = async (label: string, procs: ChildProcess[]) => {
       const sampler = sampleWorkers(procs);
+      const rig = sampleRig();
       const backlogMid = setTimeout(async () => log(`traffic midpoint: ${await backlog()}`), (TRAFFIC_S * 1000) / 2);
       const tr = await traffic(TRAFFIC_S, shops);
       clearTimeout(backlogMid);
       const busy = sampler.stop();
+      const rigLine = rig.stop();
       log(
         `${label} (${shops.length} connections, ${procs.length} worker${procs.length > 1 ? 's' : ''}, ${TRAFFIC_S} s, ${STOCK_RATE} stock edits/s + ${ORDER_RATE} orders/s, load ${load()}): worker CPU ${busy.cpuPercent.toFixed(1)} %${procs.length > 1 ? ` (${busy.perWorker})` : ''}, RSS max ${busy.rssMaxMiB.toFixed(0)} MiB; ${await backlog()}`,
       );
+      log(`  ${rigLine}`);
       log(
         `  stock  Haravan edit → Tiki quantity: ${summarize(tr.stockMs)}, lost ${tr.stockLost} (${tr.stockLostSettled} of them equal to Haravan's value when given up: cancelled out meanwhile), wrong value ${tr.stockWrong} (target p50 ≤ 1.50 s, p95 ≤ 3.00 s)${tr.lostSamples.length ? `\n    not on Tiki: ${tr.lostSamples.slice(0, 5).join('; ')}` : ''}`,
       );
