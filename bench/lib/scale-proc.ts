@@ -8,7 +8,8 @@ function readStat(pid: number): { ppid: number; ticks: number } | null {
     const raw = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const rest = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
     // fields after the command: state(3) ppid(4) … utime(14) stime(15) → rest index = field - 3
-    return { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) };
+    // utime + stime, and cutime + cstime: the time of its children that ended (a PostgreSQL backend) stays counted.
+    return { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]) };
   } catch {
     return null;
   }

@@ -51,7 +51,12 @@ export interface CallRecord {
 
 export class FaultInjector {
   private rules: FaultRule[] = [];
+  /**
+   * The call log, a ring of the newest `maxCalls` (`head` is the oldest once full): a full array's `shift()` copies
+   * the whole log at every call, and at a thousand calls a second that was most of the simulator's CPU.
+   */
   private calls: CallRecord[] = [];
+  private head = 0;
   private nextId = 1;
   /** Deterministic PRNG (mulberry32) so a seeded test sees the same fault sequence. */
   private seed: number;
@@ -99,11 +104,13 @@ export class FaultInjector {
       const k = `${c.method} ${c.path}`;
       counts[k] = (counts[k] ?? 0) + 1;
     }
-    return { calls: this.calls.slice(-1000), counts, total: this.calls.length };
+    const ordered = this.head === 0 ? this.calls : [...this.calls.slice(this.head), ...this.calls.slice(0, this.head)];
+    return { calls: ordered.slice(-1000), counts, total: this.calls.length };
   }
 
   clearCalls(): void {
     this.calls = [];
+    this.head = 0;
   }
 
   private match(req: Request): FaultRule | undefined {
@@ -176,8 +183,7 @@ export class FaultInjector {
 
   private record(method: string, path: string, status: number, started: number, rule?: FaultRule, body?: string): void {
     if (path.startsWith('/_sandbox')) return;
-    if (this.calls.length >= this.maxCalls) this.calls.shift();
-    this.calls.push({
+    const rec: CallRecord = {
       at: new Date().toISOString(),
       method,
       path,
@@ -185,7 +191,12 @@ export class FaultInjector {
       durationMs: Date.now() - started,
       fault: rule?.id,
       ...(body !== undefined && { body }),
-    });
+    };
+    if (this.calls.length < this.maxCalls) this.calls.push(rec);
+    else {
+      this.calls[this.head] = rec;
+      this.head = (this.head + 1) % this.maxCalls;
+    }
   }
 
   /** Control routes: GET/POST/DELETE /faults, GET/DELETE /calls. Mount under `/_sandbox`. */
