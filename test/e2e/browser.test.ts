@@ -145,6 +145,8 @@ test('sync errors: listed with the Vietnamese message, filtered by code, English
 
   await page.getByTestId('lang-switch').click();
   await page.waitForFunction((en) => document.querySelector('[data-testid=errors-table]')?.textContent?.includes(en), MESSAGES.MISSING_BARCODE.en);
+  // The switch re-renders first and sets <html lang> after: wait for it, as for the switch back below.
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
   expect(await page.getAttribute('html', 'lang')).toBe('en');
   await shot('08-sync-errors-en');
   await page.getByTestId('lang-switch').click();
