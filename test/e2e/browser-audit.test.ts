@@ -3,31 +3,22 @@
  * a linked variant's "Lịch sử" button opens the drawer with its entries (summary in Vietnamese, English after the
  * language switch, details expandable), and an imported order's button shows its seen and imported steps.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { openBrowserPage, screenshot, type BrowserPage } from '../helpers/browser';
 import { eventually, startStack, TestStack } from '../helpers/stack';
-
-const SHOTS = path.resolve(__dirname, '../../test-output/screenshots');
 import { connectBody, get, post, seedDemoShop, SeededShop } from '../helpers/seed';
 
 declare const sessionStorage: any;
 
 jest.setTimeout(300_000);
 
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
 let stack: TestStack;
 let shop: SeededShop;
-let context: BrowserContext;
+let browser: BrowserPage;
 let page: Page;
-let profileDir: string;
 let connId: string;
 
 beforeAll(async () => {
-  const executablePath = execFileSync('bash', [path.resolve(__dirname, '../../scripts/chromium.sh')], { encoding: 'utf8' }).trim();
   stack = await startStack();
   shop = await seedDemoShop(stack.haravan.url, stack.tiki.url, { products: 6 });
   const c = await stack.api('POST', '/v1/connections', connectBody(shop, stack.haravan.url, stack.tiki.url, { pollIntervalSeconds: 1, orderPollIntervalSeconds: 1 }));
@@ -35,18 +26,14 @@ beforeAll(async () => {
   connId = c.body.id;
   const run = await stack.api('POST', `/v1/connections/${connId}/link-runs`, { all: true });
   await eventually(async () => (await stack.api('GET', `/v1/connections/${connId}/link-runs/${run.body.runId}`)).body.state === 'completed', 120_000);
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, { executablePath, headless: true, args: LAUNCH_ARGS, viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(30_000);
+  browser = await openBrowserPage('audit', { width: 1280, height: 900 });
+  page = browser.page;
   await page.addInitScript((t: string) => sessionStorage.setItem('haravan-tiki.token', t), stack.token);
 }, 240_000);
 
 afterAll(async () => {
-  await page?.goto('about:blank').catch(() => undefined);
-  await context?.close();
+  await browser?.close();
   await stack?.stop();
-  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
 });
 
 test('a linked variant’s History button opens the drawer: summary in the chosen language, details on demand', async () => {
@@ -72,8 +59,7 @@ test('a linked variant’s History button opens the drawer: summary in the chose
   expect(await entries.first().getByTestId('audit-details').count()).toBe(0);
   await entries.first().getByTestId('audit-details-toggle').click();
   expect(await entries.first().getByTestId('audit-details').innerText()).toContain('"explanation"');
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, 'audit-drawer-link.png'), fullPage: true });
+  await screenshot(page, 'audit-drawer-link');
   await drawer.getByTestId('audit-close').click();
   await drawer.waitFor({ state: 'detached' });
   // English: the same entry in English.
@@ -106,6 +92,6 @@ test('an imported order’s History button lists its seen and imported steps', a
   // Newest first: imported above seen.
   expect(kinds.indexOf('order-imported')).toBeLessThan(kinds.indexOf('order-seen'));
   expect(kinds.indexOf('order-seen')).toBeGreaterThan(-1);
-  await page.screenshot({ path: path.join(SHOTS, 'audit-drawer-order.png'), fullPage: true });
+  await screenshot(page, 'audit-drawer-order');
   expect(await drawer.locator('[data-testid=audit-entry][data-kind=order-imported]').getByTestId('audit-summary').innerText()).toMatch(/^Imported into Haravan \(order \d+\)$/);
 });

@@ -9,18 +9,14 @@
  *    through its session (dashboard calls and the API alike); a state-changing call without the CSRF token → 403.
  * Screenshots go to test-output/screenshots/.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { MESSAGES } from '../../domain/messages';
+import { launchBrowser, screenshot } from '../helpers/browser';
 import { eventually, startStack, TestStack } from '../helpers/stack';
 import { get, post, seedDemoShop, SeededShop } from '../helpers/seed';
 
 jest.setTimeout(300_000);
 
-const SHOTS = path.resolve(__dirname, '../../test-output/screenshots');
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let stack: TestStack;
 let shopA: SeededShop;
@@ -30,12 +26,10 @@ const contexts: BrowserContext[] = [];
 const conn = (s: SeededShop) => `conn-${s.shopId}`;
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  const executablePath = execFileSync('bash', [path.resolve(__dirname, '../../scripts/chromium.sh')], { encoding: 'utf8' }).trim();
   stack = await startStack({ haravanApp: true });
   shopA = await seedDemoShop(stack.haravan.url, stack.tiki.url, { products: 8 });
   shopB = await seedDemoShop(stack.haravan.url, stack.tiki.url, { products: 6, seed: 11 });
-  browser = await chromium.launch({ executablePath, headless: true, args: LAUNCH_ARGS });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -93,7 +87,7 @@ test('the owner installs, connects with only the Tiki key, links, and a Tiki ord
   const page = await newPage();
   await page.goto(installUrl(shopA));
   await decide(page, 'admin', 'grant');
-  await page.screenshot({ path: path.join(SHOTS, 'install-01-authorize.png'), fullPage: true });
+  await screenshot(page, 'install-01-authorize');
   await decide(page, 'admin', 'grant');
   await page.waitForURL(`${stack.haravanApp!.publicUrl}/app**`);
   await page.getByTestId('signed-in-shop').waitFor();
@@ -107,7 +101,7 @@ test('the owner installs, connects with only the Tiki key, links, and a Tiki ord
   expect(await page.getByTestId('connect-haravanToken').count()).toBe(0);
   expect(await page.getByTestId('connect-haravanBaseUrl').count()).toBe(0);
   expect(await page.getByTestId('connect-tikiBaseUrl').count()).toBe(0);
-  await page.screenshot({ path: path.join(SHOTS, 'install-02-connect-tiki.png'), fullPage: true });
+  await screenshot(page, 'install-02-connect-tiki');
   await page.getByTestId('connect-tikiClientId').fill(shopA.tiki.clientId);
   await page.getByTestId('connect-tikiClientSecret').fill(shopA.tiki.clientSecret);
   await page.getByTestId('connect-submit').click();
@@ -130,7 +124,7 @@ test('the owner installs, connects with only the Tiki key, links, and a Tiki ord
   expect(code).toBeDefined();
   await page.getByTestId('tab-orders').click();
   await page.getByTestId(`order-${code}`).waitFor({ timeout: 90_000 });
-  await page.screenshot({ path: path.join(SHOTS, 'install-03-order.png'), fullPage: true });
+  await screenshot(page, 'install-03-order');
   // The order really is in Haravan, created with the installation's token.
   const order = await eventually(async () => (await stack.api('GET', `/v1/connections/${conn(shopA)}/orders/${code}`)).body.haravanOrderId, 60_000);
   expect(order).toBeTruthy();
@@ -143,13 +137,13 @@ test('denying the app, and a staff member trying to install, end on a clear mess
   await page.locator('[data-testid=install-error][data-code=INSTALL_DENIED]').waitFor();
   expect(await page.locator('[data-testid=install-error] p[lang=vi]').innerText()).toBe(MESSAGES.INSTALL_DENIED.vi);
   expect(await page.locator('[data-testid=install-error] p[lang=en]').innerText()).toBe(MESSAGES.INSTALL_DENIED.en);
-  await page.screenshot({ path: path.join(SHOTS, 'install-04-denied.png'), fullPage: true });
+  await screenshot(page, 'install-04-denied');
 
   await page.getByTestId('install-again').click();
   await decide(page, 'staff', 'grant');
   await page.locator('[data-testid=install-error][data-code=INSTALL_NOT_ADMIN]').waitFor();
   expect(await page.locator('[data-testid=install-error] p[lang=vi]').innerText()).toBe(MESSAGES.INSTALL_NOT_ADMIN.vi);
-  await page.screenshot({ path: path.join(SHOTS, 'install-05-not-admin.png'), fullPage: true });
+  await screenshot(page, 'install-05-not-admin');
   // Neither left a session behind.
   expect((await fromPage(page, 'GET', '/v1/session')).status).toBe(401);
 });
@@ -185,5 +179,5 @@ test("a second shop's session sees only itself: the first shop's data → 404, a
   await page.locator(`[data-testid=connection][data-connection-id=${conn(shopB)}]`).waitFor({ timeout: 60_000 });
   const options = await page.locator('[data-testid=connection-select] option').allInnerTexts();
   expect(options.every((o) => o.startsWith(String(shopB.shopId)))).toBe(true);
-  await page.screenshot({ path: path.join(SHOTS, 'install-06-second-shop.png'), fullPage: true });
+  await screenshot(page, 'install-06-second-shop');
 });

@@ -4,36 +4,28 @@
  * (required first, dictionary choices), the pre-check's problem beside its field, submit, and the request's state
  * moving live to approved and linked. Screenshots go to test-output/screenshots/.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { MESSAGES } from '../../domain/messages';
 import { publishDemoProducts } from '../../sandbox/publish-demo';
 import { connectBody, post, seedDemoShop, SeededShop } from '../helpers/seed';
+import { openBrowserPage, screenshot, type BrowserPage } from '../helpers/browser';
 import { eventually, startStack, TestStack } from '../helpers/stack';
 
 jest.setTimeout(240_000);
 
-const SHOTS = path.resolve(__dirname, '../../test-output/screenshots');
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let stack: TestStack;
 let shop: SeededShop;
-let context: BrowserContext;
+let browser: BrowserPage;
 let page: Page;
-let profileDir: string;
 let shirt: { id: number; barcode: string };
 let conn: string;
 
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   process.env.PUBLISH_FIRST_CHECK_MS = '300';
   process.env.PUBLISH_MAX_CHECK_MS = '1000';
-  const executablePath = execFileSync('bash', [path.resolve(__dirname, '../../scripts/chromium.sh')], { encoding: 'utf8' }).trim();
   stack = await startStack();
   shop = await seedDemoShop(stack.haravan.url, stack.tiki.url, { products: 20 });
   const [body] = publishDemoProducts(1, { shopSlot: shop.shopId % 100_000, locationId: shop.haravanSeed.locations[0].id });
@@ -45,17 +37,13 @@ beforeAll(async () => {
   // A link run finds the new product missing on Tiki (NOT_FOUND_ON_TIKI): the tab's list.
   const run = await stack.api('POST', `/v1/connections/${conn}/link-runs`, { all: true });
   await eventually(async () => (await stack.api('GET', `/v1/connections/${conn}/link-runs/${run.body.runId}`)).body.state === 'completed', 60_000);
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'publish-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, { executablePath, headless: true, args: LAUNCH_ARGS, viewport: { width: 1280, height: 1000 }, locale: 'vi-VN' });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(30_000);
+  browser = await openBrowserPage('publish', { width: 1280, height: 1000 });
+  page = browser.page;
 });
 
 afterAll(async () => {
-  await page?.goto('about:blank').catch(() => undefined);
-  await context?.close();
+  await browser?.close();
   await stack?.stop();
-  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
   delete process.env.PUBLISH_FIRST_CHECK_MS;
   delete process.env.PUBLISH_MAX_CHECK_MS;
 });

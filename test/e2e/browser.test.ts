@@ -7,13 +7,11 @@
  * one job and prints their labels as one PDF) and disconnect with confirmation.
  * Screenshots go to test-output/screenshots/.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { PDFDocument } from 'pdf-lib';
 import { MESSAGES } from '../../domain/messages';
+import { openBrowserPage, screenshot, type BrowserPage } from '../helpers/browser';
 import { startStack, TestStack } from '../helpers/stack';
 import { get, post, seedDemoShop, SeededShop } from '../helpers/seed';
 
@@ -23,37 +21,26 @@ declare const sessionStorage: any;
 
 jest.setTimeout(240_000);
 
-const SHOTS = path.resolve(__dirname, '../../test-output/screenshots');
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
 let stack: TestStack;
 let shop: SeededShop;
+let browser: BrowserPage;
 let context: BrowserContext;
 let page: Page;
-let profileDir: string;
 const connId = () => `conn-${shop.shopId}`;
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
+const shot = (name: string) => screenshot(page, name);
 
 beforeAll(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  const executablePath = execFileSync('bash', [path.resolve(__dirname, '../../scripts/chromium.sh')], { encoding: 'utf8' }).trim();
   stack = await startStack();
   shop = await seedDemoShop(stack.haravan.url, stack.tiki.url, { products: 20 });
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dash-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, { executablePath, headless: true, args: LAUNCH_ARGS, viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(30_000);
+  browser = await openBrowserPage('dash', { width: 1280, height: 900 });
+  ({ context, page } = browser);
 });
 
 afterAll(async () => {
   // Stop the page's polling before the stack goes away (no request may reach a closed Temporal client).
-  await page?.goto('about:blank').catch(() => undefined);
-  await context?.close();
+  await browser?.close();
   await stack?.stop();
-  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
 });
 
 test('asks for the token, refuses a wrong one, keeps the right one for the session', async () => {

@@ -4,14 +4,8 @@
  * runs; then `GET /v1/connections/:id/charts` must count exactly those in the buckets of the moments they happened.
  * Bucket boundaries are worked out here from the clock (UTC hours, Vietnam days = UTC+7), not by the service's code.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { openBrowserPage, screenshot } from '../helpers/browser';
 import { eventually, startStack, TestStack } from '../helpers/stack';
-
-const SHOTS = path.resolve(__dirname, '../../test-output/screenshots');
 import { get, post } from '../helpers/seed';
 
 jest.setTimeout(600_000);
@@ -194,13 +188,10 @@ test('an imported Tiki order is one order on today (Vietnam day), with its intak
 });
 
 test('the dashboard overview draws the four charts with uPlot, labelled in Vietnamese and, after the switch, in English', async () => {
-  const executablePath = execFileSync('bash', [path.resolve(__dirname, '../../scripts/chromium.sh')], { encoding: 'utf8' }).trim();
-  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'charts-chromium-'));
-  const context = await chromium.launchPersistentContext(profileDir, { executablePath, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'], viewport: { width: 1280, height: 1400 }, locale: 'vi-VN' });
+  const browser = await openBrowserPage('charts', { width: 1280, height: 1400 });
   const errors: string[] = [];
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(30_000);
+    const page = browser.page;
     // Not ours: the page's loading placeholder has an inline style (api/routes/app.ts) the CSP blocks, and there is no favicon.
     const known = (text: string) => text.includes("'sha256-vm3xjoqmw9N3BkmjFtPBsNhp0dybgEJ3xUvuuB0lQ2I='") || text.startsWith('Failed to load resource');
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -208,7 +199,6 @@ test('the dashboard overview draws the four charts with uPlot, labelled in Vietn
     // Expected: no favicon, and the dashboard's "is a merchant signed in?" probe answering 401 to the operator.
     const expected = (r: { status(): number; url(): string }) => r.url().endsWith('/favicon.ico') || (r.status() === 401 && new URL(r.url()).pathname === '/v1/session');
     page.on('response', (r) => r.status() >= 400 && !expected(r) && errors.push(`${r.status()} ${r.url()}`));
-    fs.mkdirSync(SHOTS, { recursive: true });
     await page.goto(`${stack.apiUrl}/app#${CONN}`);
     await page.getByTestId('token-input').fill(stack.token);
     await page.getByTestId('token-submit').click();
@@ -220,18 +210,16 @@ test('the dashboard overview draws the four charts with uPlot, labelled in Vietn
     expect(await page.getByTestId('verdicts').innerText()).toContain('Đủ đơn');
     // uPlot's stylesheet is bundled into the page's own CSS: its cursor layer lies over the canvas (static without it).
     expect(await page.evaluate(() => getComputedStyle(document.querySelector('.uplot .u-over')).position)).toBe('absolute');
-    await page.screenshot({ path: path.join(SHOTS, 'charts-vi.png'), fullPage: true });
+    await screenshot(page, 'charts-vi');
 
     await page.getByTestId('lang-switch').click();
     await page.getByText('Confirmed by Tiki').first().waitFor();
     expect(await legend()).toEqual(expect.arrayContaining(['Confirmed by Tiki', 'Refused by Tiki', 'Orders imported']));
     expect(await page.getByTestId('verdicts').innerText()).toContain('Complete');
     for (const id of ids) expect(await page.locator(`[data-testid=${id}] .uplot`).count()).toBe(1);
-    await page.screenshot({ path: path.join(SHOTS, 'charts-en.png'), fullPage: true });
+    await screenshot(page, 'charts-en');
     expect(errors).toEqual([]);
-    await page.goto('about:blank');
   } finally {
-    await context.close();
-    fs.rmSync(profileDir, { recursive: true, force: true });
+    await browser.close();
   }
 });
