@@ -13,23 +13,19 @@
  * PostgreSQL restart.
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import pino from 'pino';
-import { createApp } from '../../api/app';
 import { makeKeyring } from '../../store/secrets';
 import { Store } from '../../store/store';
 import { startHaravanSandbox } from '../../sandbox/haravan/app';
 import { startTikiSandbox } from '../../sandbox/tiki/app';
-import { codecFromEnv, dataConverterFor } from '../../boot/codec';
+import { dataConverterFor } from '../../boot/codec';
 import { connectionWorkflowId, orderIntakeWorkflowId, stockSyncWorkflowId } from '../../workflows/ids';
 import { connectBody, get, post, seedDemoShop } from '../helpers/seed';
 import { eventually } from '../helpers/stack';
 import { isRunning } from '../helpers/processes';
-import { parseAllowedOrigins } from '../../domain/vendor-origins';
+import { ApiServer, callApi } from './lib/api-server';
 import { checkOrders, checkSkus } from './lib/expect';
 import { sharedDatabase, TemporalDevServer, WorkerProcess } from './lib/processes';
 import { prodShape, prodShapeSelected, ProdShapePostgres, ProdShapeTemporal, ProdShapeWorkers, startProdShape } from './lib/prod-shape';
@@ -70,44 +66,17 @@ test('nothing lost, nothing duplicated, everything converges through worker kill
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(encryptionKey) });
 
-    let server: http.Server | undefined;
-    let apiPort = 0;
-    const startApi = async () => {
-      const app = createApp({
-        client,
-        store,
-        logger: pino({ level: 'warn' }, pino.destination({ dest: path.join(dir, 'api.log'), sync: false })),
-        taskQueue,
-        apiToken: TOKEN,
-        webhookSecret: 'chaos-webhook-secret',
-        codec: codecFromEnv(ENCRYPTION_KEY),
-        allowedVendorOrigins: parseAllowedOrigins([haravan.url, tiki.url].map((u) => new URL(u).origin).join(',')),
-      });
-      server = http.createServer(app);
-      await new Promise<void>((resolve) => server!.listen(apiPort, '127.0.0.1', resolve));
-      apiPort = (server.address() as AddressInfo).port;
-    };
-    const stopApi = () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    const apiServer = new ApiServer({ client, store, taskQueue, apiToken: TOKEN, webhookSecret: 'chaos-webhook-secret', encryptionKey: ENCRYPTION_KEY, logFile: path.join(dir, 'api.log'), vendorUrls: [haravan.url, tiki.url] });
     const restartApi = async () => {
       if (prod) return void (await prodShape('restart', 'api-1'));
-      await stopApi();
-      await sleep(1_000);
-      await startApi();
+      await apiServer.restart();
     };
-    if (!prod) await startApi();
-    cleanups.unshift(() => stopApi());
+    if (!prod) await apiServer.start();
+    cleanups.unshift(() => apiServer.stop());
     // The shape's two APIs take the calls in turn, as behind a load balancer.
     let apiTurn = 0;
-    const apiBase = () => (prod ? prod.apiUrls[apiTurn++ % prod.apiUrls.length] : `http://127.0.0.1:${apiPort}`);
-    const api = async (method: string, p: string, body?: unknown) => {
-      const res = await fetch(`${apiBase()}${p}`, {
-        method,
-        headers: { Authorization: `Bearer ${prod?.apiToken ?? TOKEN}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    };
+    const apiBase = () => (prod ? prod.apiUrls[apiTurn++ % prod.apiUrls.length] : apiServer.url);
+    const api = (method: string, p: string, body?: unknown) => callApi(apiBase(), prod?.apiToken ?? TOKEN, method, p, body);
 
     // ------------------------------------------------------------------ a connected, linked shop
     const shop = await seedDemoShop(haravan.url, tiki.url, { products: 20 });
@@ -357,14 +326,10 @@ test('nothing lost, nothing duplicated, everything converges through worker kill
     undo.unshift(() => w.stop());
     const conn = await Connection.connect({ address: temporal.address });
     undo.push(() => conn.close());
-    const app = createApp({ client: new Client({ connection: conn, dataConverter: dataConverterFor(ENCRYPTION_KEY) }), store: db, logger: pino({ level: 'silent' }), taskQueue: queue, apiToken: TOKEN, webhookSecret: 'w', codec: codecFromEnv(ENCRYPTION_KEY), allowedVendorOrigins: parseAllowedOrigins([h.url, t.url].map((u) => new URL(u).origin).join(',')) });
-    const srv = app.listen(0, '127.0.0.1');
-    await new Promise((r) => srv.once('listening', r));
-    undo.unshift(() => new Promise((r) => srv.close(r)));
-    const call = async (method: string, p: string, body?: unknown) => {
-      const r = await fetch(`http://127.0.0.1:${(srv.address() as AddressInfo).port}${p}`, { method, headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: r.status, body: (await r.json().catch(() => undefined)) as any };
-    };
+    const client = new Client({ connection: conn, dataConverter: dataConverterFor(ENCRYPTION_KEY) });
+    const apiServer = await new ApiServer({ client, store: db, taskQueue: queue, apiToken: TOKEN, webhookSecret: 'w', encryptionKey: ENCRYPTION_KEY, vendorUrls: [h.url, t.url] }).start();
+    undo.unshift(() => apiServer.stop());
+    const call = (method: string, p: string, body?: unknown) => callApi(apiServer.url, TOKEN, method, p, body);
 
     const shop = await seedDemoShop(h.url, t.url, { products: 4 });
     const id = `conn-${shop.shopId}`;

@@ -6,16 +6,11 @@
  * now names the surviving worker.
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import pino from 'pino';
-import { createApp } from '../../api/app';
-import { codecFromEnv, dataConverterFor } from '../../boot/codec';
+import { dataConverterFor } from '../../boot/codec';
 import { shardCountFrom, shardKey, shardOf } from '../../domain/poll-shards';
-import { parseAllowedOrigins } from '../../domain/vendor-origins';
 import { makeKeyring } from '../../store/secrets';
 import { Store } from '../../store/store';
 import { startHaravanSandbox } from '../../sandbox/haravan/app';
@@ -23,6 +18,7 @@ import { startTikiSandbox } from '../../sandbox/tiki/app';
 import { pollShardWorkflowId } from '../../workflows/ids';
 import { connectBody, get, post, seedDemoShop } from '../helpers/seed';
 import { eventually } from '../helpers/stack';
+import { ApiServer, callApi } from './lib/api-server';
 import { sharedDatabase, TemporalDevServer, WorkerProcess } from './lib/processes';
 
 jest.setTimeout(600_000);
@@ -54,25 +50,9 @@ test('a killed worker’s shard resumes on the other worker within the heartbeat
     const connection = await Connection.connect({ address: temporal.address });
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(ENCRYPTION_KEY) });
-    const app = createApp({
-      client,
-      store,
-      logger: pino({ level: 'warn' }, pino.destination({ dest: path.join(dir, 'api.log'), sync: false })),
-      taskQueue,
-      apiToken: TOKEN,
-      webhookSecret: 'shards-webhook-secret',
-      codec: codecFromEnv(ENCRYPTION_KEY),
-      allowedVendorOrigins: parseAllowedOrigins([haravan.url, tiki.url].map((u) => new URL(u).origin).join(',')),
-    });
-    const server = http.createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.unshift(() => new Promise((resolve) => server.close(resolve)));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const api = async (method: string, p: string, body?: unknown) => {
-      const res = await fetch(`${base}${p}`, { method, headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    };
+    const apiServer = await new ApiServer({ client, store, taskQueue, apiToken: TOKEN, webhookSecret: 'shards-webhook-secret', encryptionKey: ENCRYPTION_KEY, logFile: path.join(dir, 'api.log'), vendorUrls: [haravan.url, tiki.url] }).start();
+    cleanups.unshift(() => apiServer.stop());
+    const api = (method: string, p: string, body?: unknown) => callApi(apiServer.url, TOKEN, method, p, body);
 
     const shop = await seedDemoShop(haravan.url, tiki.url, { products: 6 });
     const connId = `conn-${shop.shopId}`;
