@@ -81,6 +81,9 @@ test('nothing lost, nothing duplicated, everything converges through worker kill
     // ------------------------------------------------------------------ a connected, linked shop
     const shop = await seedDemoShop(haravan.url, tiki.url, { products: 20 });
     const connId = `conn-${shop.shopId}`;
+    // The shape's service outlives the run: its shop is disconnected at the end (its sandboxes are gone then, and a
+    // shop left connected would be polled, swept and reconciled against nothing from then on).
+    if (prod) cleanups.unshift(() => api('DELETE', `/v1/connections/${connId}`));
     const created = await api('POST', '/v1/connections', connectBody(shop, haravan.url, tiki.url, { orderSweepIntervalSeconds: 20, reconcileIntervalSeconds: 45 }));
     expect(created.status).toBe(201);
     const run = await api('POST', `/v1/connections/${connId}/link-runs`, { all: true });
