@@ -17,8 +17,8 @@ import { startHaravanSandbox } from '../../sandbox/haravan/app';
 import { startTikiSandbox } from '../../sandbox/tiki/app';
 import { pollShardWorkflowId } from '../../workflows/ids';
 import { connectBody, get, post, seedDemoShop } from '../helpers/seed';
-import { eventually } from '../helpers/stack';
-import { ApiServer, callApi } from './lib/api-server';
+import { callApi, eventually } from '../helpers/stack';
+import { ApiServer } from './lib/api-server';
 import { sharedDatabase, TemporalDevServer, WorkerProcess } from './lib/processes';
 
 jest.setTimeout(600_000);

@@ -136,15 +136,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
       await running;
       worker = undefined;
     },
-    async api(method, path, body, headers = {}) {
-      const res = await fetch(stack.apiUrl + path, {
-        method,
-        headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    },
+    api: (method, path, body, headers = {}) => callApi(stack.apiUrl, token, method, path, body, headers),
     async restartWithKeys(key, previous) {
       const hadWorker = Boolean(worker);
       await stack.stopWorker();
@@ -188,6 +180,17 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
 }
 
 /** Poll until fn returns a truthy value (or throw after timeoutMs). */
+/** One authorised call to the service's API: a JSON body (a string goes as it is), the answer parsed when there is one. */
+export async function callApi(baseUrl: string, token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const res = await fetch(baseUrl + path, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
 export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, stepMs = 200): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;

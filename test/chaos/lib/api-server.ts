@@ -66,14 +66,3 @@ export class ApiServer {
     await this.start();
   }
 }
-
-/** One authorised JSON call; the body parsed when there is one. */
-export async function callApi(baseUrl: string, token: string, method: string, p: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${baseUrl}${p}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
