@@ -8,10 +8,13 @@
  */
 import { eventually, startStack, TestStack } from '../helpers/stack';
 import { get, post } from '../helpers/seed';
+import { pollingReport } from '../helpers/polling-report';
+import { orderWorkflowId } from '../../workflows/ids';
 
 jest.setTimeout(600_000);
 
 let stack: TestStack;
+const logs: string[] = [];
 
 interface Shop {
   shopId: number;
@@ -99,11 +102,18 @@ async function expectTiki(s: Shop, want: Partial<TikiSku['totals']>, timeoutMs =
 const placeOrder = async (s: Shop, qty: number) =>
   (await post(`${stack.tiki.url}/_sandbox/sellers/${s.sellerId}/orders`, { fulfillment_type: 'dropship', items: [{ original_sku: s.barcode, qty }], customer: { full_name: 'Lê Văn Chín', phone: '0912345678' } })).code as string;
 const moveOnTiki = (s: Shop, code: string, status: string) => post(`${stack.tiki.url}/_sandbox/sellers/${s.sellerId}/orders/${code}/status`, { status });
-const orderIs = (s: Shop, code: string, pred: (o: any) => boolean) =>
-  eventually(async () => {
-    const r = await stack.api('GET', `/v1/connections/${s.connectionId}/orders/${code}`);
-    return r.status === 200 && pred(r.body) && r.body;
-  }, 120_000);
+async function orderIs(s: Shop, code: string, pred: (o: any) => boolean) {
+  let last: { status: number; body: any } | undefined;
+  try {
+    return await eventually(async () => {
+      const r = (last = await stack.api('GET', `/v1/connections/${s.connectionId}/orders/${code}`));
+      return r.status === 200 && pred(r.body) && r.body;
+    }, 120_000);
+  } catch (err) {
+    const report = await pollingReport(stack, s.connectionId, s.shopId, logs, [orderWorkflowId(s.shopId, code)]);
+    throw new Error(`order ${code}: ${String(err)}; last answer ${last?.status} ${JSON.stringify(last?.body)}\n${report}`);
+  }
+}
 const pushNow = async (s: Shop) => expect((await stack.api('POST', `/v1/connections/${s.connectionId}/stock-pushes`, {})).status).toBeLessThan(300);
 
 /** The issue's walk: import → 7 sellable; cancel on Tiki → 10; import again → 7; ship → 7 (Tiki took the units). */
@@ -132,7 +142,7 @@ async function walk(s: Shop) {
 }
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ logSink: logs });
 });
 afterAll(async () => {
   await stack?.stop();
