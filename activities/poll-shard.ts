@@ -224,10 +224,6 @@ export function createPollShardActivities(deps: ActivityDeps, jobs: PollShardJob
     private async task(m: MemberState, kind: Kind): Promise<number> {
       const { connectionId, shopId, config } = m.member;
       const started = Date.now();
-      if (kind === 'sweep') {
-        await jobs.sweepOrders(connectionId);
-        return sweepDueAt(new Date(started).toISOString(), config.orderSweepIntervalSeconds, started);
-      }
       if (kind === 'reconcile') {
         await jobs.reconcile(connectionId);
         return reconcileDueAt(new Date().toISOString(), null, config.reconcileIntervalSeconds, Date.now());
@@ -236,6 +232,17 @@ export function createPollShardActivities(deps: ActivityDeps, jobs: PollShardJob
       if (!c) {
         this.members.delete(connectionId);
         return Infinity;
+      }
+      if (kind === 'sweep') {
+        // The sweep lists Tiki's orders only once the event queue and its subscriptions exist (a new member's
+        // first sweep runs beside its first pull, which creates them): an order placed between the listing and
+        // the subscriptions would be in neither, and wait for the next sweep.
+        // Should Tiki refuse the queue (its failure is the pull's to report), the sweep is all there is: it goes on.
+        await m.events.ready(c.tiki, c.assertLive).catch((err) => {
+          if (isNotLive(err)) throw err;
+        });
+        await jobs.sweepOrders(connectionId);
+        return sweepDueAt(new Date(started).toISOString(), config.orderSweepIntervalSeconds, started);
       }
       if (kind === 'tiki') {
         const res = await m.events.pull(c.tiki, c.assertLive);

@@ -4,7 +4,7 @@
  * daily completeness check. All three hand orders to the same idempotent per-order workflow. When the merchant
  * sets `importOrdersSince` (at connect or later), a backfill imports every accepted order created since then.
  */
-import { continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
+import { continueAsNew, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { OrderActivities } from '../activities/orders';
 import type { Config } from '../domain/config';
 import type { PollMode } from '../domain/poll-shards';
@@ -43,12 +43,33 @@ export async function orderIntakeWorkflow(input: OrderIntakeInput): Promise<void
     config = next;
   });
 
+  // The event queue and its subscriptions are created once, by the poll or the sweep, whichever comes first.
+  let queueCreating: Promise<void> | undefined;
+  const queueExists = async () => {
+    if (queueReady) return;
+    queueCreating ??= jobs
+      .ensureTikiQueue(connectionId)
+      .then(() => {
+        queueReady = true;
+      })
+      .finally(() => {
+        queueCreating = undefined;
+      });
+    await queueCreating;
+  };
+
   const sharded = input.pollMode === 'shards';
   const sweep = {
     name: 'sweep',
     intervalMs: () => config.orderSweepIntervalSeconds * 1000,
     nextAt: input.carried?.nextAt.sweep ?? Date.now(),
-    run: () => jobs.sweepOrders(connectionId),
+    run: async () => {
+      // The sweep lists Tiki's orders only once the queue exists: an order placed between the listing and the
+      // subscriptions would be in neither until the next sweep. Should Tiki refuse the queue, the sweep goes on
+      // (it is then all there is). patched(): runs started before swept beside the queue's creation.
+      if (!queueReady && patched('sweep-after-tiki-queue')) await queueExists().catch(() => undefined);
+      return jobs.sweepOrders(connectionId);
+    },
     // After a pause (credentials rejected), sweep at once: imports that failed meanwhile are retried.
     runOnResume: true,
   };
@@ -59,10 +80,8 @@ export async function orderIntakeWorkflow(input: OrderIntakeInput): Promise<void
     parentWorkflowId: input.parentWorkflowId,
     paused: input.carried?.paused ?? false,
     poll: sharded ? undefined : async () => {
-      if (!queueReady) {
-        await jobs.ensureTikiQueue(connectionId);
-        queueReady = true;
-      }
+      // Only awaited when not ready: an await of nothing would still move the poll's start after this task's timers.
+      if (!queueReady) await queueExists();
       await poller().pollTikiEvents(connectionId, { durationMs: POLL_DURATION_MS, intervalMs: config.orderPollIntervalSeconds * 1000 });
     },
     periodic: [

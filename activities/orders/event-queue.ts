@@ -31,6 +31,7 @@ export async function ensureQueue(store: Store, tiki: TikiClient, { connectionId
 
 export class TikiEventQueue {
   private queue: string | undefined;
+  private creating: Promise<string> | undefined;
   private ack: string | null | undefined;
   private recreated = false;
 
@@ -40,12 +41,26 @@ export class TikiEventQueue {
     readonly conn: ShopConnection,
   ) {}
 
+  /**
+   * The queue's code, the queue and its subscriptions created first when the store holds none (a new connection, or
+   * one cleared because the Tiki credentials changed owner). Callers at the same time share one creation: two would
+   * each find no queue and make one.
+   */
+  async ready(tiki: TikiClient, assertLive: () => Promise<void>): Promise<string> {
+    if (this.queue) return this.queue;
+    const { store, conn } = this;
+    this.creating ??= (async () => (await store.getCursor(conn.connectionId, 'tiki-queue')) || (await ensureQueue(store, tiki, conn, assertLive)))().finally(() => {
+      this.creating = undefined;
+    });
+    this.queue = await this.creating;
+    return this.queue;
+  }
+
   /** One pull: the batch's orders handed on, its ack id stored when it had events. */
   async pull(tiki: TikiClient, assertLive: () => Promise<void>): Promise<{ events: number; dispatched: number; requeued?: true }> {
     const { store, conn } = this;
     const { connectionId } = conn;
-    // Re-created when missing (e.g. cleared because the Tiki credentials changed owner).
-    this.queue ??= (await store.getCursor(connectionId, 'tiki-queue')) || (await ensureQueue(store, tiki, conn, assertLive));
+    const queue = await this.ready(tiki, assertLive);
     // The ack id lives in memory between pulls and is stored only after a batch with events was handed on:
     // an empty batch has nothing to acknowledge, so an idle pull costs the one Tiki call and no database work.
     // After a crash the stored ack is that of the last non-empty batch; if a later pull already committed it,
@@ -53,7 +68,7 @@ export class TikiEventQueue {
     if (this.ack === undefined) this.ack = await store.getCursor(connectionId, 'tiki-ack');
     let res: Awaited<ReturnType<typeof tiki.pullEvents>>;
     try {
-      res = await tiki.pullEvents(this.queue, this.ack || null);
+      res = await tiki.pullEvents(queue, this.ack || null);
     } catch (err) {
       // The queue is gone on Tiki's side (deleted, expired, another environment's code): make a new one
       // once. Events of the gap are not lost for good: the periodic order sweep lists what changed.

@@ -1,7 +1,7 @@
 /**
  * What a test prints when a connection's change did not arrive in time: where the polling of that connection stood.
  * Its poll shard workflow (status, the pollShard activity's attempt, state, last heartbeat and failure), the
- * connection's own workflows, its stored cursors, and the worker's log lines about it. Every read has its own bound,
+ * connection's own workflows, its stored cursors, its Tiki event queue, and the worker's log lines about it. Every read has its own bound,
  * so a stuck server makes the report shorter, never the test longer.
  */
 import { shardCountFrom, shardKey, shardOf } from '../../domain/poll-shards';
@@ -85,6 +85,14 @@ export async function pollingReport(
     stack.store.db.query(`SELECT name, value, updated_at FROM cursors WHERE connection_id = $1`, [connectionId]),
   );
   lines.push(`cursors: ${JSON.stringify(cursors)}`);
+  // What Tiki holds for the shop: its event queue(s), how many events each has and how far they are acknowledged.
+  const queues = await bounded(
+    'tiki queues',
+    fetch(`${stack.tiki.url}/_sandbox/queues`)
+      .then((r) => r.json() as Promise<{ queues: { name: string }[] }>)
+      .then((r) => r.queues.filter((q) => q.name === `haravan-sync-${shopId}`)),
+  );
+  lines.push(`tiki queues: ${JSON.stringify(queues)}`);
   const mine = logs.filter((l) => l.includes(connectionId) || /poll shard/i.test(l)).slice(-20);
   lines.push(...mine.map((l) => `log: ${l.trim()}`));
   return lines.join('\n');

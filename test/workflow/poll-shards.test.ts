@@ -3,7 +3,8 @@
  * sandboxes: a connect joins the connection to its shard (marker stored, shard workflow running, the children
  * hold no poll of their own) and its Haravan changes reach Tiki through it; a member whose join signal was lost is
  * polled anyway (membership is read from the store); a disconnect leaves the shard; cursors survive a worker
- * restart (a change made while no worker ran is pushed once one is back).
+ * restart (a change made while no worker ran is pushed once one is back); an order placed while a new member's Tiki
+ * queue is being created is not missed by its first sweep.
  */
 import { connectionWorkflowId, orderIntakeWorkflowId, pollShardWorkflowId, stockSyncWorkflowId } from '../../workflows/ids';
 import { shardCountFrom, shardKey, shardOf } from '../../domain/poll-shards';
@@ -110,4 +111,31 @@ test('connect joins the shard; changes flow through it; a lost join signal heals
   await eventually(async () => (await stack.client.workflow.getHandle(connectionWorkflowId(shop.shopId)).describe()).status.name === 'COMPLETED', 60_000);
   expect(await stack.store.getCursor(id, 'poll-shard')).toBeNull();
   expect((await stack.store.listPollShardMembers(k, shardCountFrom(undefined))).map((m) => m.connectionId)).not.toContain(id);
+});
+
+test('an order placed while a new member’s Tiki queue is being created is imported at once, not at the next sweep', async () => {
+  // Tiki slow to subscribe: creating the shop's event queue takes seconds. The member's first sweep lists the orders;
+  // an order placed after that listing and before the subscriptions exist is in neither — unless the sweep waits
+  // for the queue. The next sweep is an hour away here, so only the events can bring the order in time.
+  const slow = (await post(`${stack.tiki.url}/_sandbox/faults`, { method: 'POST', path: '/integration/v1/queues/:code/subscriptions', latencyMs: 5_000 })).faults[0];
+  try {
+    const shop = await seedDemoShop(stack.haravan.url, stack.tiki.url, { products: 3 });
+    const res = await stack.api('POST', '/v1/connections', connectBody(shop, stack.haravan.url, stack.tiki.url, { orderSweepIntervalSeconds: 3600, orderPollIntervalSeconds: 1 }));
+    expect(res.status).toBe(201);
+    const id = res.body.id as string;
+    const run = await stack.api('POST', `/v1/connections/${id}/link-runs`, { all: true });
+    expect(run.status).toBeLessThan(300);
+    await eventually(async () => (await stack.api('GET', `/v1/connections/${id}/link-runs/${run.body.runId}`)).body.state === 'completed', 60_000);
+    // The first sweep is done (its cursor is stored): the order is not in its listing.
+    await eventually(() => stack.store.getCursor(id, 'tiki-sweep'), 60_000, 100);
+    const { barcode } = await trackedLink(shop, id);
+    const order = await post(`${stack.tiki.url}/_sandbox/sellers/${shop.tiki.sellerId}/orders`, { items: [{ original_sku: barcode, qty: 1 }], customer: { full_name: 'Trần Thị Mai', phone: '0913000111' } });
+    await eventually(async () => {
+      const r = await stack.api('GET', `/v1/connections/${id}/orders/${order.code}`);
+      return r.status === 200 && !!r.body.haravanOrderId;
+    }, 45_000);
+    expect((await get(`${stack.tiki.url}/_sandbox/queues`)).queues.filter((q: { name: string }) => q.name === `haravan-sync-${shop.shopId}`)).toHaveLength(1);
+  } finally {
+    await fetch(`${stack.tiki.url}/_sandbox/faults/${slow.id}`, { method: 'DELETE' });
+  }
 });
