@@ -7,7 +7,7 @@
  * one demo shop through a realistic life — connect, link run, stock edit pushed to Tiki, config update, push
  * now, a Tiki order imported, mirrored and shipped, an order action, enough nudges to make order intake
  * continue-as-new — then disconnects, and saves the history of every workflow type (plus the closed,
- * continued-as-new run of order intake) as JSON files holding the protobuf-encoded history in base64 (protojson
+ * continued-as-new run of order intake, and in POLL_MODE=shards the shop's poll shard) as JSON files holding the protobuf-encoded history in base64 (protojson
  * does not work across the SDK's two protobufjs copies; the binary form is exact). Payloads are encrypted with the stack's test key
  * (`REPLAY_ENCRYPTION_KEY`, test/replay/key.ts), which the replay test uses to decode them.
  *
@@ -23,8 +23,10 @@ import {
   linkRunWorkflowId,
   orderIntakeWorkflowId,
   orderWorkflowId,
+  pollShardWorkflowId,
   stockSyncWorkflowId,
 } from '../workflows/ids';
+import { pollModeFrom, shardCountFrom, shardKey, shardOf } from '../domain/poll-shards';
 import { HISTORY_EVENT_LIMIT } from '../workflows/long-lived';
 import { connectBody, post, seedDemoShop } from '../test/helpers/seed';
 import { eventually, startStack } from '../test/helpers/stack';
@@ -131,6 +133,10 @@ async function main() {
       ['order-intake-continued', orderIntakeWorkflowId(shop.shopId), firstIntakeRun],
       ['order', orderWorkflowId(shop.shopId, code), undefined],
       ['link-run', linkRunWorkflowId(shop.shopId, run.runId), undefined],
+      // The shop's poll shard (still running: it parks a minute after its last member left).
+      ...(pollModeFrom(process.env.POLL_MODE) === 'shards'
+        ? [['poll-shard', pollShardWorkflowId(stack.taskQueue, shardOf(shardKey(id), shardCountFrom(process.env.POLL_SHARDS))), undefined] as [string, string, undefined]]
+        : []),
     ];
     fs.mkdirSync(OUT, { recursive: true });
     for (const [name, workflowId, runId] of targets) {

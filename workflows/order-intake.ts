@@ -67,7 +67,7 @@ export async function orderIntakeWorkflow(input: OrderIntakeInput): Promise<void
       // The sweep lists Tiki's orders only once the queue exists: an order placed between the listing and the
       // subscriptions would be in neither until the next sweep. Should Tiki refuse the queue, the sweep goes on
       // (it is then all there is). patched(): runs started before swept beside the queue's creation.
-      if (!queueReady && patched('sweep-after-tiki-queue')) await queueExists().catch(() => undefined);
+      if (!queueReady && patched('order-intake-sweep-after-tiki-queue')) await queueExists().catch(() => undefined);
       return jobs.sweepOrders(connectionId);
     },
     // After a pause (credentials rejected), sweep at once: imports that failed meanwhile are retried.
