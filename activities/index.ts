@@ -7,6 +7,7 @@ import { createPublishingActivities } from './publishing';
 import { createSourcesActivities } from './sources';
 import { createStockActivities } from './stock';
 import { createPollShardActivities } from './poll-shard';
+import { createPollShardMembershipActivities } from './poll-shard-membership';
 import { createDispatcher } from './orders/dispatch';
 import { createAuditPruneActivities } from './audit-prune';
 
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
     ...stock,
     ...orders,
     ...createPollShardActivities(deps, { dispatcher: createDispatcher(deps), sweepOrders: orders.sweepOrders, reconcile: stock.reconcile }),
+    ...createPollShardMembershipActivities(deps),
     ...createPublishingActivities(deps),
     ...createSourcesActivities(deps),
     ...createInstallActivities(deps),

@@ -10,24 +10,17 @@
  *   changes from the stored cursors and hands them on again (the push is idempotent).
  * - Tiki events: each order to its lifecycle workflow (signal-with-start, idempotent), then the ack id is stored.
  * - Credentials rejected: a `credentialsRejected` signal to the connection workflow (attention: it leaves the shard).
+ *
+ * Joining and leaving a shard is the connection workflow's (`poll-shard-membership.ts`).
  */
 import { Context, heartbeat } from '@temporalio/activity';
 import type { SignalDefinition } from '@temporalio/common';
 import { ConnectorError } from '../connectors/errors';
-import {
-  pollModeFrom,
-  reconcileDueAt,
-  shardCountFrom,
-  shardKey,
-  shardOf,
-  sweepDueAt,
-  taskRetryDelayMs,
-  type PollMode,
-} from '../domain/poll-shards';
+import { reconcileDueAt, sweepDueAt, taskRetryDelayMs } from '../domain/poll-shards';
 import { isCredentialFailureType } from '../domain/vendor-errors';
 import type { PollShardMember } from '../store/types';
-import { credentialsRejectedSignal, shardWakeSignal, stockChangesSignal } from '../workflows/definitions';
-import { connectionWorkflowId, pollShardWorkflowId, stockSyncWorkflowId } from '../workflows/ids';
+import { credentialsRejectedSignal, stockChangesSignal } from '../workflows/definitions';
+import { connectionWorkflowId, stockSyncWorkflowId } from '../workflows/ids';
 import { bulkReadActive } from './bulk-reads';
 import { DueQueue } from './due-queue';
 import { isNotLive, type ActivityDeps } from './context';
@@ -86,7 +79,7 @@ const limit = (name: string, fallback: number) => {
 };
 
 export function createPollShardActivities(deps: ActivityDeps, jobs: PollShardJobs) {
-  const { store, temporal, taskQueue, logger, clients } = deps;
+  const { store, temporal, logger, clients } = deps;
 
   async function signalOrThrow<T>(workflowId: string, signal: SignalDefinition<[T]>, arg: T): Promise<void> {
     await temporal.workflow.getHandle(workflowId).signal(signal, arg);
@@ -283,34 +276,6 @@ export function createPollShardActivities(deps: ActivityDeps, jobs: PollShardJob
   }
 
   return {
-    /**
-     * A connection joins its poll shard (the connection workflow, on connect and on resume): its join marker is
-     * stored and the shard workflow started or woken. Per-connection mode: nothing, the children poll themselves.
-     */
-    async joinPollShard(connectionId: string): Promise<PollMode> {
-      const mode = pollModeFrom(process.env.POLL_MODE);
-      if (mode !== 'shards') return mode;
-      const key = shardKey(connectionId);
-      const shards = shardCountFrom(process.env.POLL_SHARDS);
-      const shard = shardOf(key, shards);
-      await store.setCursor(connectionId, 'poll-shard', String(key));
-      await temporal.workflow.signalWithStart('pollShardWorkflow', {
-        taskQueue,
-        workflowId: pollShardWorkflowId(taskQueue, shard),
-        args: [{ shard, shards }],
-        signal: shardWakeSignal,
-        signalArgs: [],
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        staticSummary: `Poll shard ${shard} of ${shards}`,
-      } as never);
-      return mode;
-    },
-
-    /** A connection leaves its shard (disconnect): the marker goes, the shard drops it at its next refresh. */
-    async leavePollShard(connectionId: string): Promise<void> {
-      await store.deleteCursor(connectionId, 'poll-shard');
-    },
-
     /** Poll shard `shard` of `shards` for `durationMs`, or until it had no member for `parkAfterMs`. */
     async pollShard(shard: number, shards: number, opts: { durationMs: number; parkAfterMs?: number }): Promise<PollShardResult> {
       const ctx = Context.current();

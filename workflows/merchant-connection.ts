@@ -20,7 +20,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ConnectionActivities } from '../activities/connection';
-import type { PollShardActivities } from '../activities/poll-shard';
+import type { PollShardMembershipActivities } from '../activities/poll-shard-membership';
 import type { PollMode } from '../domain/poll-shards';
 import { Config, mergeConfig, stockConfigChanged, validateConfigPatch } from '../domain/config';
 import { messageFor } from '../domain/messages';
@@ -60,7 +60,7 @@ export interface ConnectionInput {
 /** Webhook product ids carried to the next run at most; beyond, the next run pushes everything. */
 const DEFERRED_MAX = 1_000;
 
-export const acts = proxyActivities<ConnectionActivities & Pick<PollShardActivities, 'joinPollShard' | 'leavePollShard'>>({
+export const acts = proxyActivities<ConnectionActivities & PollShardMembershipActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
