@@ -11,6 +11,7 @@ import {
   pollShardWorkflowId,
   stockSyncWorkflowId,
 } from '../../workflows/ids';
+import { get } from './seed';
 import type { TestStack } from './stack';
 
 const READ_BOUND_MS = 10_000;
@@ -88,9 +89,9 @@ export async function pollingReport(
   // What Tiki holds for the shop: its event queue(s), how many events each has and how far they are acknowledged.
   const queues = await bounded(
     'tiki queues',
-    fetch(`${stack.tiki.url}/_sandbox/queues`)
-      .then((r) => r.json() as Promise<{ queues: { name: string }[] }>)
-      .then((r) => r.queues.filter((q) => q.name === `haravan-sync-${shopId}`)),
+    get(`${stack.tiki.url}/_sandbox/queues`).then((r: { queues: { name: string }[] }) =>
+      r.queues.filter((q) => q.name === `haravan-sync-${shopId}`),
+    ),
   );
   lines.push(`tiki queues: ${JSON.stringify(queues)}`);
   const mine = logs.filter((l) => l.includes(connectionId) || /poll shard/i.test(l)).slice(-20);

@@ -26,8 +26,8 @@ afterAll(async () => {
   else process.env.POLL_MODE = saved;
 });
 
-async function connectAndLink(shop: SeededShop): Promise<string> {
-  const res = await stack.api('POST', '/v1/connections', connectBody(shop, stack.haravan.url, stack.tiki.url));
+async function connectAndLink(shop: SeededShop, config?: object): Promise<string> {
+  const res = await stack.api('POST', '/v1/connections', connectBody(shop, stack.haravan.url, stack.tiki.url, config));
   expect(res.status).toBe(201);
   const id = res.body.id as string;
   const run = await stack.api('POST', `/v1/connections/${id}/link-runs`, { all: true });
@@ -120,12 +120,7 @@ test('an order placed while a new member’s Tiki queue is being created is impo
   const slow = (await post(`${stack.tiki.url}/_sandbox/faults`, { method: 'POST', path: '/integration/v1/queues/:code/subscriptions', latencyMs: 5_000 })).faults[0];
   try {
     const shop = await seedDemoShop(stack.haravan.url, stack.tiki.url, { products: 3 });
-    const res = await stack.api('POST', '/v1/connections', connectBody(shop, stack.haravan.url, stack.tiki.url, { orderSweepIntervalSeconds: 3600, orderPollIntervalSeconds: 1 }));
-    expect(res.status).toBe(201);
-    const id = res.body.id as string;
-    const run = await stack.api('POST', `/v1/connections/${id}/link-runs`, { all: true });
-    expect(run.status).toBeLessThan(300);
-    await eventually(async () => (await stack.api('GET', `/v1/connections/${id}/link-runs/${run.body.runId}`)).body.state === 'completed', 60_000);
+    const id = await connectAndLink(shop, { orderSweepIntervalSeconds: 3600, orderPollIntervalSeconds: 1 });
     // The first sweep is done (its cursor is stored): the order is not in its listing.
     await eventually(() => stack.store.getCursor(id, 'tiki-sweep'), 60_000, 100);
     const { barcode } = await trackedLink(shop, id);
